@@ -1,0 +1,64 @@
+package dev.prism.signaling;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the HTTP and WebSocket front door asks of the media plane. The HTTP layer has already
+ * checked the access token; these methods trust {@code room} and {@code identity}. Every method
+ * may be called from any thread; futures complete on an arbitrary thread. Failures complete
+ * exceptionally with {@link SignalingException} carrying the status/code to report.
+ */
+public interface MediaBackend {
+
+    /** WHIP: a publisher's offer; the answer publishes its tracks into the room. */
+    CompletionStage<PeerSession> publish(String room, String identity, String offerSdp);
+
+    /** WHEP: a viewer's offer (recvonly); the answer carries the room's current tracks. */
+    CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp);
+
+    /** Ends a WHIP/WHEP session (DELETE on its resource). Completes with false when unknown. */
+    CompletionStage<Boolean> closeSession(String sessionId);
+
+    /**
+     * Trickled candidates for a session (PATCH application/trickle-ice-sdpfrag). Completes with
+     * false when the session is unknown; an ICE restart is refused with a SignalingException.
+     */
+    CompletionStage<Boolean> trickle(String sessionId, String sdpFragment);
+
+    /** A WebSocket client joins; the participant lives until {@link Participant#leave()}. */
+    CompletionStage<Participant> join(String room, String identity, boolean canPublish, boolean canSubscribe,
+                                      ParticipantListener listener);
+
+    /** A WHIP/WHEP session: its id (the resource path segment) and the SDP answer. */
+    record PeerSession(String id, String answerSdp) {}
+
+    /** A joined WebSocket participant: a publish connection (client offers) and a subscribe one (server offers). */
+    interface Participant {
+        String id();
+
+        /** Offer of the client's publish connection; returns the answer. */
+        CompletionStage<String> publishOffer(String offerSdp);
+
+        /** The client's answer to the last {@link ParticipantListener#onSubscriberOffer}. */
+        CompletionStage<Void> subscriberAnswer(String answerSdp);
+
+        void leave();
+    }
+
+    /** Events the media plane sends to a WebSocket participant. Called from any thread. */
+    interface ParticipantListener {
+        /** Server-initiated (re)negotiation of the subscribe connection. */
+        void onSubscriberOffer(String offerSdp);
+
+        void onParticipantJoined(String identity);
+
+        void onParticipantLeft(String identity);
+
+        void onTrackPublished(String identity, String trackId, String kind);
+
+        void onTrackUnpublished(String identity, String trackId);
+
+        /** The participant was removed (room closed, server draining, transport failed). */
+        void onClosed(String reason);
+    }
+}
