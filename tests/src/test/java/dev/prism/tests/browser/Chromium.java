@@ -1,0 +1,138 @@
+package dev.prism.tests.browser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Debian's headless Chromium as a real WebRTC peer, driven over the DevTools protocol.
+ * Fake camera and microphone; a fresh profile per instance; loopback allowed for ICE.
+ */
+public final class Chromium implements AutoCloseable {
+    public static final Path EXECUTABLE = Path.of(System.getenv().getOrDefault("PRISM_CHROMIUM", "/usr/bin/chromium"));
+
+    private final Process process;
+    private final Path profile;
+    private final DevToolsConnection devTools;
+    private final List<BrowserPage> pages = new ArrayList<>();
+
+    private Chromium(Process process, Path profile, DevToolsConnection devTools) {
+        this.process = process;
+        this.profile = profile;
+        this.devTools = devTools;
+    }
+
+    public static boolean available() {
+        return Files.isExecutable(EXECUTABLE);
+    }
+
+    /** Starts Chromium; {@code extraFlags} are appended (e.g. "--force-fieldtrials=..."). */
+    public static Chromium launch(String... extraFlags) throws Exception {
+        Path profile = Files.createTempDirectory("prism-chromium-");
+        List<String> command = new ArrayList<>(List.of(EXECUTABLE.toString(),
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--mute-audio",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
+                "--remote-debugging-port=0", "--user-data-dir=" + profile));
+        command.addAll(List.of(extraFlags));
+        command.add("about:blank");
+        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        CompletableFuture<String> url = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader err = new BufferedReader(
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    int at = line.indexOf("ws://");
+                    if (line.startsWith("DevTools listening on") && at >= 0) {
+                        url.complete(line.substring(at).trim());
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            url.completeExceptionally(new IOException("Chromium exited before DevTools was ready"));
+        });
+        try {
+            String wsUrl = url.get(30, TimeUnit.SECONDS);
+            return new Chromium(process, profile, DevToolsConnection.open(wsUrl));
+        } catch (Exception e) {
+            process.destroyForcibly();
+            deleteTree(profile);
+            throw e;
+        }
+    }
+
+    /** Opens a new tab at {@code url} and waits for its load event. */
+    public BrowserPage open(String url) throws Exception {
+        var create = DevToolsConnection.params();
+        create.put("url", "about:blank");
+        String targetId = devTools.send(null, "Target.createTarget", create, 10_000).get("targetId").asText();
+        var attach = DevToolsConnection.params();
+        attach.put("targetId", targetId);
+        attach.put("flatten", true);
+        String sessionId = devTools.send(null, "Target.attachToTarget", attach, 10_000).get("sessionId").asText();
+        BrowserPage page = new BrowserPage(devTools, targetId, sessionId);
+        page.enable();
+        page.navigate(url);
+        pages.add(page);
+        return page;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        for (BrowserPage page : pages) {
+            try {
+                var p = DevToolsConnection.params();
+                p.put("targetId", page.targetId());
+                devTools.send(null, "Target.closeTarget", p, 3_000);
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            devTools.send(null, "Browser.close", null, 3_000);
+        } catch (Exception ignored) {
+            // killed below
+        }
+        devTools.close();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        deleteTree(profile);
+    }
+
+    static JsonNode valueOf(JsonNode evaluateResult) {
+        return evaluateResult.path("result").path("value");
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files; best effort
+        }
+    }
+}
