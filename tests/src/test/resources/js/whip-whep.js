@@ -1,0 +1,62 @@
+// Test-side WHIP publisher and WHEP viewer written against the HTTP contract only
+// (RFC 9725 and the WHEP draft), so they exercise Prism the way OBS or a player would.
+window.prismTest = window.prismTest || {};
+
+prismTest.whipPublish = async (room, token, opts = {}) => {
+  const stream = await navigator.mediaDevices.getUserMedia({
+    video: {width: opts.width || 640, height: opts.height || 360, frameRate: 30}, audio: true});
+  const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle'});
+  for (const track of stream.getTracks()) pc.addTransceiver(track, {direction: 'sendonly', streams: [stream]});
+  await pc.setLocalDescription(await pc.createOffer());
+  const res = await fetch(`/whip/${room}`, {method: 'POST', body: pc.localDescription.sdp,
+    headers: {'Content-Type': 'application/sdp', 'Authorization': `Bearer ${token}`}});
+  if (res.status !== 201) throw new Error(`WHIP ${res.status}: ${await res.text()}`);
+  const location = res.headers.get('Location');
+  await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
+  return {pc, location, stream};
+};
+
+prismTest.whepView = async (room, token) => {
+  const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle'});
+  pc.addTransceiver('video', {direction: 'recvonly'});
+  pc.addTransceiver('audio', {direction: 'recvonly'});
+  const ended = [];
+  pc.ontrack = e => { e.track.onended = () => ended.push(e.track.kind); };
+  await pc.setLocalDescription(await pc.createOffer());
+  const res = await fetch(`/whep/${room}`, {method: 'POST', body: pc.localDescription.sdp,
+    headers: {'Content-Type': 'application/sdp', 'Authorization': `Bearer ${token}`}});
+  if (res.status !== 201) throw new Error(`WHEP ${res.status}: ${await res.text()}`);
+  const location = res.headers.get('Location');
+  const answeredAt = performance.now();
+  await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
+  return {pc, location, answeredAt, ended};
+};
+
+// Inbound totals of one peer connection: video frames decoded and width, audio packets.
+prismTest.inbound = async (pc) => {
+  const out = {framesDecoded: 0, frameWidth: 0, videoPackets: 0, audioPackets: 0, audioSamples: 0,
+               packetsLost: 0, dtlsState: null, srtpCipher: null};
+  (await pc.getStats()).forEach(s => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') {
+      out.framesDecoded += s.framesDecoded || 0; out.frameWidth = Math.max(out.frameWidth, s.frameWidth || 0);
+      out.videoPackets += s.packetsReceived || 0; out.packetsLost += s.packetsLost || 0;
+    }
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+      out.audioPackets += s.packetsReceived || 0; out.audioSamples += s.totalSamplesReceived || 0;
+      out.packetsLost += s.packetsLost || 0;
+    }
+    if (s.type === 'transport') { out.dtlsState = s.dtlsState; out.srtpCipher = s.srtpCipher; }
+  });
+  return out;
+};
+
+prismTest.outbound = async (pc) => {
+  const out = {videoPackets: 0, audioPackets: 0, pliCount: 0, nackCount: 0};
+  (await pc.getStats()).forEach(s => {
+    if (s.type === 'outbound-rtp' && s.kind === 'video') {
+      out.videoPackets += s.packetsSent || 0; out.pliCount += s.pliCount || 0; out.nackCount += s.nackCount || 0;
+    }
+    if (s.type === 'outbound-rtp' && s.kind === 'audio') out.audioPackets += s.packetsSent || 0;
+  });
+  return out;
+};
