@@ -6,6 +6,10 @@ import java.util.List;
 public record Origin(String username, String sessionId, long sessionVersion, String netType, String addrType,
                      String address) {
 
+    public Origin withVersion(long version) {
+        return new Origin(username, sessionId, version, netType, addrType, address);
+    }
+
     static Origin parse(String value) {
         List<String> t = SdpValues.tokens(value);
         if (t.size() != 6) throw new SdpParseException("o= line needs 6 fields, has " + t.size());
