@@ -31,6 +31,9 @@ public final class TransportLayerCcReader {
         this.buf = buf;
         left = 0;
         chunkLeft = 0;
+        if (offset < 0 || offset + RtcpHeader.SIZE > buf.writerIndex()) {
+            return RtcpError.TRUNCATED_HEADER;
+        }
         int packetEnd = offset + RtcpHeader.packetLength(buf, offset);
         if (packetEnd > buf.writerIndex()) {
             return RtcpError.LENGTH_OVERSHOOTS;
