@@ -18,7 +18,11 @@ public final class SequenceUnwrapper {
             highest = s;
             return s;
         }
-        long extended = highest + SequenceNumbers.diff(s, (int) highest);
+        int delta = SequenceNumbers.diff(s, (int) highest);
+        if (delta == -SequenceNumbers.MODULUS / 2 && SequenceNumbers.isNewer(s, (int) highest)) {
+            delta = SequenceNumbers.MODULUS / 2; // exactly half: same tie-break as isNewer
+        }
+        long extended = highest + delta;
         if (extended > highest) {
             highest = extended;
         }

@@ -15,7 +15,11 @@ public final class TimestampUnwrapper {
             highest = t;
             return t;
         }
-        long extended = highest + RtpTimestamps.diff(t, highest);
+        long delta = RtpTimestamps.diff(t, highest);
+        if (delta == -RtpTimestamps.MODULUS / 2 && RtpTimestamps.isNewer(t, highest)) {
+            delta = RtpTimestamps.MODULUS / 2; // exactly half: same tie-break as isNewer
+        }
+        long extended = highest + delta;
         if (extended > highest) {
             highest = extended;
         }
