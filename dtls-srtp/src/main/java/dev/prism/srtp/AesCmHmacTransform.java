@@ -1,0 +1,187 @@
+package dev.prism.srtp;
+
+import io.netty.buffer.ByteBuf;
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-128 counter mode with HMAC-SHA1 authentication (RFC 3711 §4.1.1, §4.2.1) for the
+ * AES_CM_128_HMAC_SHA1_80/_32 profiles. The keystream comes from one reused AES/ECB instance
+ * encrypting counter blocks, so no cipher is initialised per packet; the Mac is reused too.
+ */
+final class AesCmHmacTransform extends SrtpTransform {
+    private static final int SRTCP_TAG = 10;
+
+    private final Cipher rtpAes;
+    private final Cipher rtcpAes;
+    private final Mac rtpMac;
+    private final Mac rtcpMac;
+    private final byte[] rtpSalt;
+    private final byte[] rtcpSalt;
+    private final int rtpTag;
+    private final byte[] macOut = new byte[20];
+    private final byte[] rocBytes = new byte[4];
+    private byte[] counters = new byte[2048];
+    private byte[] keystream = new byte[2048];
+
+    AesCmHmacTransform(byte[] rtpKey, byte[] rtpSalt, byte[] rtpAuth, byte[] rtcpKey, byte[] rtcpSalt,
+                       byte[] rtcpAuth, int rtpTag) {
+        try {
+            this.rtpAes = ecb(rtpKey);
+            this.rtcpAes = ecb(rtcpKey);
+            this.rtpMac = hmac(rtpAuth);
+            this.rtcpMac = hmac(rtcpAuth);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES or HmacSHA1 unavailable", e);
+        }
+        this.rtpSalt = rtpSalt.clone();
+        this.rtcpSalt = rtcpSalt.clone();
+        this.rtpTag = rtpTag;
+    }
+
+    @Override
+    int protectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq) {
+        load(buf, start, length, rtpTag);
+        if (!xorKeystream(rtpAes, rtpSalt, ssrc, ((long) roc << 16) | seq, headerLength, length - headerLength)) {
+            return SrtpContext.ERR_MALFORMED;
+        }
+        rtpTag(length, roc);
+        buf.setBytes(start + headerLength, data, headerLength, length - headerLength);
+        buf.setBytes(start + length, macOut, 0, rtpTag);
+        return length + rtpTag;
+    }
+
+    @Override
+    int unprotectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq) {
+        int end = length - rtpTag;
+        load(buf, start, length, 0);
+        rtpTag(end, roc);
+        if (!constantTimeEquals(macOut, 0, data, end, rtpTag)) {
+            return SrtpContext.ERR_AUTH;
+        }
+        if (!xorKeystream(rtpAes, rtpSalt, ssrc, ((long) roc << 16) | seq, headerLength, end - headerLength)) {
+            return SrtpContext.ERR_MALFORMED;
+        }
+        buf.setBytes(start + headerLength, data, headerLength, end - headerLength);
+        return end;
+    }
+
+    @Override
+    int protectRtcp(ByteBuf buf, int start, int length, int ssrc, int index) {
+        load(buf, start, length, 4 + SRTCP_TAG);
+        if (!xorKeystream(rtcpAes, rtcpSalt, ssrc, index, 8, length - 8)) {
+            return SrtpContext.ERR_MALFORMED;
+        }
+        putInt(data, length, 0x80000000 | index);
+        rtcpTag(length + 4);
+        buf.setBytes(start + 8, data, 8, length - 8 + 4);
+        buf.setBytes(start + length + 4, macOut, 0, SRTCP_TAG);
+        return length + 4 + SRTCP_TAG;
+    }
+
+    @Override
+    int unprotectRtcp(ByteBuf buf, int start, int length, int ssrc, int eIndexWord) {
+        int authEnd = length - SRTCP_TAG;
+        load(buf, start, length, 0);
+        rtcpTag(authEnd);
+        if (!constantTimeEquals(macOut, 0, data, authEnd, SRTCP_TAG)) {
+            return SrtpContext.ERR_AUTH;
+        }
+        int end = authEnd - 4;
+        if (eIndexWord < 0) { // E flag: the payload is encrypted
+            if (!xorKeystream(rtcpAes, rtcpSalt, ssrc, eIndexWord & 0x7FFFFFFF, 8, end - 8)) {
+                return SrtpContext.ERR_MALFORMED;
+            }
+            buf.setBytes(start + 8, data, 8, end - 8);
+        }
+        return end;
+    }
+
+    private void rtpTag(int authenticatedLength, int roc) {
+        rtpMac.update(data, 0, authenticatedLength);
+        putInt(rocBytes, 0, roc);
+        rtpMac.update(rocBytes, 0, 4);
+        doFinal(rtpMac);
+    }
+
+    private void rtcpTag(int authenticatedLength) {
+        rtcpMac.update(data, 0, authenticatedLength);
+        doFinal(rtcpMac);
+    }
+
+    private void doFinal(Mac mac) {
+        try {
+            mac.doFinal(macOut, 0);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e); // macOut always has room for 20 bytes
+        }
+    }
+
+    /**
+     * XORs data[offset, offset+length) with the AES-CM keystream of RFC 3711 §4.1.1:
+     * IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16), then the 16-bit block counter.
+     */
+    private boolean xorKeystream(Cipher aes, byte[] salt, int ssrc, long index, int offset, int length) {
+        if (length <= 0) {
+            return true;
+        }
+        int blocks = (length + 15) >>> 4;
+        if (blocks > 0xFFFF) {
+            return false;
+        }
+        int bytes = blocks << 4;
+        if (counters.length < bytes) {
+            counters = new byte[bytes];
+            keystream = new byte[bytes];
+        }
+        byte[] c = counters;
+        for (int b = 0, p = 0; b < blocks; b++, p += 16) {
+            System.arraycopy(salt, 0, c, p, 14);
+            c[p + 4] ^= (byte) (ssrc >>> 24);
+            c[p + 5] ^= (byte) (ssrc >>> 16);
+            c[p + 6] ^= (byte) (ssrc >>> 8);
+            c[p + 7] ^= (byte) ssrc;
+            c[p + 8] ^= (byte) (index >>> 40);
+            c[p + 9] ^= (byte) (index >>> 32);
+            c[p + 10] ^= (byte) (index >>> 24);
+            c[p + 11] ^= (byte) (index >>> 16);
+            c[p + 12] ^= (byte) (index >>> 8);
+            c[p + 13] ^= (byte) index;
+            c[p + 14] = (byte) (b >>> 8);
+            c[p + 15] = (byte) b;
+        }
+        try {
+            aes.doFinal(c, 0, bytes, keystream, 0);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e); // ECB without padding on whole blocks cannot fail
+        }
+        byte[] d = data;
+        byte[] k = keystream;
+        for (int i = 0; i < length; i++) {
+            d[offset + i] ^= k[i];
+        }
+        return true;
+    }
+
+    /** The keystream for SSRC 0 and index 0 as RFC 3711 B.2 tabulates it (tests only). */
+    byte[] keystreamForTest(int length) {
+        load(io.netty.buffer.Unpooled.EMPTY_BUFFER, 0, 0, length);
+        java.util.Arrays.fill(data, 0, length, (byte) 0);
+        xorKeystream(rtpAes, rtpSalt, 0, 0, 0, length);
+        return java.util.Arrays.copyOf(data, length);
+    }
+
+    private static Cipher ecb(byte[] key) throws GeneralSecurityException {
+        Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
+        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+        return c;
+    }
+
+    private static Mac hmac(byte[] key) throws GeneralSecurityException {
+        Mac m = Mac.getInstance("HmacSHA1");
+        m.init(new SecretKeySpec(key, "HmacSHA1"));
+        return m;
+    }
+}
