@@ -1,23 +1,27 @@
 package dev.prism.srtp;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-128 counter mode with HMAC-SHA1 authentication (RFC 3711 §4.1.1, §4.2.1) for the
  * AES_CM_128_HMAC_SHA1_80/_32 profiles. The keystream comes from one reused AES/ECB instance
- * encrypting counter blocks, so no cipher is initialised per packet; the Mac is reused too.
+ * encrypting counter blocks, so no cipher is initialised per packet; HMAC runs on a reused
+ * digest without allocating ({@link HmacSha1}).
  */
 final class AesCmHmacTransform extends SrtpTransform {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final int SRTCP_TAG = 10;
 
     private final Cipher rtpAes;
     private final Cipher rtcpAes;
-    private final Mac rtpMac;
-    private final Mac rtcpMac;
+    private final HmacSha1 rtpMac;
+    private final HmacSha1 rtcpMac;
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
     private final int rtpTag;
@@ -31,8 +35,8 @@ final class AesCmHmacTransform extends SrtpTransform {
         try {
             this.rtpAes = ecb(rtpKey);
             this.rtcpAes = ecb(rtcpKey);
-            this.rtpMac = hmac(rtpAuth);
-            this.rtcpMac = hmac(rtcpAuth);
+            this.rtpMac = new HmacSha1(rtpAuth);
+            this.rtcpMac = new HmacSha1(rtcpAuth);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES or HmacSHA1 unavailable", e);
         }
@@ -111,12 +115,8 @@ final class AesCmHmacTransform extends SrtpTransform {
         doFinal(rtcpMac);
     }
 
-    private void doFinal(Mac mac) {
-        try {
-            mac.doFinal(macOut, 0);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e); // macOut always has room for 20 bytes
-        }
+    private void doFinal(HmacSha1 mac) {
+        mac.doFinal(macOut, 0);
     }
 
     /**
@@ -136,21 +136,16 @@ final class AesCmHmacTransform extends SrtpTransform {
             counters = new byte[bytes];
             keystream = new byte[bytes];
         }
+        // The IV is the same for every block but the last 16 bits (the block counter): build its
+        // two halves once, then write each block as two longs.
+        // Octets 0-7: salt 0-7 with the SSRC under octets 4-7. Octets 8-15: salt 8-13 with the
+        // 48-bit index under them, then the 16-bit block counter.
+        long ivHigh = (long) LONGS.get(salt, 0) ^ (ssrc & 0xFFFFFFFFL);
+        long ivLow = ((long) LONGS.get(salt, 6) << 16) ^ (index << 16);
         byte[] c = counters;
         for (int b = 0, p = 0; b < blocks; b++, p += 16) {
-            System.arraycopy(salt, 0, c, p, 14);
-            c[p + 4] ^= (byte) (ssrc >>> 24);
-            c[p + 5] ^= (byte) (ssrc >>> 16);
-            c[p + 6] ^= (byte) (ssrc >>> 8);
-            c[p + 7] ^= (byte) ssrc;
-            c[p + 8] ^= (byte) (index >>> 40);
-            c[p + 9] ^= (byte) (index >>> 32);
-            c[p + 10] ^= (byte) (index >>> 24);
-            c[p + 11] ^= (byte) (index >>> 16);
-            c[p + 12] ^= (byte) (index >>> 8);
-            c[p + 13] ^= (byte) index;
-            c[p + 14] = (byte) (b >>> 8);
-            c[p + 15] = (byte) b;
+            LONGS.set(c, p, ivHigh);
+            LONGS.set(c, p + 8, ivLow | b);
         }
         try {
             aes.doFinal(c, 0, bytes, keystream, 0);
@@ -159,7 +154,11 @@ final class AesCmHmacTransform extends SrtpTransform {
         }
         byte[] d = data;
         byte[] k = keystream;
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            LONGS.set(d, offset + i, (long) LONGS.get(d, offset + i) ^ (long) LONGS.get(k, i));
+        }
+        for (; i < length; i++) {
             d[offset + i] ^= k[i];
         }
         return true;
@@ -177,11 +176,5 @@ final class AesCmHmacTransform extends SrtpTransform {
         Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
         c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
         return c;
-    }
-
-    private static Mac hmac(byte[] key) throws GeneralSecurityException {
-        Mac m = Mac.getInstance("HmacSHA1");
-        m.init(new SecretKeySpec(key, "HmacSHA1"));
-        return m;
     }
 }

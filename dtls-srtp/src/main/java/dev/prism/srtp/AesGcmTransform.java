@@ -1,6 +1,7 @@
 package dev.prism.srtp;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import javax.crypto.AEADBadTagException;
@@ -25,6 +26,8 @@ final class AesGcmTransform extends SrtpTransform {
     private final byte[] iv = new byte[12];
     private final byte[] aad = new byte[12];
     private byte[] out = new byte[2048];
+    private ByteBuffer dataView;
+    private ByteBuffer outView;
 
     AesGcmTransform(byte[] rtpKey, byte[] rtpSalt, byte[] rtcpKey, byte[] rtcpSalt) {
         try {
@@ -114,10 +117,20 @@ final class AesGcmTransform extends SrtpTransform {
         if (out.length < length + TAG) {
             out = new byte[Integer.highestOneBit(length + TAG) << 1];
         }
+        if (dataView == null || dataView.array() != data) {
+            dataView = ByteBuffer.wrap(data);
+        }
+        if (outView == null || outView.array() != out) {
+            outView = ByteBuffer.wrap(out);
+        }
         try {
             gcm.init(mode, key, new GCMParameterSpec(TAG * 8, iv));
             gcm.updateAAD(aadSource, aadOffset, aadLength);
-            return gcm.doFinal(data, offset, length, out, 0);
+            // The ByteBuffer form lets the JDK decrypt straight into the output instead of
+            // buffering the whole ciphertext until the tag is checked (as the byte[] form does).
+            dataView.limit(offset + length).position(offset);
+            outView.clear();
+            return gcm.doFinal(dataView, outView);
         } catch (AEADBadTagException e) {
             return SrtpContext.ERR_AUTH;
         } catch (InvalidAlgorithmParameterException e) {
