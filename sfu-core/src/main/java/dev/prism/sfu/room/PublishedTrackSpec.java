@@ -1,0 +1,20 @@
+package dev.prism.sfu.room;
+
+import java.util.List;
+
+/**
+ * A track a publisher sends, as negotiated: its SSRC (and RTX SSRC, 0 if none), the payload type
+ * and codec it uses, and the ids the SDP gave it. {@code kind} is "audio" or "video".
+ */
+public record PublishedTrackSpec(String trackId, String streamId, String kind, long ssrc, long rtxSsrc,
+                                 int payloadType, int rtxPayloadType, String codecName, int clockRate, int channels,
+                                 String fmtp, List<String> rtcpFb) {
+    public PublishedTrackSpec {
+        rtcpFb = List.copyOf(rtcpFb);
+        fmtp = fmtp == null ? "" : fmtp;
+    }
+
+    public boolean isVideo() {
+        return "video".equals(kind);
+    }
+}

@@ -1,0 +1,355 @@
+package dev.prism.sfu.room;
+
+import dev.prism.dtls.DtlsCertificate;
+import dev.prism.rtcp.FullIntraRequest;
+import dev.prism.rtcp.PictureLossIndication;
+import dev.prism.rtcp.ReceiverReport;
+import dev.prism.rtcp.ReportBlock;
+import dev.prism.rtcp.RtcpCompoundReader;
+import dev.prism.rtcp.RtcpError;
+import dev.prism.rtcp.RtcpFeedback;
+import dev.prism.rtcp.RtcpPacketType;
+import dev.prism.rtcp.SenderReport;
+import dev.prism.rtp.RtpPacket;
+import dev.prism.sfu.transport.LocalTransportInfo;
+import dev.prism.sfu.transport.PeerTransport;
+import dev.prism.sfu.transport.RemoteTransportInfo;
+import dev.prism.sfu.transport.TransportCounters;
+import dev.prism.sfu.transport.TransportListener;
+import dev.prism.sfu.worker.MediaWorker;
+import io.netty.buffer.ByteBuf;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * One room on one media worker: its transports, the tracks published into it and who receives
+ * them. All state is touched on the worker's event loop only (DESIGN.md "one thread per room");
+ * the control plane calls the public methods from any thread and gets futures back.
+ */
+public final class Room implements TransportListener {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ICE_CHARS =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
+
+    private final String name;
+    private final MediaWorker worker;
+    private final List<java.net.InetSocketAddress> candidates;
+    private final DtlsCertificate certificate;
+    private final Executor handshakeExecutor;
+    private final long dtlsTimeoutMillis;
+    private final TransportCounters counters;
+    private final RoomObserver observer;
+    private final Map<String, PeerTransport> transports = new HashMap<>();
+    private final Map<PeerTransport, Endpoint> endpoints = new HashMap<>();
+    private final Map<String, PublishedTrack> tracks = new LinkedHashMap<>();
+    private final RtcpCompoundReader rtcpReader = new RtcpCompoundReader();
+    private final Runnable tick = this::tick;
+    private long emptySinceMillis;
+    private boolean closed;
+
+    /** Per-transport state: its tracks by SSRC in each direction and its RTCP sender SSRC. */
+    private static final class Endpoint {
+        final Map<Integer, PublishedTrack> published = new HashMap<>();
+        final Map<Integer, DownTrack> down = new HashMap<>();
+        final int rtcpSsrc = ThreadLocalRandom.current().nextInt();
+    }
+
+    public Room(String name, MediaWorker worker, List<java.net.InetSocketAddress> candidates,
+                DtlsCertificate certificate, Executor handshakeExecutor, long dtlsTimeoutMillis, RoomObserver observer) {
+        this.name = name;
+        this.worker = worker;
+        this.candidates = List.copyOf(candidates);
+        this.certificate = certificate;
+        this.handshakeExecutor = handshakeExecutor;
+        this.dtlsTimeoutMillis = dtlsTimeoutMillis;
+        this.counters = worker.counters();
+        this.observer = observer == null ? new RoomObserver() {} : observer;
+        this.emptySinceMillis = System.currentTimeMillis();
+        worker.execute(() -> worker.addTickTask(tick));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public MediaWorker worker() {
+        return worker;
+    }
+
+    /** Runs {@code action} on the room's loop; fails with IllegalStateException once the room closed. */
+    private <T> CompletableFuture<T> onLoop(Supplier<T> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        worker.execute(() -> {
+            if (closed) {
+                result.completeExceptionally(new IllegalStateException("room " + name + " is closed"));
+                return;
+            }
+            try {
+                result.complete(action.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** A new transport for a peer; its ICE credentials and candidates go into the SDP answer/offer. */
+    public CompletableFuture<LocalTransportInfo> createTransport(RemoteTransportInfo remote) {
+        return onLoop(() -> {
+            String id = randomString(16);
+            String ufrag = randomString(8);
+            String pwd = randomString(24);
+            PeerTransport t = new PeerTransport(id, ufrag, pwd, remote, certificate, worker, this, counters,
+                    handshakeExecutor, dtlsTimeoutMillis);
+            transports.put(id, t);
+            endpoints.put(t, new Endpoint());
+            worker.register(t);
+            return new LocalTransportInfo(id, ufrag, pwd, "sha-256 " + certificate.sha256Fingerprint(), candidates);
+        });
+    }
+
+    /** Publishes tracks received on a transport. */
+    public CompletableFuture<Void> publish(String transportId, List<PublishedTrackSpec> specs) {
+        return onLoop(() -> {
+            PeerTransport t = transport(transportId);
+            Endpoint e = endpoints.get(t);
+            for (PublishedTrackSpec spec : specs) {
+                if (tracks.containsKey(spec.trackId())) {
+                    throw new IllegalArgumentException("track " + spec.trackId() + " is already published");
+                }
+                PublishedTrack track = new PublishedTrack(spec, t, e.rtcpSsrc, counters);
+                tracks.put(spec.trackId(), track);
+                e.published.put(track.ssrc, track);
+                observer.onTrackPublished(transportId, spec);
+            }
+            return null;
+        });
+    }
+
+    /** Sends tracks to a subscriber transport; video waits for (and asks for) a key frame. */
+    public CompletableFuture<Void> subscribe(String transportId, List<DownTrackSpec> specs) {
+        return onLoop(() -> {
+            PeerTransport t = transport(transportId);
+            Endpoint e = endpoints.get(t);
+            long now = worker.nowMillis();
+            for (DownTrackSpec spec : specs) {
+                PublishedTrack track = tracks.get(spec.trackId());
+                if (track == null) {
+                    throw new IllegalArgumentException("no track " + spec.trackId() + " in room " + name);
+                }
+                e.down.put((int) spec.ssrc(), track.addDownTrack(t, spec, now));
+            }
+            return null;
+        });
+    }
+
+    /** The tracks currently published, in publication order. */
+    public CompletableFuture<List<PublishedTrackSpec>> tracks() {
+        return onLoop(() -> {
+            List<PublishedTrackSpec> out = new ArrayList<>();
+            for (PublishedTrack t : tracks.values()) {
+                out.add(t.spec);
+            }
+            return out;
+        });
+    }
+
+    /** Closes a transport and everything it published or received. Completes with false when unknown. */
+    public CompletableFuture<Boolean> closeTransport(String transportId, String reason) {
+        return onLoop(() -> {
+            PeerTransport t = transports.get(transportId);
+            if (t == null) {
+                return false;
+            }
+            t.close(reason);
+            return true;
+        });
+    }
+
+    /** Whether a transport finished ICE, DTLS and SRTP set-up. */
+    public CompletableFuture<Boolean> isConnected(String transportId) {
+        return onLoop(() -> {
+            PeerTransport t = transports.get(transportId);
+            return t != null && t.isConnected();
+        });
+    }
+
+    private PeerTransport transport(String id) {
+        PeerTransport t = transports.get(id);
+        if (t == null) {
+            throw new IllegalArgumentException("no transport " + id + " in room " + name);
+        }
+        return t;
+    }
+
+    @Override
+    public void onRtp(PeerTransport transport, ByteBuf packet) {
+        if (RtpPacket.validate(packet) < 0) {
+            counters.rtpMalformed.increment();
+            return;
+        }
+        Endpoint e = endpoints.get(transport);
+        PublishedTrack track = e == null ? null : e.published.get(RtpPacket.ssrc(packet));
+        if (track == null) {
+            return; // RTX, probing or an SSRC not (yet) signalled: nothing to forward it to
+        }
+        track.onPacket(packet, worker.nowMillis());
+    }
+
+    @Override
+    public void onRtcp(PeerTransport transport, ByteBuf packet) {
+        Endpoint e = endpoints.get(transport);
+        if (e == null) {
+            return;
+        }
+        long now = worker.nowMillis();
+        RtcpCompoundReader r = rtcpReader.reset(packet);
+        while (r.next()) {
+            int offset = r.offset();
+            switch (r.packetType()) {
+                case RtcpPacketType.SR -> {
+                    PublishedTrack track = e.published.get(SenderReport.ssrc(packet, offset));
+                    if (track != null) {
+                        track.onSenderReport(SenderReport.ntpTimestamp(packet, offset),
+                                SenderReport.rtpTimestamp(packet, offset), now);
+                    }
+                }
+                case RtcpPacketType.PSFB -> {
+                    int format = RtcpFeedback.format(packet, offset);
+                    if (format == RtcpPacketType.FMT_PLI) {
+                        requestKeyFrame(e, PictureLossIndication.mediaSsrc(packet, offset), now);
+                    } else if (format == RtcpPacketType.FMT_FIR) {
+                        for (int i = 0, n = FullIntraRequest.entryCount(packet, offset); i < n; i++) {
+                            requestKeyFrame(e, FullIntraRequest.entrySsrc(packet, offset, i), now);
+                        }
+                    }
+                }
+                default -> {
+                    // RR, SDES, BYE, NACK, TWCC, REMB: not used by this forwarding slice yet.
+                }
+            }
+        }
+        if (r.error() != RtcpError.OK) {
+            counters.rtcpMalformed.increment();
+        }
+    }
+
+    private void requestKeyFrame(Endpoint subscriber, int mediaSsrc, long now) {
+        DownTrack down = subscriber.down.get(mediaSsrc);
+        if (down != null) {
+            down.source.requestKeyFrame(now);
+        }
+    }
+
+    @Override
+    public void onConnected(PeerTransport transport) {
+        Endpoint e = endpoints.get(transport);
+        long now = worker.nowMillis();
+        // A new subscriber gets its first frame fast: ask the publishers for key frames at once.
+        for (DownTrack down : e.down.values()) {
+            down.source.requestKeyFrame(now);
+        }
+    }
+
+    @Override
+    public void onClosed(PeerTransport transport, String reason) {
+        Endpoint e = endpoints.remove(transport);
+        transports.remove(transport.id());
+        worker.unregister(transport);
+        if (e != null) {
+            for (PublishedTrack track : e.published.values()) {
+                tracks.remove(track.spec.trackId());
+                for (DownTrack d : track.downTracks) {
+                    Endpoint sub = endpoints.get(d.transport);
+                    if (sub != null) {
+                        sub.down.remove(d.ssrc);
+                    }
+                }
+                observer.onTrackUnpublished(transport.id(), track.spec.trackId());
+            }
+        }
+        for (PublishedTrack track : tracks.values()) {
+            track.removeDownTracksOf(transport);
+        }
+        observer.onTransportClosed(transport.id(), reason);
+        if (transports.isEmpty()) {
+            emptySinceMillis = worker.nowMillis();
+        }
+    }
+
+    /** Once a second: receiver reports to publishers, key frames for waiting subscribers. */
+    private void tick() {
+        long now = worker.nowMillis();
+        for (Map.Entry<PeerTransport, Endpoint> entry : endpoints.entrySet()) {
+            PeerTransport t = entry.getKey();
+            Endpoint e = entry.getValue();
+            if (!t.isConnected() || e.published.isEmpty()) {
+                continue;
+            }
+            int count = 0;
+            for (PublishedTrack track : e.published.values()) {
+                if (track.statistics.started()) {
+                    count++;
+                }
+            }
+            count = Math.min(count, ReceiverReport.MAX_REPORT_BLOCKS);
+            ByteBuf rr = t.alloc().directBuffer(ReceiverReport.FIXED_SIZE + count * ReportBlock.SIZE
+                    + PeerTransport.SRTP_OVERHEAD);
+            ReceiverReport.write(rr, e.rtcpSsrc, count);
+            int written = 0;
+            for (PublishedTrack track : e.published.values()) {
+                if (written < count && track.statistics.started()) {
+                    track.statistics.writeReportBlock(rr, track.ssrc, now * 1000);
+                    written++;
+                }
+            }
+            t.sendRtcp(rr);
+        }
+        for (PublishedTrack track : tracks.values()) {
+            for (DownTrack d : track.downTracks) {
+                if (d.waitingForKeyFrame() && d.transport.isConnected()) {
+                    track.requestKeyFrame(now);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** True when the room has had no transport for {@code idleMillis}; then it closes itself. Loop thread. */
+    boolean closeIfIdle(long now, long idleMillis) {
+        if (!closed && transports.isEmpty() && now - emptySinceMillis >= idleMillis) {
+            closed = true;
+            worker.removeTickTask(tick);
+            return true;
+        }
+        return false;
+    }
+
+    /** Closes every transport (server shutdown). */
+    public CompletableFuture<Void> close(String reason) {
+        return onLoop(() -> {
+            for (PeerTransport t : new ArrayList<>(transports.values())) {
+                t.close(reason);
+            }
+            closed = true;
+            worker.removeTickTask(tick);
+            return null;
+        });
+    }
+
+    private static String randomString(int length) {
+        char[] out = new char[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = ICE_CHARS[RANDOM.nextInt(ICE_CHARS.length)];
+        }
+        return new String(out);
+    }
+}

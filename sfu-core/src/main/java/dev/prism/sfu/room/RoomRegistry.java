@@ -1,0 +1,92 @@
+package dev.prism.sfu.room;
+
+import dev.prism.dtls.DtlsCertificate;
+import dev.prism.sfu.transport.TransportCounters;
+import dev.prism.sfu.worker.MediaWorker;
+import dev.prism.sfu.worker.MediaWorkerPool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Where the control plane meets the media plane (DESIGN.md "Threading"): finds or creates a
+ * room, placed on the least busy media worker, and drops rooms idle for a minute. Safe to call
+ * from any thread.
+ */
+public final class RoomRegistry implements AutoCloseable {
+    /** A handshake not done in 10 s closes the transport (issue: DTLS). */
+    public static final long DTLS_TIMEOUT_MILLIS = 10_000;
+    private static final long IDLE_ROOM_MILLIS = 60_000;
+
+    private final MediaWorkerPool workers;
+    private final DtlsCertificate certificate;
+    private final ExecutorService handshakes = Executors.newVirtualThreadPerTaskExecutor();
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Function<String, RoomObserver> observers;
+
+    public RoomRegistry(MediaWorkerPool workers, DtlsCertificate certificate, Function<String, RoomObserver> observers) {
+        this.workers = workers;
+        this.certificate = certificate;
+        this.observers = observers;
+        for (MediaWorker w : workers.workers()) {
+            w.execute(() -> w.addTickTask(() -> reapIdleRooms(w)));
+        }
+    }
+
+    public DtlsCertificate certificate() {
+        return certificate;
+    }
+
+    public TransportCounters counters() {
+        return workers.counters();
+    }
+
+    public MediaWorkerPool workers() {
+        return workers;
+    }
+
+    /** The room of this name, created (and placed) when it does not exist. */
+    public Room room(String name) {
+        return rooms.computeIfAbsent(name, n -> {
+            MediaWorker worker = workers.place();
+            return new Room(n, worker, workers.candidates(worker), certificate, handshakes, DTLS_TIMEOUT_MILLIS,
+                    observers.apply(n));
+        });
+    }
+
+    /** The room if it exists. */
+    public Room find(String name) {
+        return rooms.get(name);
+    }
+
+    public List<Room> rooms() {
+        return new ArrayList<>(rooms.values());
+    }
+
+    private void reapIdleRooms(MediaWorker worker) {
+        long now = worker.nowMillis();
+        for (Room room : rooms.values()) {
+            if (room.worker() == worker && room.closeIfIdle(now, IDLE_ROOM_MILLIS)) {
+                rooms.remove(room.name(), room);
+                workers.release(worker);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Room room : rooms.values()) {
+            try {
+                room.close("server shutting down").get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+        rooms.clear();
+        handshakes.shutdownNow();
+    }
+}

@@ -1,0 +1,266 @@
+package dev.prism.sfu.transport;
+
+import dev.prism.dtls.DtlsCertificate;
+import dev.prism.dtls.DtlsSrtpKeys;
+import dev.prism.dtls.DtlsTransport;
+import dev.prism.ice.IceLiteAgent;
+import dev.prism.srtp.SrtpContext;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One peer connection's secure transport on a media worker: ICE-lite, then DTLS, then SRTP in
+ * both directions (DESIGN.md steps 2, 3 and 6). Everything but the DTLS handshake runs on the
+ * worker's event loop; the handshake runs on a virtual thread and hands its keys back to the loop.
+ */
+public final class PeerTransport {
+    private static final Logger LOG = Logger.getLogger(PeerTransport.class.getName());
+    /** RFC 7675 §5.1: consent expires 30 s after the last valid binding request. */
+    public static final long CONSENT_TIMEOUT_MILLIS = 30_000;
+    /** Headroom for the SRTP(C) trailer: index word and the longest tag. */
+    public static final int SRTP_OVERHEAD = 4 + 16;
+
+    public enum State { NEW, CONNECTING, CONNECTED, CLOSED }
+
+    private final String id;
+    private final TransportHost host;
+    private final IceLiteAgent ice;
+    private final DtlsTransport dtls;
+    private final TransportListener listener;
+    private final TransportCounters counters;
+    private final long createdMillis;
+    private final boolean dtlsServer;
+    private volatile InetSocketAddress remote;
+    private State state = State.NEW;
+    private SrtpContext inbound;
+    private SrtpContext outbound;
+
+    /** The parts of a media worker a transport uses. */
+    public interface TransportHost {
+        /** Sends a datagram (takes ownership); on the loop it is flushed at the end of the read batch. */
+        void send(ByteBuf datagram, InetSocketAddress to);
+
+        /** Runs {@code task} on the transport's event loop. */
+        void execute(Runnable task);
+
+        /** Called once ICE learnt (or changed) the peer's address, so RTP/DTLS from it is routed here. */
+        void bindAddress(PeerTransport transport, InetSocketAddress address);
+
+        ByteBufAllocator alloc();
+
+        long nowMillis();
+    }
+
+    public PeerTransport(String id, String localUfrag, String localPwd, RemoteTransportInfo remoteInfo,
+                         DtlsCertificate certificate, TransportHost host, TransportListener listener,
+                         TransportCounters counters, Executor handshakeExecutor, long dtlsTimeoutMillis) {
+        this.id = id;
+        this.host = host;
+        this.listener = listener;
+        this.counters = counters;
+        this.createdMillis = host.nowMillis();
+        this.ice = new IceLiteAgent(localUfrag, localPwd, remoteInfo.iceUfrag(), remoteInfo.icePwd());
+        this.dtlsServer = remoteInfo.dtlsClient();
+        DtlsTransport.Role role = dtlsServer ? DtlsTransport.Role.SERVER : DtlsTransport.Role.CLIENT;
+        this.dtls = new DtlsTransport(certificate, role, remoteInfo.fingerprint(), new DtlsEvents(),
+                handshakeExecutor, dtlsTimeoutMillis);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String localUfrag() {
+        return ice.localUfrag();
+    }
+
+    public ByteBufAllocator alloc() {
+        return host.alloc();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** A STUN datagram whose USERNAME names this transport. Loop thread. */
+    public void onStun(ByteBuf datagram, InetSocketAddress from) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        ByteBuf response = host.alloc().buffer(128);
+        int result = ice.handleBindingRequest(datagram, from, response, host.nowMillis());
+        if (result < 0) {
+            response.release();
+            if (result == IceLiteAgent.DROPPED_BAD_CREDENTIALS) {
+                counters.stunBadCredentials.increment();
+            } else {
+                counters.stunMalformed.increment();
+            }
+            return;
+        }
+        host.send(response, from);
+        InetSocketAddress selected = ice.selectedAddress();
+        if (selected != null && !selected.equals(remote)) {
+            remote = selected;
+            host.bindAddress(this, selected);
+        }
+        if (state == State.NEW) {
+            // The peer's address is known now: start DTLS (as server it waits for the ClientHello).
+            state = State.CONNECTING;
+            dtls.start();
+        }
+    }
+
+    /** A DTLS record from the peer's address. Loop thread. */
+    public void onDtls(ByteBuf datagram) {
+        if (state != State.CLOSED) {
+            dtls.receive(datagram);
+        }
+    }
+
+    /** An SRTP packet from the peer's address: unprotect in place and hand it to the room. */
+    public void onSrtp(ByteBuf datagram) {
+        SrtpContext in = inbound;
+        if (in == null) {
+            counters.mediaBeforeKeys.increment();
+            return;
+        }
+        int result = in.unprotectRtp(datagram);
+        if (result != SrtpContext.OK) {
+            countSrtpError(result);
+            return;
+        }
+        listener.onRtp(this, datagram);
+    }
+
+    public void onSrtcp(ByteBuf datagram) {
+        SrtpContext in = inbound;
+        if (in == null) {
+            counters.mediaBeforeKeys.increment();
+            return;
+        }
+        int result = in.unprotectRtcp(datagram);
+        if (result != SrtpContext.OK) {
+            countSrtpError(result);
+            return;
+        }
+        listener.onRtcp(this, datagram);
+    }
+
+    private void countSrtpError(int result) {
+        switch (result) {
+            case SrtpContext.ERR_AUTH -> counters.srtpAuthFailures.increment();
+            case SrtpContext.ERR_REPLAY -> counters.srtpReplays.increment();
+            default -> counters.srtpMalformed.increment();
+        }
+    }
+
+    /**
+     * Protects and sends an RTP packet (takes ownership). The buffer needs {@link #SRTP_OVERHEAD}
+     * bytes of writable room. Returns false when the transport cannot send yet.
+     */
+    public boolean sendRtp(ByteBuf packet) {
+        return send(packet, false);
+    }
+
+    /** Protects and sends a compound RTCP packet (takes ownership). */
+    public boolean sendRtcp(ByteBuf packet) {
+        return send(packet, true);
+    }
+
+    private boolean send(ByteBuf packet, boolean rtcp) {
+        SrtpContext out = outbound;
+        InetSocketAddress to = remote;
+        if (out == null || to == null || state != State.CONNECTED) {
+            packet.release();
+            return false;
+        }
+        int result = rtcp ? out.protectRtcp(packet) : out.protectRtp(packet);
+        if (result != SrtpContext.OK) {
+            packet.release();
+            return false;
+        }
+        host.send(packet, to);
+        return true;
+    }
+
+    /** Consent freshness and connection deadline; called by the worker's periodic check. */
+    public void checkTimers(long nowMillis) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long last = ice.lastConsentMillis();
+        long reference = last > 0 ? last : createdMillis;
+        if (nowMillis - reference > CONSENT_TIMEOUT_MILLIS) {
+            counters.consentExpired.increment();
+            close(last > 0 ? "ICE consent expired (RFC 7675: no valid binding request for 30 s)"
+                    : "no ICE connectivity check within 30 s");
+        }
+    }
+
+    public boolean isConnected() {
+        return state == State.CONNECTED;
+    }
+
+    /** Closes the transport and tells the listener once. Loop thread. */
+    public void close(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        inbound = null;
+        outbound = null;
+        dtls.close();
+        listener.onClosed(this, reason);
+    }
+
+    private void onKeys(DtlsSrtpKeys keys) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean server = dtlsServer;
+        // RFC 5764 §4.2: the client's key protects what the client sends.
+        byte[] inKey = server ? keys.clientKey() : keys.serverKey();
+        byte[] inSalt = server ? keys.clientSalt() : keys.serverSalt();
+        byte[] outKey = server ? keys.serverKey() : keys.clientKey();
+        byte[] outSalt = server ? keys.serverSalt() : keys.clientSalt();
+        inbound = SrtpContext.create(keys.profile(), inKey, inSalt);
+        outbound = SrtpContext.create(keys.profile(), outKey, outSalt);
+        state = State.CONNECTED;
+        LOG.fine(() -> "transport " + id + " connected with " + keys.profile());
+        listener.onConnected(this);
+    }
+
+    /** DTLS events arrive on the handshake thread; state changes go back to the loop. */
+    private final class DtlsEvents implements DtlsTransport.Listener {
+        @Override
+        public void sendDatagram(ByteBuf datagram) {
+            InetSocketAddress to = remote;
+            if (to == null) {
+                datagram.release();
+                return;
+            }
+            host.send(datagram, to);
+        }
+
+        @Override
+        public void onHandshakeComplete(DtlsSrtpKeys keys) {
+            host.execute(() -> onKeys(keys));
+        }
+
+        @Override
+        public void onHandshakeFailed(String reason, Throwable cause) {
+            counters.dtlsFailures.increment();
+            LOG.log(Level.WARNING, "transport " + id + ": DTLS failed: " + reason, cause);
+            host.execute(() -> close("DTLS handshake failed: " + reason));
+        }
+    }
+}

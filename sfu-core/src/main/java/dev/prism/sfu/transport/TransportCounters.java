@@ -1,0 +1,32 @@
+package dev.prism.sfu.transport;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts of what the media plane dropped, by reason, for metrics and tests. Written from the
+ * workers' event loops, read from anywhere.
+ */
+public final class TransportCounters {
+    public final LongAdder stunBadCredentials = new LongAdder();
+    public final LongAdder stunMalformed = new LongAdder();
+    public final LongAdder stunUnknownUfrag = new LongAdder();
+    public final LongAdder unknownSource = new LongAdder();
+    public final LongAdder otherDatagrams = new LongAdder();
+    public final LongAdder srtpAuthFailures = new LongAdder();
+    public final LongAdder srtpReplays = new LongAdder();
+    public final LongAdder srtpMalformed = new LongAdder();
+    public final LongAdder rtpMalformed = new LongAdder();
+    public final LongAdder rtcpMalformed = new LongAdder();
+    public final LongAdder mediaBeforeKeys = new LongAdder();
+    public final LongAdder dtlsFailures = new LongAdder();
+    public final LongAdder consentExpired = new LongAdder();
+    public final LongAdder packetsForwarded = new LongAdder();
+    public final LongAdder keyframeRequestsSent = new LongAdder();
+
+    /** Every dropped-input counter added up (what tests of bad input look at). */
+    public long droppedTotal() {
+        return stunBadCredentials.sum() + stunMalformed.sum() + stunUnknownUfrag.sum() + unknownSource.sum()
+                + otherDatagrams.sum() + srtpAuthFailures.sum() + srtpReplays.sum() + srtpMalformed.sum()
+                + rtpMalformed.sum() + rtcpMalformed.sum() + mediaBeforeKeys.sum();
+    }
+}

@@ -1,0 +1,235 @@
+package dev.prism.sfu.worker;
+
+import dev.prism.demux.PacketClassifier;
+import dev.prism.ice.IceLiteAgent;
+import dev.prism.sfu.transport.PeerTransport;
+import dev.prism.sfu.transport.TransportCounters;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One media worker: a single event loop that owns one UDP socket (DESIGN.md step 1) and every
+ * transport of the rooms placed on it. Datagrams are demultiplexed by their first byte
+ * (RFC 7983): STUN by the USERNAME's local ufrag, everything else by the peer's address that
+ * ICE validated. Unknown or malformed input is dropped and counted, never thrown.
+ */
+public final class MediaWorker implements PeerTransport.TransportHost {
+    private final int index;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Channel channel;
+    private final TransportCounters counters;
+    private final Map<String, PeerTransport> byUfrag = new HashMap<>();
+    private final Map<InetSocketAddress, PeerTransport> byAddress = new HashMap<>();
+    private final List<Runnable> tickTasks = new ArrayList<>();
+    private int rooms;
+
+    public MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters)
+            throws InterruptedException {
+        this.index = index;
+        this.counters = counters;
+        boolean epoll = Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("prism-media-" + index),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.loop = group.next();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .handler(new Demux());
+        InetSocketAddress local = bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
+        try {
+            this.channel = bootstrap.bind(local).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        loop.scheduleAtFixedRate(this::tick, 1000, 1000, TimeUnit.MILLISECONDS);
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    public TransportCounters counters() {
+        return counters;
+    }
+
+    /** Rooms placed here (for placement); changed on the control plane under the pool's lock. */
+    int rooms() {
+        return rooms;
+    }
+
+    void addRoom(int delta) {
+        rooms += delta;
+    }
+
+    /** Makes a transport reachable by its local ufrag. Loop thread. */
+    public void register(PeerTransport transport) {
+        byUfrag.put(transport.localUfrag(), transport);
+    }
+
+    /** Forgets a transport. Loop thread. */
+    public void unregister(PeerTransport transport) {
+        byUfrag.remove(transport.localUfrag(), transport);
+        InetSocketAddress address = transport.remoteAddress();
+        if (address != null) {
+            byAddress.remove(address, transport);
+        }
+    }
+
+    /** Runs {@code task} once a second on this loop (RTCP reports, timers). Loop thread. */
+    public void addTickTask(Runnable task) {
+        tickTasks.add(task);
+    }
+
+    public void removeTickTask(Runnable task) {
+        tickTasks.remove(task);
+    }
+
+    @Override
+    public void bindAddress(PeerTransport transport, InetSocketAddress address) {
+        byAddress.values().removeIf(t -> t == transport);
+        byAddress.put(address, transport);
+    }
+
+    @Override
+    public void send(ByteBuf datagram, InetSocketAddress to) {
+        DatagramPacket packet = new DatagramPacket(datagram, to);
+        if (loop.inEventLoop()) {
+            channel.write(packet, channel.voidPromise());
+        } else {
+            channel.writeAndFlush(packet, channel.voidPromise());
+        }
+    }
+
+    /** Flushes datagrams queued by loop-thread code that did not run from a read. */
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(() -> {
+            task.run();
+            channel.flush();
+        });
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    @Override
+    public long nowMillis() {
+        return System.currentTimeMillis();
+    }
+
+    private void tick() {
+        long now = nowMillis();
+        for (PeerTransport t : byUfrag.values().toArray(new PeerTransport[0])) {
+            t.checkTimers(now);
+        }
+        for (Runnable task : tickTasks.toArray(new Runnable[0])) {
+            task.run();
+        }
+        channel.flush();
+    }
+
+    public void close() {
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    private final class Demux extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf data = packet.content();
+            InetSocketAddress from = packet.sender();
+            switch (PacketClassifier.classify(data)) {
+                case PacketClassifier.STUN -> {
+                    String ufrag = IceLiteAgent.localUfragOf(data);
+                    if (ufrag == null) {
+                        counters.stunMalformed.increment();
+                        return;
+                    }
+                    PeerTransport t = byUfrag.get(ufrag);
+                    if (t == null) {
+                        counters.stunUnknownUfrag.increment();
+                        return;
+                    }
+                    t.onStun(data, from);
+                }
+                case PacketClassifier.DTLS -> {
+                    PeerTransport t = byAddress.get(from);
+                    if (t == null) {
+                        counters.unknownSource.increment();
+                    } else {
+                        t.onDtls(data);
+                    }
+                }
+                case PacketClassifier.RTP -> {
+                    PeerTransport t = byAddress.get(from);
+                    if (t == null) {
+                        counters.unknownSource.increment();
+                    } else {
+                        t.onSrtp(data);
+                    }
+                }
+                case PacketClassifier.RTCP -> {
+                    PeerTransport t = byAddress.get(from);
+                    if (t == null) {
+                        counters.unknownSource.increment();
+                    } else {
+                        t.onSrtcp(data);
+                    }
+                }
+                default -> counters.otherDatagrams.increment();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A bug in a handler must not close the worker's socket: log and go on.
+            java.util.logging.Logger.getLogger(MediaWorker.class.getName())
+                    .log(java.util.logging.Level.WARNING, "media worker " + index + " handler error", cause);
+        }
+    }
+}
