@@ -101,7 +101,10 @@ public final class Room implements TransportListener {
         return result;
     }
 
-    /** A new transport for a peer; its ICE credentials and candidates go into the SDP answer/offer. */
+    /**
+     * A new transport for a peer; its ICE credentials and candidates go into the SDP answer/offer.
+     * {@code remote} is null when Prism offers first; see {@link #setRemote}.
+     */
     public CompletableFuture<LocalTransportInfo> createTransport(RemoteTransportInfo remote) {
         return onLoop(() -> {
             String id = randomString(16);
@@ -113,6 +116,30 @@ public final class Room implements TransportListener {
             endpoints.put(t, new Endpoint());
             worker.register(t);
             return new LocalTransportInfo(id, ufrag, pwd, "sha-256 " + certificate.sha256Fingerprint(), candidates);
+        });
+    }
+
+    /** Gives a transport created without them (Prism offered first) the peer's parameters. */
+    public CompletableFuture<Void> setRemote(String transportId, RemoteTransportInfo remote) {
+        return onLoop(() -> {
+            transport(transportId).setRemote(remote);
+            return null;
+        });
+    }
+
+    /** Stops sending tracks to a subscriber transport (they left the room or were unpublished). */
+    public CompletableFuture<Void> unsubscribe(String transportId, java.util.Collection<String> trackIds) {
+        return onLoop(() -> {
+            PeerTransport t = transport(transportId);
+            Endpoint e = endpoints.get(t);
+            e.down.values().removeIf(d -> {
+                if (trackIds.contains(d.source.spec.trackId())) {
+                    d.source.downTracks.remove(d);
+                    return true;
+                }
+                return false;
+            });
+            return null;
         });
     }
 
@@ -128,7 +155,7 @@ public final class Room implements TransportListener {
                 PublishedTrack track = new PublishedTrack(spec, t, e.rtcpSsrc, counters);
                 tracks.put(spec.trackId(), track);
                 e.published.put(track.ssrc, track);
-                observer.onTrackPublished(transportId, spec);
+                observer.onTrackPublished(name, transportId, spec);
             }
             return null;
         });
@@ -273,13 +300,13 @@ public final class Room implements TransportListener {
                         sub.down.remove(d.ssrc);
                     }
                 }
-                observer.onTrackUnpublished(transport.id(), track.spec.trackId());
+                observer.onTrackUnpublished(name, transport.id(), track.spec.trackId());
             }
         }
         for (PublishedTrack track : tracks.values()) {
             track.removeDownTracksOf(transport);
         }
-        observer.onTransportClosed(transport.id(), reason);
+        observer.onTransportClosed(name, transport.id(), reason);
         if (transports.isEmpty()) {
             emptySinceMillis = worker.nowMillis();
         }

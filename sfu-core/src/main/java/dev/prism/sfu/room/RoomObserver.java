@@ -2,9 +2,9 @@ package dev.prism.sfu.room;
 
 /** Room events for signaling (renegotiation, participant lists). Called on the room's loop; must not block. */
 public interface RoomObserver {
-    default void onTrackPublished(String ownerTransportId, PublishedTrackSpec track) {}
+    default void onTrackPublished(String room, String ownerTransportId, PublishedTrackSpec track) {}
 
-    default void onTrackUnpublished(String ownerTransportId, String trackId) {}
+    default void onTrackUnpublished(String room, String ownerTransportId, String trackId) {}
 
-    default void onTransportClosed(String transportId, String reason) {}
+    default void onTransportClosed(String room, String transportId, String reason) {}
 }

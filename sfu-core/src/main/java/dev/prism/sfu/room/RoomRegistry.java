@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Where the control plane meets the media plane (DESIGN.md "Threading"): finds or creates a
@@ -26,15 +26,35 @@ public final class RoomRegistry implements AutoCloseable {
     private final DtlsCertificate certificate;
     private final ExecutorService handshakes = Executors.newVirtualThreadPerTaskExecutor();
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
-    private final Function<String, RoomObserver> observers;
+    private final List<RoomObserver> observers = new CopyOnWriteArrayList<>();
+    private final RoomObserver fanOut = new RoomObserver() {
+        @Override
+        public void onTrackPublished(String room, String ownerTransportId, PublishedTrackSpec track) {
+            observers.forEach(o -> o.onTrackPublished(room, ownerTransportId, track));
+        }
 
-    public RoomRegistry(MediaWorkerPool workers, DtlsCertificate certificate, Function<String, RoomObserver> observers) {
+        @Override
+        public void onTrackUnpublished(String room, String ownerTransportId, String trackId) {
+            observers.forEach(o -> o.onTrackUnpublished(room, ownerTransportId, trackId));
+        }
+
+        @Override
+        public void onTransportClosed(String room, String transportId, String reason) {
+            observers.forEach(o -> o.onTransportClosed(room, transportId, reason));
+        }
+    };
+
+    public RoomRegistry(MediaWorkerPool workers, DtlsCertificate certificate) {
         this.workers = workers;
         this.certificate = certificate;
-        this.observers = observers;
         for (MediaWorker w : workers.workers()) {
             w.execute(() -> w.addTickTask(() -> reapIdleRooms(w)));
         }
+    }
+
+    /** Hears the events of every room (called on the rooms' loops; must not block). */
+    public void addObserver(RoomObserver observer) {
+        observers.add(observer);
     }
 
     public DtlsCertificate certificate() {
@@ -54,7 +74,7 @@ public final class RoomRegistry implements AutoCloseable {
         return rooms.computeIfAbsent(name, n -> {
             MediaWorker worker = workers.place();
             return new Room(n, worker, workers.candidates(worker), certificate, handshakes, DTLS_TIMEOUT_MILLIS,
-                    observers.apply(n));
+                    fanOut);
         });
     }
 

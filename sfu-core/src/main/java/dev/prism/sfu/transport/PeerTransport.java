@@ -29,11 +29,14 @@ public final class PeerTransport {
     private final String id;
     private final TransportHost host;
     private final IceLiteAgent ice;
-    private final DtlsTransport dtls;
+    private final DtlsCertificate certificate;
+    private final Executor handshakeExecutor;
+    private final long dtlsTimeoutMillis;
+    private DtlsTransport dtls;
+    private boolean dtlsServer;
     private final TransportListener listener;
     private final TransportCounters counters;
     private final long createdMillis;
-    private final boolean dtlsServer;
     private volatile InetSocketAddress remote;
     private State state = State.NEW;
     private SrtpContext inbound;
@@ -55,6 +58,10 @@ public final class PeerTransport {
         long nowMillis();
     }
 
+    /**
+     * @param remoteInfo the peer's parameters, or null when Prism offers first and learns them
+     *                   from the answer ({@link #setRemote})
+     */
     public PeerTransport(String id, String localUfrag, String localPwd, RemoteTransportInfo remoteInfo,
                          DtlsCertificate certificate, TransportHost host, TransportListener listener,
                          TransportCounters counters, Executor handshakeExecutor, long dtlsTimeoutMillis) {
@@ -62,12 +69,32 @@ public final class PeerTransport {
         this.host = host;
         this.listener = listener;
         this.counters = counters;
+        this.certificate = certificate;
+        this.handshakeExecutor = handshakeExecutor;
+        this.dtlsTimeoutMillis = dtlsTimeoutMillis;
         this.createdMillis = host.nowMillis();
-        this.ice = new IceLiteAgent(localUfrag, localPwd, remoteInfo.iceUfrag(), remoteInfo.icePwd());
-        this.dtlsServer = remoteInfo.dtlsClient();
+        // ICE-lite answers checks with the local password only; the remote ufrag, when known,
+        // is checked in USERNAME.
+        this.ice = new IceLiteAgent(localUfrag, localPwd, remoteInfo == null ? null : remoteInfo.iceUfrag(),
+                remoteInfo == null ? null : remoteInfo.icePwd());
+        if (remoteInfo != null) {
+            setRemote(remoteInfo);
+        }
+    }
+
+    /** The peer's fingerprint and DTLS role, from its SDP; once only. Loop thread. */
+    public void setRemote(RemoteTransportInfo remoteInfo) {
+        if (dtls != null) {
+            throw new IllegalStateException("transport " + id + " already has its remote parameters");
+        }
+        dtlsServer = remoteInfo.dtlsClient();
         DtlsTransport.Role role = dtlsServer ? DtlsTransport.Role.SERVER : DtlsTransport.Role.CLIENT;
-        this.dtls = new DtlsTransport(certificate, role, remoteInfo.fingerprint(), new DtlsEvents(),
+        dtls = new DtlsTransport(certificate, role, remoteInfo.fingerprint(), new DtlsEvents(),
                 handshakeExecutor, dtlsTimeoutMillis);
+        if (state == State.NEW && remote != null) {
+            state = State.CONNECTING;
+            dtls.start();
+        }
     }
 
     public String id() {
@@ -112,7 +139,7 @@ public final class PeerTransport {
             remote = selected;
             host.bindAddress(this, selected);
         }
-        if (state == State.NEW) {
+        if (state == State.NEW && dtls != null) {
             // The peer's address is known now: start DTLS (as server it waits for the ClientHello).
             state = State.CONNECTING;
             dtls.start();
@@ -121,7 +148,7 @@ public final class PeerTransport {
 
     /** A DTLS record from the peer's address. Loop thread. */
     public void onDtls(ByteBuf datagram) {
-        if (state != State.CLOSED) {
+        if (state != State.CLOSED && dtls != null) {
             dtls.receive(datagram);
         }
     }
@@ -218,7 +245,9 @@ public final class PeerTransport {
         state = State.CLOSED;
         inbound = null;
         outbound = null;
-        dtls.close();
+        if (dtls != null) {
+            dtls.close();
+        }
         listener.onClosed(this, reason);
     }
 

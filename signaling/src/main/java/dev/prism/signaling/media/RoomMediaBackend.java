@@ -1,0 +1,296 @@
+package dev.prism.signaling.media;
+
+import dev.prism.sdp.Candidate;
+import dev.prism.sdp.MediaKind;
+import dev.prism.sdp.SdpParseException;
+import dev.prism.sdp.SdpParser;
+import dev.prism.sdp.SdpWriter;
+import dev.prism.sdp.SessionDescription;
+import dev.prism.sdp.Setup;
+import dev.prism.sfu.room.DownTrackSpec;
+import dev.prism.sfu.room.PublishedTrackSpec;
+import dev.prism.sfu.room.Room;
+import dev.prism.sfu.room.RoomObserver;
+import dev.prism.sfu.room.RoomRegistry;
+import dev.prism.sfu.transport.LocalTransportInfo;
+import dev.prism.sfu.transport.RemoteTransportInfo;
+import dev.prism.signaling.MediaBackend;
+import dev.prism.signaling.SignalingException;
+import dev.prism.signaling.negotiation.Codec;
+import dev.prism.signaling.negotiation.LocalTransportParams;
+import dev.prism.signaling.negotiation.NegotiatedCodec;
+import dev.prism.signaling.negotiation.NegotiatedMedia;
+import dev.prism.signaling.negotiation.NegotiationException;
+import dev.prism.signaling.negotiation.NegotiationResult;
+import dev.prism.signaling.negotiation.Negotiator;
+import dev.prism.signaling.negotiation.OutgoingTrack;
+import dev.prism.signaling.negotiation.RemoteTransportParams;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The media plane as signaling sees it: WHIP/WHEP sessions negotiated with {@link Negotiator}
+ * and carried out by the rooms of a {@link RoomRegistry}. Each session is one transport; its id
+ * is the transport id.
+ */
+public final class RoomMediaBackend implements MediaBackend {
+    /** RFC 8445 §5.1.2.1 host priority for component 1 (type preference 126, local 65535). */
+    private static final long HOST_PRIORITY = (126L << 24) | (65535L << 8) | 255;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RoomRegistry rooms;
+    private final Map<String, Room> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, RoomParticipant>> participants = new ConcurrentHashMap<>();
+
+    public RoomMediaBackend(RoomRegistry rooms) {
+        this.rooms = rooms;
+        rooms.addObserver(new RoomObserver() {
+            @Override
+            public void onTransportClosed(String room, String transportId, String reason) {
+                sessions.remove(transportId);
+            }
+
+            @Override
+            public void onTrackPublished(String room, String ownerTransportId, PublishedTrackSpec track) {
+                roomChanged(room, ownerTransportId, track.trackId(), track.kind(), true);
+            }
+
+            @Override
+            public void onTrackUnpublished(String room, String ownerTransportId, String trackId) {
+                roomChanged(room, ownerTransportId, trackId, null, false);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<PeerSession> publish(String room, String identity, String offerSdp) {
+        return publishInto(rooms.room(room), identity, offerSdp);
+    }
+
+    /** Answers a publisher's offer with a new transport in {@code r} and publishes its tracks. */
+    CompletableFuture<PeerSession> publishInto(Room r, String identity, String offerSdp) {
+        SessionDescription offer;
+        RemoteTransportParams remote;
+        try {
+            offer = parse(offerSdp);
+            remote = RemoteTransportParams.of(offer, "offer");
+        } catch (SignalingException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (NegotiationException e) {
+            return CompletableFuture.failedFuture(refused(e));
+        }
+        return r.createTransport(remoteInfo(remote)).thenCompose(local -> {
+            NegotiationResult result;
+            try {
+                result = Negotiator.answerPublishOffer(offer, localParams(local));
+            } catch (NegotiationException e) {
+                r.closeTransport(local.transportId(), "negotiation failed");
+                throw new CompletionException(refused(e));
+            }
+            List<PublishedTrackSpec> specs = publishedTracks(local.transportId(), identity, result);
+            sessions.put(local.transportId(), r);
+            return r.publish(local.transportId(), specs)
+                    .thenApply(v -> new PeerSession(local.transportId(), SdpWriter.write(result.localDescription())));
+        });
+    }
+
+    @Override
+    public CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp) {
+        SessionDescription offer;
+        RemoteTransportParams remote;
+        try {
+            offer = parse(offerSdp);
+            remote = RemoteTransportParams.of(offer, "offer");
+        } catch (SignalingException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (NegotiationException e) {
+            return CompletableFuture.failedFuture(refused(e));
+        }
+        Room r = rooms.room(room);
+        return r.tracks().thenCompose(published -> r.createTransport(remoteInfo(remote)).thenCompose(local -> {
+            List<OutgoingTrack> outgoing = new ArrayList<>();
+            for (PublishedTrackSpec t : published) {
+                outgoing.add(new OutgoingTrack(t.trackId(), t.streamId(),
+                        t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO,
+                        new Codec(t.codecName(), t.clockRate(), t.channels(), t.fmtp(), t.rtcpFb()),
+                        RANDOM.nextInt() & 0xFFFFFFFFL, 0, "prism-" + room));
+            }
+            NegotiationResult result;
+            try {
+                result = Negotiator.answerSubscribeOffer(offer, localParams(local), outgoing);
+            } catch (NegotiationException e) {
+                r.closeTransport(local.transportId(), "negotiation failed");
+                throw new CompletionException(refused(e));
+            }
+            List<DownTrackSpec> downs = new ArrayList<>();
+            for (NegotiatedMedia m : result.media()) {
+                if (m.trackId() == null || m.ssrcs().isEmpty() || m.codecs().isEmpty()) {
+                    continue;
+                }
+                downs.add(new DownTrackSpec(m.trackId(), m.ssrcs().get(0).ssrc(), m.codecs().get(0).payloadType()));
+            }
+            sessions.put(local.transportId(), r);
+            return r.subscribe(local.transportId(), downs)
+                    .thenApply(v -> new PeerSession(local.transportId(), SdpWriter.write(result.localDescription())));
+        }));
+    }
+
+    @Override
+    public CompletionStage<Boolean> closeSession(String sessionId) {
+        Room r = sessions.remove(sessionId);
+        if (r == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return r.closeTransport(sessionId, "session deleted");
+    }
+
+    @Override
+    public CompletionStage<Boolean> trickle(String sessionId, String sdpFragment) {
+        if (!sessions.containsKey(sessionId)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        // ICE-lite: the peer's candidates are learnt from its checks, so trickled ones add nothing.
+        // An ICE restart (new ufrag/pwd in the fragment) is not supported.
+        if (sdpFragment != null && (sdpFragment.contains("a=ice-ufrag:") || sdpFragment.contains("a=ice-pwd:"))) {
+            return CompletableFuture.failedFuture(new SignalingException(422, "ice_restart_unsupported",
+                    "ICE restart is not supported: start a new session"));
+        }
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletionStage<Participant> join(String room, String identity, boolean canPublish, boolean canSubscribe,
+                                             ParticipantListener listener) {
+        Room r = rooms.room(room);
+        RoomParticipant p = new RoomParticipant(randomId(), identity, room, r, this, listener, canPublish, canSubscribe);
+        Map<String, RoomParticipant> members = participants.computeIfAbsent(room, k -> new ConcurrentHashMap<>());
+        for (RoomParticipant other : members.values()) {
+            other.listener().onParticipantJoined(identity);
+        }
+        members.put(p.id(), p);
+        p.offerTracks();
+        return CompletableFuture.completedFuture(p);
+    }
+
+    /** Identities of the participants in a room now (for the joined message). */
+    public List<String> participantIdentities(String room) {
+        Map<String, RoomParticipant> members = participants.get(room);
+        List<String> out = new ArrayList<>();
+        if (members != null) {
+            for (RoomParticipant p : members.values()) {
+                out.add(p.identity());
+            }
+        }
+        return out;
+    }
+
+    void removeParticipant(RoomParticipant p) {
+        Map<String, RoomParticipant> members = participants.get(p.roomName());
+        if (members == null || members.remove(p.id()) == null) {
+            return;
+        }
+        for (RoomParticipant other : members.values()) {
+            other.listener().onParticipantLeft(p.identity());
+        }
+    }
+
+    /** The transport id a published track belongs to (track ids are "transportId-mid"). */
+    static String ownerOf(String trackId) {
+        int dash = trackId.indexOf('-');
+        return dash < 0 ? trackId : trackId.substring(0, dash);
+    }
+
+    private String identityOf(String room, String transportId) {
+        Map<String, RoomParticipant> members = participants.get(room);
+        if (members != null) {
+            for (RoomParticipant p : members.values()) {
+                if (p.owns(transportId)) {
+                    return p.identity();
+                }
+            }
+        }
+        return "whip:" + transportId;
+    }
+
+    private static String randomId() {
+        byte[] b = new byte[9];
+        RANDOM.nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private void roomChanged(String room, String ownerTransportId, String trackId, String kind, boolean published) {
+        Map<String, RoomParticipant> members = participants.get(room);
+        if (members == null) {
+            return;
+        }
+        String owner = identityOf(room, ownerTransportId);
+        // Off the room's loop: offers wait on room futures.
+        CompletableFuture.runAsync(() -> {
+            for (RoomParticipant p : members.values()) {
+                if (published) {
+                    p.listener().onTrackPublished(owner, trackId, kind);
+                } else {
+                    p.listener().onTrackUnpublished(owner, trackId);
+                }
+                p.offerTracks();
+            }
+        });
+    }
+
+    /** The sessions alive now (tests and metrics). */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    private static SessionDescription parse(String sdp) {
+        try {
+            return SdpParser.parse(sdp);
+        } catch (SdpParseException e) {
+            throw new SignalingException(400, "bad_sdp", "malformed SDP: " + e.getMessage());
+        }
+    }
+
+    private static SignalingException refused(NegotiationException e) {
+        return new SignalingException(400, "unsupported_sdp", e.getMessage());
+    }
+
+    static RemoteTransportInfo remoteInfo(RemoteTransportParams remote) {
+        // Prism answers passive, so the peer is the DTLS client unless it insists on passive.
+        return new RemoteTransportInfo(remote.iceUfrag(), remote.icePwd(), remote.fingerprint(),
+                remote.setup() != Setup.PASSIVE);
+    }
+
+    static LocalTransportParams localParams(LocalTransportInfo local) {
+        List<Candidate> candidates = new ArrayList<>();
+        int foundation = 1;
+        for (InetSocketAddress a : local.candidates()) {
+            candidates.add(Candidate.host(Integer.toString(foundation++), a.getAddress().getHostAddress(), a.getPort(),
+                    HOST_PRIORITY - foundation));
+        }
+        return new LocalTransportParams(local.iceUfrag(), local.icePwd(), local.fingerprint(), candidates, true);
+    }
+
+    private static List<PublishedTrackSpec> publishedTracks(String transportId, String identity, NegotiationResult r) {
+        List<PublishedTrackSpec> specs = new ArrayList<>();
+        for (NegotiatedMedia m : r.media()) {
+            if (m.ssrcs().isEmpty() || m.codecs().isEmpty()
+                    || (m.kind() != MediaKind.AUDIO && m.kind() != MediaKind.VIDEO)) {
+                continue; // rid-only simulcast needs MID/RID mapping (not built yet), or nothing sent
+            }
+            NegotiatedCodec c = m.codecs().get(0);
+            String trackId = transportId + "-" + m.mid();
+            String streamId = m.streamId() != null && !m.streamId().equals("-") ? m.streamId() : identity;
+            specs.add(new PublishedTrackSpec(trackId, streamId, m.kind() == MediaKind.VIDEO ? "video" : "audio",
+                    m.ssrcs().get(0).ssrc(), m.ssrcs().get(0).rtxSsrc(), c.payloadType(), c.rtxPayloadType(), c.name(),
+                    c.clockRate(), c.channels(), c.fmtp(), c.rtcpFb()));
+        }
+        return specs;
+    }
+}

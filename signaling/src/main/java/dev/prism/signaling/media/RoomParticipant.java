@@ -1,0 +1,277 @@
+package dev.prism.signaling.media;
+
+import dev.prism.sdp.MediaKind;
+import dev.prism.sdp.SdpParseException;
+import dev.prism.sdp.SdpParser;
+import dev.prism.sdp.SdpWriter;
+import dev.prism.sdp.SessionDescription;
+import dev.prism.sfu.room.DownTrackSpec;
+import dev.prism.sfu.room.PublishedTrackSpec;
+import dev.prism.sfu.room.Room;
+import dev.prism.sfu.transport.LocalTransportInfo;
+import dev.prism.signaling.MediaBackend.Participant;
+import dev.prism.signaling.MediaBackend.ParticipantListener;
+import dev.prism.signaling.SignalingException;
+import dev.prism.signaling.negotiation.Codec;
+import dev.prism.signaling.negotiation.NegotiatedMedia;
+import dev.prism.signaling.negotiation.NegotiationException;
+import dev.prism.signaling.negotiation.NegotiationResult;
+import dev.prism.signaling.negotiation.Negotiator;
+import dev.prism.signaling.negotiation.OutgoingTrack;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A WebSocket participant: a publish connection (the client offers) and a subscribe connection
+ * that Prism offers and renegotiates as the room's tracks come and go (DESIGN.md "Negotiation").
+ * One offer is outstanding at a time; changes during it lead to a new offer after the answer.
+ * Methods are synchronized: signaling and room events arrive on different threads.
+ */
+final class RoomParticipant implements Participant {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String id;
+    private final String identity;
+    private final String roomName;
+    private final Room room;
+    private final RoomMediaBackend backend;
+    private final ParticipantListener listener;
+    private final boolean canPublish;
+    private final boolean canSubscribe;
+    private final Map<String, OutgoingTrack> sending = new LinkedHashMap<>();
+    private final Set<String> subscribed = new HashSet<>();
+    private String publishTransportId;
+    private LocalTransportInfo subscribeTransport;
+    private boolean subscribeRemoteSet;
+    private SessionDescription pendingOffer;
+    private SessionDescription lastOffer;
+    private boolean renegotiate;
+    private boolean offering;
+    private boolean left;
+
+    RoomParticipant(String id, String identity, String roomName, Room room, RoomMediaBackend backend,
+                    ParticipantListener listener, boolean canPublish, boolean canSubscribe) {
+        this.id = id;
+        this.identity = identity;
+        this.roomName = roomName;
+        this.room = room;
+        this.backend = backend;
+        this.listener = listener;
+        this.canPublish = canPublish;
+        this.canSubscribe = canSubscribe;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    String identity() {
+        return identity;
+    }
+
+    String roomName() {
+        return roomName;
+    }
+
+    boolean owns(String transportId) {
+        return transportId.equals(publishTransportId);
+    }
+
+    @Override
+    public CompletionStage<String> publishOffer(String offerSdp) {
+        if (!canPublish) {
+            return CompletableFuture.failedFuture(new SignalingException(403, "publish_not_allowed",
+                    "the access token does not grant canPublish"));
+        }
+        synchronized (this) {
+            if (publishTransportId != null) {
+                return CompletableFuture.failedFuture(new SignalingException(409, "already_publishing",
+                        "this participant already has a publish connection; renegotiation is not supported yet"));
+            }
+            publishTransportId = "";
+        }
+        return backend.publishInto(room, identity, offerSdp).thenApply(session -> {
+            synchronized (this) {
+                publishTransportId = session.id();
+            }
+            return session.answerSdp();
+        }).whenComplete((answer, error) -> {
+            if (error != null) {
+                synchronized (this) {
+                    publishTransportId = null;
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> subscriberAnswer(String answerSdp) {
+        SessionDescription offer;
+        LocalTransportInfo transport;
+        synchronized (this) {
+            offer = pendingOffer;
+            transport = subscribeTransport;
+        }
+        if (offer == null) {
+            return CompletableFuture.failedFuture(new SignalingException(409, "no_offer",
+                    "there is no subscriber offer waiting for an answer"));
+        }
+        NegotiationResult result;
+        try {
+            result = Negotiator.applySubscribeAnswer(offer, SdpParser.parse(answerSdp));
+        } catch (SdpParseException e) {
+            return CompletableFuture.failedFuture(new SignalingException(400, "bad_sdp", "malformed SDP: " + e.getMessage()));
+        } catch (NegotiationException e) {
+            return CompletableFuture.failedFuture(new SignalingException(400, "unsupported_sdp", e.getMessage()));
+        }
+        CompletableFuture<Void> remote = CompletableFuture.completedFuture(null);
+        synchronized (this) {
+            if (!subscribeRemoteSet) {
+                subscribeRemoteSet = true;
+                remote = room.setRemote(transport.transportId(), RoomMediaBackend.remoteInfo(result.remote()));
+            }
+        }
+        List<DownTrackSpec> add = new ArrayList<>();
+        Set<String> accepted = new HashSet<>();
+        for (NegotiatedMedia m : result.media()) {
+            if (m.trackId() == null || m.ssrcs().isEmpty() || m.codecs().isEmpty()
+                    || !m.direction().sends()) {
+                continue;
+            }
+            accepted.add(m.trackId());
+            if (!subscribed.contains(m.trackId())) {
+                add.add(new DownTrackSpec(m.trackId(), m.ssrcs().get(0).ssrc(), m.codecs().get(0).payloadType()));
+            }
+        }
+        Set<String> remove = new HashSet<>(subscribed);
+        remove.removeAll(accepted);
+        return remote.thenCompose(v -> room.unsubscribe(transport.transportId(), remove))
+                .thenCompose(v -> room.subscribe(transport.transportId(), add))
+                .thenRun(() -> {
+                    boolean again;
+                    synchronized (this) {
+                        subscribed.removeAll(remove);
+                        for (DownTrackSpec d : add) {
+                            subscribed.add(d.trackId());
+                        }
+                        lastOffer = offer;
+                        pendingOffer = null;
+                        offering = false;
+                        again = renegotiate;
+                        renegotiate = false;
+                    }
+                    if (again) {
+                        offerTracks();
+                    }
+                });
+    }
+
+    /** The room's tracks changed (or the participant just joined): offer the new set. */
+    void offerTracks() {
+        if (!canSubscribe) {
+            return;
+        }
+        synchronized (this) {
+            if (left) {
+                return;
+            }
+            if (offering) {
+                renegotiate = true;
+                return;
+            }
+            offering = true;
+        }
+        room.tracks().thenCompose(tracks -> ensureSubscribeTransport().thenApply(transport -> {
+            synchronized (this) {
+                sending.keySet().retainAll(trackIds(tracks));
+                for (PublishedTrackSpec t : tracks) {
+                    if (owns(RoomMediaBackend.ownerOf(t.trackId()))) {
+                        continue; // do not send a participant its own tracks
+                    }
+                    sending.computeIfAbsent(t.trackId(), k -> new OutgoingTrack(t.trackId(), t.streamId(),
+                            t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO,
+                            new Codec(t.codecName(), t.clockRate(), t.channels(), t.fmtp(), t.rtcpFb()),
+                            RANDOM.nextInt() & 0xFFFFFFFFL, 0, "prism-" + roomName));
+                }
+                if (sending.isEmpty() && lastOffer == null) {
+                    offering = false; // nothing to offer yet
+                    return null;
+                }
+                SessionDescription offer = Negotiator.createSubscribeOffer(
+                        RoomMediaBackend.localParams(transport), new ArrayList<>(sending.values()), lastOffer);
+                pendingOffer = offer;
+                return offer;
+            }
+        })).whenComplete((offer, error) -> {
+            if (error != null) {
+                synchronized (this) {
+                    pendingOffer = null;
+                    offering = false;
+                }
+                listener.onClosed("subscribe negotiation failed: " + error.getMessage());
+            } else if (offer != null) {
+                listener.onSubscriberOffer(SdpWriter.write(offer));
+            }
+        });
+    }
+
+    private static Set<String> trackIds(List<PublishedTrackSpec> tracks) {
+        Set<String> ids = new HashSet<>();
+        for (PublishedTrackSpec t : tracks) {
+            ids.add(t.trackId());
+        }
+        return ids;
+    }
+
+    private CompletableFuture<LocalTransportInfo> ensureSubscribeTransport() {
+        synchronized (this) {
+            if (subscribeTransport != null) {
+                return CompletableFuture.completedFuture(subscribeTransport);
+            }
+        }
+        return room.createTransport(null).thenApply(t -> {
+            synchronized (this) {
+                subscribeTransport = t;
+            }
+            return t;
+        });
+    }
+
+    @Override
+    public void leave() {
+        String pub;
+        LocalTransportInfo sub;
+        synchronized (this) {
+            if (left) {
+                return;
+            }
+            left = true;
+            pub = publishTransportId;
+            sub = subscribeTransport;
+        }
+        if (pub != null && !pub.isEmpty()) {
+            room.closeTransport(pub, "participant left");
+        }
+        if (sub != null) {
+            room.closeTransport(sub.transportId(), "participant left");
+        }
+        backend.removeParticipant(this);
+    }
+
+    ParticipantListener listener() {
+        return listener;
+    }
+
+    static CompletionException wrap(Throwable t) {
+        return t instanceof CompletionException c ? c : new CompletionException(t);
+    }
+}
