@@ -271,8 +271,10 @@ public final class RoomMediaBackend implements MediaBackend {
         List<Candidate> candidates = new ArrayList<>();
         int foundation = 1;
         for (InetSocketAddress a : local.candidates()) {
-            candidates.add(Candidate.host(Integer.toString(foundation++), a.getAddress().getHostAddress(), a.getPort(),
-                    HOST_PRIORITY - foundation));
+            String ip = a.getAddress().getHostAddress();
+            int scope = ip.indexOf('%'); // an IPv6 zone means nothing to the peer
+            candidates.add(Candidate.host(Integer.toString(foundation++), scope < 0 ? ip : ip.substring(0, scope),
+                    a.getPort(), HOST_PRIORITY - foundation));
         }
         return new LocalTransportParams(local.iceUfrag(), local.icePwd(), local.fingerprint(), candidates, true);
     }

@@ -1,0 +1,137 @@
+package dev.prism.api;
+
+import dev.prism.dtls.DtlsCertificate;
+import dev.prism.sfu.room.RoomRegistry;
+import dev.prism.sfu.transport.TransportCounters;
+import dev.prism.sfu.worker.MediaWorkerPool;
+import dev.prism.signaling.auth.AccessTokens;
+import dev.prism.signaling.auth.ApiKeys;
+import dev.prism.signaling.http.RejectionCounters;
+import dev.prism.signaling.http.SignalingServer;
+import dev.prism.signaling.media.RoomMediaBackend;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One Prism server wired from a {@link ServerConfig}: media workers, rooms, signaling over HTTP. */
+public final class PrismServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final Map<String, String> keys;
+    private final boolean developmentMode;
+    private final Vertx vertx;
+    private final MediaWorkerPool workers;
+    private final RoomRegistry rooms;
+    private final RoomMediaBackend backend;
+    private final SignalingServer signaling;
+    private final HttpServer http;
+
+    private PrismServer(ServerConfig config, Map<String, String> keys, boolean developmentMode, Vertx vertx,
+                        MediaWorkerPool workers, RoomRegistry rooms, RoomMediaBackend backend,
+                        SignalingServer signaling, HttpServer http) {
+        this.config = config;
+        this.keys = keys;
+        this.developmentMode = developmentMode;
+        this.vertx = vertx;
+        this.workers = workers;
+        this.rooms = rooms;
+        this.backend = backend;
+        this.signaling = signaling;
+        this.http = http;
+    }
+
+    public static PrismServer start(ServerConfig config) throws Exception {
+        boolean dev = config.developmentMode();
+        Map<String, String> keys;
+        if (dev) {
+            Map.Entry<String, String> k = ApiKeys.development();
+            keys = Map.of(k.getKey(), k.getValue());
+        } else {
+            keys = ApiKeys.parse(config.keys());
+        }
+        MediaWorkerPool workers = new MediaWorkerPool(config.workers(), config.mediaPort(),
+                address("PRISM_MEDIA_IP", config.mediaIp()), address("PRISM_PUBLIC_IP", config.publicIp()));
+        Vertx vertx = Vertx.vertx();
+        try {
+            RoomRegistry rooms = new RoomRegistry(workers, DtlsCertificate.generate());
+            RoomMediaBackend backend = new RoomMediaBackend(rooms);
+            SignalingServer signaling = new SignalingServer(vertx, backend, new AccessTokens(keys));
+            HttpServer http = signaling.listen(config.httpHost(), config.httpPort())
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return new PrismServer(config, keys, dev, vertx, workers, rooms, backend, signaling, http);
+        } catch (Exception e) {
+            vertx.close();
+            workers.close();
+            throw e;
+        }
+    }
+
+    private static InetAddress address(String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new ServerConfig.ConfigException(key, "is not an IP address: '" + value + "'");
+        }
+    }
+
+    public int httpPort() {
+        return http.actualPort();
+    }
+
+    public Map<String, String> keys() {
+        return keys;
+    }
+
+    public boolean developmentMode() {
+        return developmentMode;
+    }
+
+    public MediaWorkerPool workers() {
+        return workers;
+    }
+
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    public RoomMediaBackend backend() {
+        return backend;
+    }
+
+    public TransportCounters mediaCounters() {
+        return workers.counters();
+    }
+
+    public RejectionCounters rejections() {
+        return signaling.rejections();
+    }
+
+    /** A token for {@code identity} in {@code room}, signed with the first key (development mode, tests). */
+    public String token(String identity, String room, boolean canPublish, boolean canSubscribe, long ttlSeconds) {
+        Map.Entry<String, String> k = keys.entrySet().iterator().next();
+        long now = System.currentTimeMillis() / 1000;
+        return AccessTokens.issue(k.getKey(), k.getValue(), identity, room, canPublish, canSubscribe, now - 5,
+                now + ttlSeconds);
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        }
+        rooms.close();
+        workers.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+}

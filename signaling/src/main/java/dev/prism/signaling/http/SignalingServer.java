@@ -1,0 +1,220 @@
+package dev.prism.signaling.http;
+
+import dev.prism.signaling.MediaBackend;
+import dev.prism.signaling.SignalingException;
+import dev.prism.signaling.auth.AccessGrant;
+import dev.prism.signaling.auth.AccessTokens;
+import dev.prism.signaling.auth.TokenException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The front door (DESIGN.md "signaling"): health, WHIP (RFC 9725) and WHEP endpoints, the
+ * WebSocket protocol of {@code signaling/PROTOCOL.md}, and the demo pages. Every media entry
+ * point needs an access token with the right grant.
+ */
+public final class SignalingServer {
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final String SDP = "application/sdp";
+    private static final String TRICKLE = "application/trickle-ice-sdpfrag";
+
+    private final Vertx vertx;
+    private final MediaBackend backend;
+    private final AccessTokens tokens;
+    private final RejectionCounters rejections = new RejectionCounters();
+    /** WHIP/WHEP session id → room, to authorize DELETE and PATCH on the resource. */
+    private final Map<String, String> sessionRooms = new ConcurrentHashMap<>();
+
+    public SignalingServer(Vertx vertx, MediaBackend backend, AccessTokens tokens) {
+        this.vertx = vertx;
+        this.backend = backend;
+        this.tokens = tokens;
+    }
+
+    public RejectionCounters rejections() {
+        return rejections;
+    }
+
+    /** Starts an HTTP server with this router on host:port (port 0: any free port). */
+    public Future<HttpServer> listen(String host, int port) {
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+                .setMaxWebSocketFrameSize(MAX_BODY_BYTES).setMaxWebSocketMessageSize(MAX_BODY_BYTES);
+        return vertx.createHttpServer(options).requestHandler(router()).listen();
+    }
+
+    public Router router() {
+        Router router = Router.router(vertx);
+        router.route().handler(CorsHandler.create().addOrigin("*")
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE,
+                        HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("Authorization", "Content-Type", "If-Match"))
+                .exposedHeaders(Set.of("Location", "ETag", "Link")));
+        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
+        router.get("/ws").handler(this::webSocket);
+        router.route("/whip/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        router.route("/whep/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        for (String kind : new String[] {"whip", "whep"}) {
+            boolean publish = kind.equals("whip");
+            router.post("/" + kind + "/:room").handler(ctx -> create(ctx, kind, publish));
+            router.delete("/" + kind + "/:room/:session").handler(ctx -> delete(ctx, publish));
+            router.patch("/" + kind + "/:room/:session").handler(ctx -> patch(ctx, publish));
+        }
+        router.route("/*").handler(StaticHandler.create("webroot"));
+        return router;
+    }
+
+    private void create(RoutingContext ctx, String kind, boolean publish) {
+        String room = ctx.pathParam("room");
+        AccessGrant grant = authorize(ctx, room, publish);
+        if (grant == null) {
+            return;
+        }
+        if (!isContentType(ctx, SDP)) {
+            refuse(ctx, 415, "unsupported_media_type", "Content-Type must be " + SDP);
+            return;
+        }
+        String offer = ctx.body().asString();
+        if (offer == null || offer.isBlank()) {
+            refuse(ctx, 400, "bad_sdp", "the request body must be an SDP offer");
+            return;
+        }
+        var answer = publish ? backend.publish(room, grant.identity(), offer)
+                : backend.subscribe(room, grant.identity(), offer);
+        answer.whenComplete((session, error) -> {
+            if (error != null) {
+                fail(ctx, error);
+                return;
+            }
+            sessionRooms.put(session.id(), room);
+            ctx.response().setStatusCode(201)
+                    .putHeader("Content-Type", SDP)
+                    .putHeader("Location", "/" + kind + "/" + room + "/" + session.id())
+                    .putHeader("ETag", "\"" + session.id() + "\"")
+                    .end(session.answerSdp());
+        });
+    }
+
+    private void delete(RoutingContext ctx, boolean publish) {
+        String room = ctx.pathParam("room");
+        if (authorize(ctx, room, publish) == null) {
+            return;
+        }
+        String session = ctx.pathParam("session");
+        if (!room.equals(sessionRooms.get(session))) {
+            refuse(ctx, 404, "unknown_session", "no session " + session + " in room " + room);
+            return;
+        }
+        backend.closeSession(session).whenComplete((closed, error) -> {
+            sessionRooms.remove(session);
+            if (error != null) {
+                fail(ctx, error);
+            } else if (Boolean.TRUE.equals(closed)) {
+                ctx.response().setStatusCode(200).end();
+            } else {
+                refuse(ctx, 404, "unknown_session", "session " + session + " has ended");
+            }
+        });
+    }
+
+    private void patch(RoutingContext ctx, boolean publish) {
+        String room = ctx.pathParam("room");
+        if (authorize(ctx, room, publish) == null) {
+            return;
+        }
+        if (!isContentType(ctx, TRICKLE)) {
+            refuse(ctx, 415, "unsupported_media_type", "Content-Type must be " + TRICKLE);
+            return;
+        }
+        String session = ctx.pathParam("session");
+        if (!room.equals(sessionRooms.get(session))) {
+            refuse(ctx, 404, "unknown_session", "no session " + session + " in room " + room);
+            return;
+        }
+        backend.trickle(session, ctx.body().asString()).whenComplete((known, error) -> {
+            if (error != null) {
+                fail(ctx, error);
+            } else if (Boolean.TRUE.equals(known)) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                refuse(ctx, 404, "unknown_session", "session " + session + " has ended");
+            }
+        });
+    }
+
+    private void webSocket(RoutingContext ctx) {
+        String token = bearer(ctx);
+        if (token == null) {
+            token = ctx.request().getParam("access_token");
+        }
+        AccessGrant grant;
+        try {
+            grant = tokens.verify(token, nowSeconds());
+        } catch (TokenException e) {
+            refuse(ctx, e.status(), e.status() == 401 ? "bad_token" : "forbidden", e.getMessage());
+            return;
+        }
+        if (!ctx.request().canUpgradeToWebSocket()) {
+            refuse(ctx, 400, "not_websocket", "this endpoint speaks WebSocket only");
+            return;
+        }
+        ctx.request().toWebSocket().onSuccess(ws -> new WebSocketSession(ws, grant, backend, rejections).start());
+    }
+
+    private AccessGrant authorize(RoutingContext ctx, String room, boolean publish) {
+        try {
+            return tokens.authorize(bearer(ctx), room, publish, !publish, nowSeconds());
+        } catch (TokenException e) {
+            refuse(ctx, e.status(), e.status() == 401 ? "bad_token" : "forbidden", e.getMessage());
+            return null;
+        }
+    }
+
+    private static String bearer(RoutingContext ctx) {
+        String h = ctx.request().getHeader("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return h.substring(7).trim();
+    }
+
+    private static boolean isContentType(RoutingContext ctx, String expected) {
+        String type = ctx.request().getHeader("Content-Type");
+        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(expected);
+    }
+
+    private void fail(RoutingContext ctx, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof SignalingException s) {
+            refuse(ctx, s.status(), s.code(), s.getMessage());
+        } else {
+            refuse(ctx, 500, "internal_error", "internal error: " + e.getClass().getSimpleName());
+            java.util.logging.Logger.getLogger(SignalingServer.class.getName())
+                    .log(java.util.logging.Level.WARNING, "request failed", e);
+        }
+    }
+
+    private void refuse(RoutingContext ctx, int status, String code, String message) {
+        rejections.increment(code);
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end(code + ": " + message + "\n");
+    }
+
+    static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.prism.signaling.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prism.signaling.MediaBackend;
+import dev.prism.signaling.SignalingException;
+import dev.prism.signaling.auth.AccessGrant;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One WebSocket client (signaling/PROTOCOL.md): JSON messages in, JSON messages out. Errors in
+ * a message are answered with an {@code error} message and the connection stays up.
+ */
+final class WebSocketSession implements MediaBackend.ParticipantListener {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ServerWebSocket ws;
+    private final AccessGrant grant;
+    private final MediaBackend backend;
+    private final RejectionCounters rejections;
+    private volatile MediaBackend.Participant participant;
+    private volatile boolean joining;
+
+    WebSocketSession(ServerWebSocket ws, AccessGrant grant, MediaBackend backend, RejectionCounters rejections) {
+        this.ws = ws;
+        this.grant = grant;
+        this.backend = backend;
+        this.rejections = rejections;
+    }
+
+    void start() {
+        ws.textMessageHandler(this::onText);
+        ws.binaryMessageHandler(b -> error(null, "bad_message", "binary messages are not part of the protocol"));
+        ws.closeHandler(v -> {
+            MediaBackend.Participant p = participant;
+            if (p != null) {
+                p.leave();
+            }
+        });
+        ws.exceptionHandler(e -> ws.close());
+    }
+
+    private void onText(String text) {
+        JsonNode m;
+        try {
+            m = JSON.readTree(text);
+        } catch (Exception e) {
+            error(null, "bad_json", "message is not valid JSON");
+            return;
+        }
+        if (m == null || !m.isObject()) {
+            error(null, "bad_json", "message must be a JSON object");
+            return;
+        }
+        String id = m.hasNonNull("id") ? m.get("id").asText() : null;
+        String type = m.path("type").asText("");
+        MediaBackend.Participant p = participant;
+        switch (type) {
+            case "join" -> join(id, m);
+            case "publish" -> {
+                if (p == null) {
+                    error(id, "not_joined", "join a room first");
+                } else if (!grant.canPublish()) {
+                    error(id, "forbidden", "the access token does not grant canPublish");
+                } else if (!m.hasNonNull("sdp")) {
+                    error(id, "bad_message", "publish needs an sdp offer");
+                } else {
+                    p.publishOffer(m.get("sdp").asText()).whenComplete((answer, e) -> {
+                        if (e != null) {
+                            error(id, e);
+                        } else {
+                            send(message("publishAnswer", id).put("sdp", answer));
+                        }
+                    });
+                }
+            }
+            case "answer" -> {
+                if (p == null) {
+                    error(id, "not_joined", "join a room first");
+                } else if (!m.hasNonNull("sdp")) {
+                    error(id, "bad_message", "answer needs an sdp");
+                } else {
+                    p.subscriberAnswer(m.get("sdp").asText()).whenComplete((v, e) -> {
+                        if (e != null) {
+                            error(id, e);
+                        } else if (id != null) {
+                            send(message("ok", id));
+                        }
+                    });
+                }
+            }
+            case "trickle" -> {
+                // ICE-lite: the server learns candidates from connectivity checks.
+                if (id != null) {
+                    send(message("ok", id));
+                }
+            }
+            case "leave" -> {
+                if (p != null) {
+                    p.leave();
+                    participant = null;
+                }
+                send(message("closed", id).put("reason", "left"));
+                ws.close();
+            }
+            default -> error(id, "unknown_type", "unknown message type '" + type + "'");
+        }
+    }
+
+    private void join(String id, JsonNode m) {
+        String room = m.path("room").asText("");
+        if (participant != null || joining) {
+            error(id, "already_joined", "this connection already joined a room");
+            return;
+        }
+        if (!room.equals(grant.room())) {
+            error(id, "forbidden", "the access token is for room '" + grant.room() + "', not '" + room + "'");
+            return;
+        }
+        if (!grant.roomJoin()) {
+            error(id, "forbidden", "the access token does not grant roomJoin");
+            return;
+        }
+        joining = true;
+        backend.join(room, grant.identity(), grant.canPublish(), grant.canSubscribe(), this).whenComplete((p, e) -> {
+            joining = false;
+            if (e != null) {
+                error(id, e);
+                return;
+            }
+            participant = p;
+            if (ws.isClosed()) {
+                p.leave();
+                return;
+            }
+            send(message("joined", id).put("participantId", p.id()).put("identity", grant.identity())
+                    .put("room", room));
+        });
+    }
+
+    @Override
+    public void onSubscriberOffer(String offerSdp) {
+        send(message("offer", null).put("sdp", offerSdp));
+    }
+
+    @Override
+    public void onParticipantJoined(String identity) {
+        send(message("participantJoined", null).put("identity", identity));
+    }
+
+    @Override
+    public void onParticipantLeft(String identity) {
+        send(message("participantLeft", null).put("identity", identity));
+    }
+
+    @Override
+    public void onTrackPublished(String identity, String trackId, String kind) {
+        send(message("trackPublished", null).put("identity", identity).put("trackId", trackId).put("kind", kind));
+    }
+
+    @Override
+    public void onTrackUnpublished(String identity, String trackId) {
+        send(message("trackUnpublished", null).put("identity", identity).put("trackId", trackId));
+    }
+
+    @Override
+    public void onClosed(String reason) {
+        send(message("closed", null).put("reason", reason));
+        ws.close();
+    }
+
+    private static ObjectNode message(String type, String id) {
+        ObjectNode n = JSON.createObjectNode().put("type", type);
+        if (id != null) {
+            n.put("id", id);
+        }
+        return n;
+    }
+
+    private void error(String id, Throwable t) {
+        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (e instanceof SignalingException s) {
+            error(id, s.code(), s.getMessage());
+        } else {
+            error(id, "internal_error", "internal error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private void error(String id, String code, String text) {
+        rejections.increment(code);
+        send(message("error", id).put("code", code).put("message", text));
+    }
+
+    private void send(ObjectNode message) {
+        if (!ws.isClosed()) {
+            ws.writeTextMessage(message.toString());
+        }
+    }
+}
