@@ -70,6 +70,34 @@ export class PrismClient extends EventTarget {
   }
 }
 
+// A token for the page: ?token= when given, else (development mode only) one from /dev/token.
+export async function pageToken(room, identity, {publish = true, subscribe = true} = {}) {
+  const given = new URLSearchParams(location.search).get('token');
+  if (given) return given;
+  const q = new URLSearchParams({room, identity, publish, subscribe});
+  const res = await fetch(`/dev/token?${q}`);
+  if (!res.ok) throw new Error('this page needs ?token= (the server is not in development mode)');
+  return (await res.json()).token;
+}
+
+// Inbound and outbound RTP totals of a peer connection, for the pages' live stats.
+export async function summarize(pc) {
+  const out = {inVideoFrames: 0, inWidth: 0, inHeight: 0, inAudioPackets: 0, inLost: 0,
+               outVideoFrames: 0, outWidth: 0, outBytes: 0, rtt: null};
+  if (!pc) return out;
+  (await pc.getStats()).forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') {
+      out.inVideoFrames += s.framesDecoded || 0; out.inWidth = Math.max(out.inWidth, s.frameWidth || 0);
+      out.inHeight = Math.max(out.inHeight, s.frameHeight || 0); out.inLost += s.packetsLost || 0;
+    }
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') { out.inAudioPackets += s.packetsReceived || 0; out.inLost += s.packetsLost || 0; }
+    if (s.type === 'outbound-rtp' && s.kind === 'video') { out.outVideoFrames += s.framesEncoded || 0; out.outWidth = Math.max(out.outWidth, s.frameWidth || 0); }
+    if (s.type === 'outbound-rtp') out.outBytes += s.bytesSent || 0;
+    if (s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime !== undefined) out.rtt = s.currentRoundTripTime;
+  });
+  return out;
+}
+
 // WHEP viewer (draft-ietf-wish-whep): one recvonly offer, the answer carries the room's tracks.
 export async function whepView(baseUrl, room, token) {
   const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle'});

@@ -38,9 +38,12 @@ public final class Main {
             System.out.println("DEVELOPMENT MODE: no PRISM_KEYS configured, so this run made a key pair:");
             System.out.println("  PRISM_KEYS=" + key.getKey() + ":" + key.getValue());
             String host = config.httpHost().equals("0.0.0.0") ? "localhost" : config.httpHost();
-            String token = server.token("demo-user", "demo", true, true, 24 * 3600);
-            System.out.println("Demo room (token valid 24 h):");
-            System.out.println("  http://" + host + ":" + server.httpPort() + "/room.html?room=demo&token=" + token);
+            String base = "http://" + host + ":" + server.httpPort();
+            System.out.println("Demo pages (they fetch their own tokens in development mode):");
+            System.out.println("  " + base + "/publish.html?room=demo   " + base + "/watch.html?room=demo   "
+                    + base + "/room.html?room=demo");
+            System.out.println("A 24 h token for WHIP/WHEP clients in room 'demo':");
+            System.out.println("  " + server.token("demo-user", "demo", true, true, 24 * 3600));
             System.out.println("Set PRISM_KEYS=key:secret (secret of 32+ characters) for production.");
         }
     }

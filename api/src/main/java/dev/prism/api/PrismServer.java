@@ -58,6 +58,10 @@ public final class PrismServer implements AutoCloseable {
             RoomRegistry rooms = new RoomRegistry(workers, DtlsCertificate.generate());
             RoomMediaBackend backend = new RoomMediaBackend(rooms);
             SignalingServer signaling = new SignalingServer(vertx, backend, new AccessTokens(keys));
+            if (dev) {
+                Map.Entry<String, String> k = keys.entrySet().iterator().next();
+                signaling.enableDevelopmentTokens(k.getKey(), k.getValue());
+            }
             HttpServer http = signaling.listen(config.httpHost(), config.httpPort())
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             return new PrismServer(config, keys, dev, vertx, workers, rooms, backend, signaling, http);

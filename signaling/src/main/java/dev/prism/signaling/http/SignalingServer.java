@@ -43,6 +43,17 @@ public final class SignalingServer {
         this.tokens = tokens;
     }
 
+    private volatile String[] developmentKey;
+
+    /**
+     * Development mode only: {@code GET /dev/token?room=&identity=&publish=&subscribe=} hands out
+     * one-hour tokens so the demo pages work without an operator. Never enable with real keys.
+     */
+    public SignalingServer enableDevelopmentTokens(String apiKey, String secret) {
+        developmentKey = new String[] {apiKey, secret};
+        return this;
+    }
+
     public RejectionCounters rejections() {
         return rejections;
     }
@@ -63,6 +74,7 @@ public final class SignalingServer {
                 .exposedHeaders(Set.of("Location", "ETag", "Link")));
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
         router.get("/ws").handler(this::webSocket);
+        router.get("/dev/token").handler(this::developmentToken);
         router.route("/whip/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         router.route("/whep/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         for (String kind : new String[] {"whip", "whep"}) {
@@ -170,6 +182,22 @@ public final class SignalingServer {
             return;
         }
         ctx.request().toWebSocket().onSuccess(ws -> new WebSocketSession(ws, grant, backend, rejections).start());
+    }
+
+    private void developmentToken(RoutingContext ctx) {
+        String[] key = developmentKey;
+        if (key == null) {
+            refuse(ctx, 404, "not_found", "development tokens are off (the server has configured keys)");
+            return;
+        }
+        String room = ctx.request().getParam("room", "demo");
+        String identity = ctx.request().getParam("identity", "guest");
+        long now = nowSeconds();
+        String token = AccessTokens.issue(key[0], key[1], identity, room,
+                !"false".equals(ctx.request().getParam("publish")), !"false".equals(ctx.request().getParam("subscribe")),
+                now - 5, now + 3600);
+        ctx.response().putHeader("Content-Type", "application/json")
+                .end(new io.vertx.core.json.JsonObject().put("token", token).encode());
     }
 
     private AccessGrant authorize(RoutingContext ctx, String room, boolean publish) {
