@@ -49,19 +49,27 @@ export class PrismClient extends EventTarget {
   }
 
   async _onMessage(m) {
+    this.received = (this.received || []).concat(m.type === 'error' ? `error ${m.code}: ${m.message}` : m.type);
     const waiter = m.id && this.pending.get(m.id);
     if (waiter) {
       this.pending.delete(m.id);
       if (m.type === 'error') waiter.reject(new Error(`${m.code}: ${m.message}`)); else waiter.resolve(m);
       return;
     }
-    if (m.type === 'offer') return this._onOffer(m.sdp);
+    if (m.type === 'offer') {
+      return this._onOffer(m.sdp).catch((e) => {
+        this.lastError = e.message;
+        this.dispatchEvent(new CustomEvent('error', {detail: {code: 'negotiation_failed', message: e.message}}));
+      });
+    }
     this.dispatchEvent(new CustomEvent(m.type, {detail: m}));
   }
 
   async _onOffer(sdp) {
     if (!this.subscriber) {
-      this.subscriber = new RTCPeerConnection({bundlePolicy: 'max-bundle'});
+      // 'balanced', not 'max-bundle': when every track of the room has gone, the server's offer
+      // rejects every m= line and so has no BUNDLE group, which max-bundle refuses.
+      this.subscriber = new RTCPeerConnection({bundlePolicy: 'balanced'});
       this.subscriber.ontrack = (e) => this.dispatchEvent(new CustomEvent('track', {detail: e}));
     }
     await this.subscriber.setRemoteDescription({type: 'offer', sdp});

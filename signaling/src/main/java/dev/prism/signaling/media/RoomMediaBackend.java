@@ -48,6 +48,8 @@ public final class RoomMediaBackend implements MediaBackend {
     private final RoomRegistry rooms;
     private final Map<String, Room> sessions = new ConcurrentHashMap<>();
     private final Map<String, Map<String, RoomParticipant>> participants = new ConcurrentHashMap<>();
+    /** Publishing transport id → the identity of its token, for track events. */
+    private final Map<String, String> publishers = new ConcurrentHashMap<>();
 
     public RoomMediaBackend(RoomRegistry rooms) {
         this.rooms = rooms;
@@ -55,6 +57,8 @@ public final class RoomMediaBackend implements MediaBackend {
             @Override
             public void onTransportClosed(String room, String transportId, String reason) {
                 sessions.remove(transportId);
+                // Track events for this transport were sent before this one; the roster can forget it.
+                publishers.remove(transportId);
             }
 
             @Override
@@ -96,6 +100,7 @@ public final class RoomMediaBackend implements MediaBackend {
             }
             List<PublishedTrackSpec> specs = publishedTracks(local.transportId(), identity, result);
             sessions.put(local.transportId(), r);
+            publishers.put(local.transportId(), identity);
             return r.publish(local.transportId(), specs)
                     .thenApply(v -> new PeerSession(local.transportId(), SdpWriter.write(result.localDescription())));
         });
@@ -208,15 +213,8 @@ public final class RoomMediaBackend implements MediaBackend {
     }
 
     private String identityOf(String room, String transportId) {
-        Map<String, RoomParticipant> members = participants.get(room);
-        if (members != null) {
-            for (RoomParticipant p : members.values()) {
-                if (p.owns(transportId)) {
-                    return p.identity();
-                }
-            }
-        }
-        return "whip:" + transportId;
+        String identity = publishers.get(transportId);
+        return identity != null ? identity : "unknown";
     }
 
     private static String randomId() {

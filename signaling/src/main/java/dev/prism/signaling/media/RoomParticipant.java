@@ -135,7 +135,7 @@ final class RoomParticipant implements Participant {
         }
         CompletableFuture<Void> remote = CompletableFuture.completedFuture(null);
         synchronized (this) {
-            if (!subscribeRemoteSet) {
+            if (!subscribeRemoteSet && result.remote() != null) {
                 subscribeRemoteSet = true;
                 remote = room.setRemote(transport.transportId(), RoomMediaBackend.remoteInfo(result.remote()));
             }
@@ -213,6 +213,8 @@ final class RoomParticipant implements Participant {
             }
         })).whenComplete((offer, error) -> {
             if (error != null) {
+                java.util.logging.Logger.getLogger(RoomParticipant.class.getName()).log(
+                        java.util.logging.Level.WARNING, "subscriber offer for " + identity + " failed", error);
                 synchronized (this) {
                     pendingOffer = null;
                     offering = false;

@@ -18,11 +18,16 @@ final class SubscribeAnswerReader {
             throw new NegotiationException("answer has " + answer.media().size() + " m-lines, offer has "
                     + offer.media().size());
         }
-        RemoteTransportParams remote = RemoteTransportParams.of(answer, "answer");
+        boolean anyAccepted = false;
+        for (MediaDescription m : answer.media()) anyAccepted |= !m.rejected();
+        // Every track gone: every line is rejected and carries no transport; the transport stays as it was.
+        RemoteTransportParams remote = anyAccepted ? RemoteTransportParams.of(answer, "answer") : null;
         // We offered actpass and are passive: the answerer must take the active role (RFC 5763 §5).
-        if (remote.setup() == Setup.PASSIVE) throw new NegotiationException("answer setup:passive is not supported");
-        if (remote.setup() == Setup.ACTPASS) throw new NegotiationException("answer must not use setup:actpass");
-        if (remote.setup() == Setup.HOLDCONN) throw new NegotiationException("answer setup:holdconn is not supported");
+        if (remote != null) {
+            if (remote.setup() == Setup.PASSIVE) throw new NegotiationException("answer setup:passive is not supported");
+            if (remote.setup() == Setup.ACTPASS) throw new NegotiationException("answer must not use setup:actpass");
+            if (remote.setup() == Setup.HOLDCONN) throw new NegotiationException("answer setup:holdconn is not supported");
+        }
         List<NegotiatedMedia> out = new ArrayList<>();
         for (int i = 0; i < offer.media().size(); i++) {
             MediaDescription o = offer.media().get(i);
