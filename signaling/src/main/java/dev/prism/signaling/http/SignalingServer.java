@@ -61,7 +61,9 @@ public final class SignalingServer {
     /** Starts an HTTP server with this router on host:port (port 0: any free port). */
     public Future<HttpServer> listen(String host, int port) {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-                .setMaxWebSocketFrameSize(MAX_BODY_BYTES).setMaxWebSocketMessageSize(MAX_BODY_BYTES);
+                .setMaxWebSocketFrameSize(4 * MAX_BODY_BYTES).setMaxWebSocketMessageSize(4 * MAX_BODY_BYTES);
+        // Messages up to 4x the limit reach the session, which closes with 1009 and a reason;
+        // beyond that Vert.x drops the connection itself.
         return vertx.createHttpServer(options).requestHandler(router()).listen();
     }
 
@@ -181,7 +183,7 @@ public final class SignalingServer {
             refuse(ctx, 400, "not_websocket", "this endpoint speaks WebSocket only");
             return;
         }
-        ctx.request().toWebSocket().onSuccess(ws -> new WebSocketSession(ws, grant, backend, rejections).start());
+        ctx.request().toWebSocket().onSuccess(ws -> new WebSocketSession(ws, grant, backend, rejections, MAX_BODY_BYTES).start());
     }
 
     private void developmentToken(RoutingContext ctx) {

@@ -20,11 +20,14 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
     private final AccessGrant grant;
     private final MediaBackend backend;
     private final RejectionCounters rejections;
+    private final int maxMessageBytes;
     private volatile MediaBackend.Participant participant;
     private volatile boolean joining;
 
-    WebSocketSession(ServerWebSocket ws, AccessGrant grant, MediaBackend backend, RejectionCounters rejections) {
+    WebSocketSession(ServerWebSocket ws, AccessGrant grant, MediaBackend backend, RejectionCounters rejections,
+                     int maxMessageBytes) {
         this.ws = ws;
+        this.maxMessageBytes = maxMessageBytes;
         this.grant = grant;
         this.backend = backend;
         this.rejections = rejections;
@@ -43,6 +46,11 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
     }
 
     private void onText(String text) {
+        if (text.length() > maxMessageBytes) {
+            rejections.increment("message_too_big");
+            ws.close((short) 1009, "message larger than " + maxMessageBytes + " bytes");
+            return;
+        }
         JsonNode m;
         try {
             m = JSON.readTree(text);
