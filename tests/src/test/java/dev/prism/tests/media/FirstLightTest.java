@@ -77,6 +77,25 @@ class FirstLightTest {
         }
         System.out.printf("first-light: WHEP answer to first decoded frame: %d ms and %d ms%n",
                 firstFrameMillis[0], firstFrameMillis[1]);
+        // RTCP: viewers got sender reports (lip sync), the publisher got receiver reports and PLIs.
+        String rtcp = """
+                (async (pc) => { const out = {sr: 0, rr: 0, pli: 0}; (await pc.getStats()).forEach(s => {
+                  if (s.type === 'remote-outbound-rtp') out.sr += s.reportsSent || 0;
+                  if (s.type === 'remote-inbound-rtp') out.rr++;
+                  if (s.type === 'outbound-rtp' && s.kind === 'video') out.pli += s.pliCount || 0; }); return out; })""";
+        for (BrowserPage v : viewers) {
+            v.waitUntil(rtcp + "(view.pc)", r -> r.path("sr").asInt() >= 2, Duration.ofSeconds(10));
+        }
+        JsonNode pub = publisher.waitUntil(rtcp + "(pub.pc)", r -> r.path("rr").asInt() >= 1, Duration.ofSeconds(10));
+        assertTrue(pub.path("pli").asInt() >= 1, "keyframe requests reached the publisher: " + pub);
+
+        // Server CPU with one publisher and two viewers (the test JVM runs only the server here).
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        Thread.sleep(5000);
+        double cores = (double) (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
+        System.out.printf("first-light: server CPU with 1 publisher and 2 viewers: %.1f %% of one core%n", cores * 100);
         assertTrue(server.mediaCounters().keyframeRequestsSent.sum() >= 1, "new viewers asked for a key frame");
         assertEquals(0, server.mediaCounters().srtpAuthFailures.sum());
     }
