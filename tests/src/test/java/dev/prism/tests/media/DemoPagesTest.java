@@ -98,4 +98,19 @@ class DemoPagesTest {
                 Duration.ofSeconds(10));
         otherPublisher.eval("document.getElementById('stop').click(); true");
     }
+
+    @Test
+    void roomPageEveryonePublishesAndSeesEveryoneElse() throws Exception {
+        String room = "meeting";
+        BrowserPage[] people = {open("room.html", room, "ann", true, true), open("room.html", room, "ben", true, true),
+                open("room.html", room, "cid", true, true)};
+        String state = """
+                (async () => { const s = await (await import('/prism.js')).summarize(prism.subscriber);
+                  s.remote = document.querySelectorAll('#grid video:not(.self)').length; return s; })()""";
+        for (BrowserPage p : people) {
+            JsonNode s = p.waitUntil(state, x -> x.path("remote").asInt() == 2 && x.path("inVideoFrames").asInt() > 20
+                    && x.path("inAudioPackets").asInt() > 20, Duration.ofSeconds(20));
+            assertEquals(2, s.path("remote").asInt(), "sees the two others, not itself: " + s);
+        }
+    }
 }
