@@ -16,10 +16,7 @@ final class DownTrack {
     final PublishedTrack source;
     final PeerTransport transport;
     final int ssrc;
-    final int payloadType;
-    private boolean started;
-    private int seqOffset;
-    private long timestampOffset;
+    private final StreamRewriter rewriter;
     private long packets;
     private long octets;
 
@@ -27,11 +24,11 @@ final class DownTrack {
         this.source = source;
         this.transport = transport;
         this.ssrc = (int) spec.ssrc();
-        this.payloadType = spec.payloadType();
+        this.rewriter = new StreamRewriter(ssrc, spec.payloadType());
     }
 
     boolean waitingForKeyFrame() {
-        return !started && source.spec.isVideo();
+        return !rewriter.started() && source.spec.isVideo();
     }
 
     /** Copies {@code packet} (a validated, decrypted RTP packet) to this subscriber. */
@@ -39,39 +36,29 @@ final class DownTrack {
         if (!transport.isConnected()) {
             return;
         }
-        int seq = RtpPacket.sequenceNumber(packet);
-        long timestamp = RtpPacket.timestamp(packet);
-        if (!started) {
+        if (!rewriter.started()) {
             if (source.spec.isVideo() && !keyFrame) {
                 return;
             }
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            seqOffset = random.nextInt(0x10000) - seq;
-            timestampOffset = (random.nextLong(0x100000000L) - timestamp) & 0xFFFFFFFFL;
-            started = true;
+            rewriter.start(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), random.nextInt(0x10000),
+                    random.nextLong(0x100000000L));
         }
-        int payloadOffset = RtpPacket.payloadOffset(packet);
-        int payloadBytes = packet.writerIndex() - payloadOffset; // payload and any padding
-        ByteBuf out = transport.alloc().directBuffer(RtpPacket.FIXED_HEADER_LENGTH + payloadBytes
-                + PeerTransport.SRTP_OVERHEAD);
-        // Fixed header only: the publisher's extension ids mean nothing to the subscriber.
-        int b0 = 0x80 | (packet.getByte(packet.readerIndex()) & 0x20);
-        int b1 = (RtpPacket.marker(packet) ? 0x80 : 0) | payloadType;
-        out.writeByte(b0).writeByte(b1).writeShort(seq + seqOffset)
-                .writeInt((int) (timestamp + timestampOffset)).writeInt(ssrc);
-        out.writeBytes(packet, payloadOffset, payloadBytes);
+        int length = StreamRewriter.outputLength(packet);
+        ByteBuf out = transport.alloc().directBuffer(length + PeerTransport.SRTP_OVERHEAD);
+        rewriter.write(packet, out);
         packets++;
-        octets += payloadBytes;
+        octets += length - RtpPacket.FIXED_HEADER_LENGTH;
         transport.sendRtp(out);
     }
 
     /** RFC 3550 §6.4.1 SR for this stream, from the publisher's own NTP/RTP pair (keeps lip sync). */
     void sendSenderReport(long ntp, long rtpTimestamp) {
-        if (!started || !transport.isConnected()) {
+        if (!rewriter.started() || !transport.isConnected()) {
             return;
         }
         ByteBuf out = transport.alloc().directBuffer(SenderReport.FIXED_SIZE + PeerTransport.SRTP_OVERHEAD);
-        SenderReport.write(out, ssrc, ntp, (rtpTimestamp + timestampOffset) & 0xFFFFFFFFL, packets, octets, 0);
+        SenderReport.write(out, ssrc, ntp, rewriter.translateTimestamp(rtpTimestamp), packets, octets, 0);
         transport.sendRtcp(out);
     }
 }

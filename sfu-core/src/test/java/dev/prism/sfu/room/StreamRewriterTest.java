@@ -1,0 +1,66 @@
+package dev.prism.sfu.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prism.rtp.RtpPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+class StreamRewriterTest {
+    /** V=2 with one CSRC, a one-byte extension, marker, PT 96, padding of 3. */
+    static ByteBuf source(int seq, long timestamp, boolean marker) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte(0x80 | 0x20 | 0x10 | 1).writeByte((marker ? 0x80 : 0) | 96).writeShort(seq)
+                .writeInt((int) timestamp).writeInt(0xAABBCCDD).writeInt(0x01020304);
+        b.writeShort(0xBEDE).writeShort(1).writeByte(0x30).writeByte(0x7f).writeShort(0);
+        b.writeBytes(new byte[] {9, 8, 7, 6, 5});
+        b.writeBytes(new byte[] {0, 0, 3});
+        return b;
+    }
+
+    @Test
+    void rewritesIdentityAndKeepsPayloadAndPadding() {
+        StreamRewriter r = new StreamRewriter(0x11223344, 100);
+        assertFalse(r.started());
+        ByteBuf in = source(500, 90_000, true);
+        assertTrue(RtpPacket.validate(in) >= 0);
+        r.start(500, 90_000, 7, 1_000);
+        ByteBuf out = Unpooled.buffer();
+        r.write(in, out);
+        assertEquals(StreamRewriter.outputLength(in), out.readableBytes());
+        assertTrue(RtpPacket.validate(out) >= 0);
+        assertEquals(0xA0, out.getUnsignedByte(0), "V=2, padding kept, no extension, no CSRC");
+        assertTrue(RtpPacket.marker(out));
+        assertEquals(100, RtpPacket.payloadType(out));
+        assertEquals(7, RtpPacket.sequenceNumber(out));
+        assertEquals(1_000, RtpPacket.timestamp(out));
+        assertEquals(0x11223344, RtpPacket.ssrc(out));
+        assertEquals("09080706050000" + "03", ByteBufUtil.hexDump(out, 12, out.readableBytes() - 12));
+    }
+
+    @Test
+    void sequenceAndTimestampStayContinuousAcrossWrap() {
+        StreamRewriter r = new StreamRewriter(1, 96);
+        r.start(65_530, 0xFFFFFF00L, 65_000, 0xFFFFFFF0L);
+        int previousSeq = -1;
+        long previousTs = -1;
+        for (int i = 0; i < 20; i++) {
+            ByteBuf out = Unpooled.buffer();
+            r.write(source((65_530 + i) & 0xFFFF, (0xFFFFFF00L + 3000L * i) & 0xFFFFFFFFL, false), out);
+            int seq = RtpPacket.sequenceNumber(out);
+            long ts = RtpPacket.timestamp(out);
+            if (previousSeq >= 0) {
+                assertEquals((previousSeq + 1) & 0xFFFF, seq);
+                assertEquals((previousTs + 3000) & 0xFFFFFFFFL, ts);
+            }
+            previousSeq = seq;
+            previousTs = ts;
+        }
+        assertEquals((0xFFFFFFF0L + 3000L * 5) & 0xFFFFFFFFL, r.translateTimestamp((0xFFFFFF00L + 3000L * 5) & 0xFFFFFFFFL),
+                "sender reports translate with the same offset");
+    }
+}

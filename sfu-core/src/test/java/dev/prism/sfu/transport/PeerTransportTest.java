@@ -1,0 +1,149 @@
+package dev.prism.sfu.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prism.dtls.DtlsCertificate;
+import dev.prism.stun.StunMessage;
+import dev.prism.stun.StunMessageWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A transport on a fake worker: consent freshness, the connectivity deadline, and media before keys. */
+class PeerTransportTest {
+    private static final DtlsCertificate CERT = DtlsCertificate.generate();
+    private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 40000);
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void shutdown() {
+        executor.shutdownNow();
+    }
+
+    static final class FakeHost implements PeerTransport.TransportHost {
+        long now = 1_000_000;
+        final List<ByteBuf> sent = new ArrayList<>();
+        InetSocketAddress bound;
+
+        @Override
+        public void send(ByteBuf datagram, InetSocketAddress to) {
+            sent.add(datagram);
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void bindAddress(PeerTransport transport, InetSocketAddress address) {
+            bound = address;
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return Unpooled.buffer().alloc();
+        }
+
+        @Override
+        public long nowMillis() {
+            return now;
+        }
+
+        void releaseAll() {
+            sent.forEach(ByteBuf::release);
+            sent.clear();
+        }
+    }
+
+    static final class Events implements TransportListener {
+        String closedReason;
+
+        @Override
+        public void onRtp(PeerTransport transport, ByteBuf packet) {}
+
+        @Override
+        public void onRtcp(PeerTransport transport, ByteBuf packet) {}
+
+        @Override
+        public void onConnected(PeerTransport transport) {}
+
+        @Override
+        public void onClosed(PeerTransport transport, String reason) {
+            closedReason = reason;
+        }
+    }
+
+    private PeerTransport transport(FakeHost host, Events events, TransportCounters counters) {
+        return new PeerTransport("t1", "srvu", "server-password-0123456789",
+                new RemoteTransportInfo("cliu", "client-password", "sha-256 " + CERT.sha256Fingerprint(), true),
+                CERT, host, events, counters, executor, 10_000);
+    }
+
+    private static ByteBuf check(String pwd) {
+        ByteBuf b = Unpooled.buffer();
+        StunMessageWriter.start(b, StunMessage.BINDING_REQUEST, new byte[12]).username("srvu:cliu").priority(1)
+                .iceControlling(1).useCandidate().messageIntegrity(pwd.getBytes(StandardCharsets.UTF_8)).fingerprint();
+        return b;
+    }
+
+    @Test
+    void noConnectivityCheckWithinThirtySecondsCloses() {
+        FakeHost host = new FakeHost();
+        Events events = new Events();
+        PeerTransport t = transport(host, events, new TransportCounters());
+        host.now += 29_000;
+        t.checkTimers(host.now);
+        assertNull(events.closedReason);
+        host.now += 2_000;
+        t.checkTimers(host.now);
+        assertTrue(events.closedReason.contains("30 s"), events.closedReason);
+        assertEquals(PeerTransport.State.CLOSED, t.state());
+    }
+
+    @Test
+    void consentExpiresThirtySecondsAfterTheLastValidCheck() {
+        FakeHost host = new FakeHost();
+        Events events = new Events();
+        TransportCounters counters = new TransportCounters();
+        PeerTransport t = transport(host, events, counters);
+        ByteBuf request = check("server-password-0123456789");
+        t.onStun(request, PEER);
+        assertEquals(PEER, host.bound, "ICE learnt the peer's address");
+        assertEquals(1, host.sent.size(), "binding success sent");
+        assertEquals(PeerTransport.State.CONNECTING, t.state(), "DTLS started once the address was known");
+        host.now += 20_000;
+        t.onStun(check("wrong-password"), PEER);
+        assertEquals(1, counters.stunBadCredentials.sum(), "a bad check is counted and does not refresh consent");
+        host.now += 11_000;
+        t.checkTimers(host.now);
+        assertTrue(events.closedReason.contains("consent"), events.closedReason);
+        assertEquals(1, counters.consentExpired.sum());
+        host.releaseAll();
+        t.close("again"); // idempotent
+    }
+
+    @Test
+    void mediaBeforeKeysIsCountedNotForwarded() {
+        FakeHost host = new FakeHost();
+        TransportCounters counters = new TransportCounters();
+        PeerTransport t = transport(host, new Events(), counters);
+        t.onSrtp(Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3}));
+        t.onSrtcp(Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, (byte) 200, 0, 1, 0, 0, 0, 1}));
+        assertEquals(2, counters.mediaBeforeKeys.sum());
+        ByteBuf out = Unpooled.buffer(32).writeZero(12);
+        assertTrue(!t.sendRtp(out), "nothing is sent before the keys");
+        assertEquals(0, out.refCnt(), "and the buffer is released");
+        t.close("done");
+    }
+}
