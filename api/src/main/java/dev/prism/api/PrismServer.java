@@ -1,5 +1,6 @@
 package dev.prism.api;
 
+import dev.prism.api.metrics.PrismMetrics;
 import dev.prism.dtls.DtlsCertificate;
 import dev.prism.sfu.room.RoomRegistry;
 import dev.prism.sfu.transport.TransportCounters;
@@ -27,10 +28,12 @@ public final class PrismServer implements AutoCloseable {
     private final RoomMediaBackend backend;
     private final SignalingServer signaling;
     private final HttpServer http;
+    private final PrismMetrics metrics;
 
     private PrismServer(ServerConfig config, Map<String, String> keys, boolean developmentMode, Vertx vertx,
                         MediaWorkerPool workers, RoomRegistry rooms, RoomMediaBackend backend,
-                        SignalingServer signaling, HttpServer http) {
+                        SignalingServer signaling, HttpServer http, PrismMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.keys = keys;
         this.developmentMode = developmentMode;
@@ -62,9 +65,11 @@ public final class PrismServer implements AutoCloseable {
                 Map.Entry<String, String> k = keys.entrySet().iterator().next();
                 signaling.enableDevelopmentTokens(k.getKey(), k.getValue());
             }
-            HttpServer http = signaling.listen(config.httpHost(), config.httpPort())
+            PrismMetrics metrics = new PrismMetrics(rooms, signaling.rejections());
+            HttpServer http = signaling.listen(config.httpHost(), config.httpPort(),
+                            router -> metrics.mount(router, signaling.rejections()))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            return new PrismServer(config, keys, dev, vertx, workers, rooms, backend, signaling, http);
+            return new PrismServer(config, keys, dev, vertx, workers, rooms, backend, signaling, http, metrics);
         } catch (Exception e) {
             vertx.close();
             workers.close();
@@ -132,6 +137,7 @@ public final class PrismServer implements AutoCloseable {
         }
         rooms.close();
         workers.close();
+        metrics.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

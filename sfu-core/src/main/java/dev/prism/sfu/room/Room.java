@@ -53,6 +53,9 @@ public final class Room implements TransportListener {
     private final RtcpCompoundReader rtcpReader = new RtcpCompoundReader();
     private final Runnable tick = this::tick;
     private long emptySinceMillis;
+    private volatile int transportCount;
+    private volatile int trackCount;
+    private volatile int subscriptionCount;
     private boolean closed;
 
     /** Per-transport state: its tracks by SSRC in each direction and its RTCP sender SSRC. */
@@ -84,6 +87,29 @@ public final class Room implements TransportListener {
         return worker;
     }
 
+    /** Transports, published tracks and subscriptions (down-tracks) now; readable from any thread. */
+    public int transportCount() {
+        return transportCount;
+    }
+
+    public int trackCount() {
+        return trackCount;
+    }
+
+    public int subscriptionCount() {
+        return subscriptionCount;
+    }
+
+    private void recount() {
+        transportCount = transports.size();
+        trackCount = tracks.size();
+        int subs = 0;
+        for (PublishedTrack t : tracks.values()) {
+            subs += t.downTracks.size();
+        }
+        subscriptionCount = subs;
+    }
+
     /** Runs {@code action} on the room's loop; fails with IllegalStateException once the room closed. */
     private <T> CompletableFuture<T> onLoop(Supplier<T> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -93,8 +119,11 @@ public final class Room implements TransportListener {
                 return;
             }
             try {
-                result.complete(action.get());
+                T value = action.get();
+                recount();
+                result.complete(value);
             } catch (RuntimeException e) {
+                recount();
                 result.completeExceptionally(e);
             }
         });
@@ -306,6 +335,7 @@ public final class Room implements TransportListener {
         for (PublishedTrack track : tracks.values()) {
             track.removeDownTracksOf(transport);
         }
+        recount();
         observer.onTransportClosed(name, transport.id(), reason);
         if (transports.isEmpty()) {
             emptySinceMillis = worker.nowMillis();

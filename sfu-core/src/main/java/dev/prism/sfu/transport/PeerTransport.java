@@ -39,6 +39,7 @@ public final class PeerTransport {
     private final long createdMillis;
     private volatile InetSocketAddress remote;
     private State state = State.NEW;
+    private long connectingSinceNanos;
     private SrtpContext inbound;
     private SrtpContext outbound;
 
@@ -93,6 +94,7 @@ public final class PeerTransport {
                 handshakeExecutor, dtlsTimeoutMillis);
         if (state == State.NEW && remote != null) {
             state = State.CONNECTING;
+            connectingSinceNanos = System.nanoTime();
             dtls.start();
         }
     }
@@ -142,6 +144,7 @@ public final class PeerTransport {
         if (state == State.NEW && dtls != null) {
             // The peer's address is known now: start DTLS (as server it waits for the ClientHello).
             state = State.CONNECTING;
+            connectingSinceNanos = System.nanoTime();
             dtls.start();
         }
     }
@@ -264,6 +267,8 @@ public final class PeerTransport {
         inbound = SrtpContext.create(keys.profile(), inKey, inSalt);
         outbound = SrtpContext.create(keys.profile(), outKey, outSalt);
         state = State.CONNECTED;
+        counters.dtlsHandshakes.increment();
+        counters.dtlsHandshakeNanos.add(System.nanoTime() - connectingSinceNanos);
         LOG.fine(() -> "transport " + id + " connected with " + keys.profile());
         listener.onConnected(this);
     }

@@ -22,6 +22,13 @@ public final class TransportCounters {
     public final LongAdder consentExpired = new LongAdder();
     public final LongAdder packetsForwarded = new LongAdder();
     public final LongAdder keyframeRequestsSent = new LongAdder();
+    public final LongAdder datagramsIn = new LongAdder();
+    public final LongAdder bytesIn = new LongAdder();
+    public final LongAdder datagramsOut = new LongAdder();
+    public final LongAdder bytesOut = new LongAdder();
+    /** Completed DTLS handshakes and their total duration (ICE nomination to SRTP keys). */
+    public final LongAdder dtlsHandshakes = new LongAdder();
+    public final LongAdder dtlsHandshakeNanos = new LongAdder();
 
     /** Every dropped-input counter added up (what tests of bad input look at). */
     public long droppedTotal() {

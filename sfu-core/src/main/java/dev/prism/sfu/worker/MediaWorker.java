@@ -45,6 +45,8 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private final Map<InetSocketAddress, PeerTransport> byAddress = new HashMap<>();
     private final List<Runnable> tickTasks = new ArrayList<>();
     private int rooms;
+    private volatile long lagNanos;
+    private long lagProbeScheduledNanos;
 
     public MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters)
             throws InterruptedException {
@@ -68,6 +70,22 @@ public final class MediaWorker implements PeerTransport.TransportHost {
             throw e;
         }
         loop.scheduleAtFixedRate(this::tick, 1000, 1000, TimeUnit.MILLISECONDS);
+        scheduleLagProbe();
+    }
+
+    /** How late the loop ran the last probe task: its event-loop lag. */
+    public long lagNanos() {
+        return lagNanos;
+    }
+
+    private void scheduleLagProbe() {
+        lagProbeScheduledNanos = System.nanoTime() + 500_000_000L;
+        loop.schedule(() -> {
+            lagNanos = Math.max(0, System.nanoTime() - lagProbeScheduledNanos);
+            if (!loop.isShuttingDown()) {
+                scheduleLagProbe();
+            }
+        }, 500, TimeUnit.MILLISECONDS);
     }
 
     public int index() {
@@ -126,6 +144,8 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     @Override
     public void send(ByteBuf datagram, InetSocketAddress to) {
+        counters.datagramsOut.increment();
+        counters.bytesOut.add(datagram.readableBytes());
         DatagramPacket packet = new DatagramPacket(datagram, to);
         if (loop.inEventLoop()) {
             channel.write(packet, channel.voidPromise());
@@ -178,6 +198,8 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf data = packet.content();
             InetSocketAddress from = packet.sender();
+            counters.datagramsIn.increment();
+            counters.bytesIn.add(data.readableBytes());
             switch (PacketClassifier.classify(data)) {
                 case PacketClassifier.STUN -> {
                     String ufrag = IceLiteAgent.localUfragOf(data);

@@ -7,6 +7,16 @@ import java.util.concurrent.atomic.LongAdder;
 /** Refused requests and messages by reason code ("bad_token", "bad_sdp", "bad_json", ...), for metrics and tests. */
 public final class RejectionCounters {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final LongAdder messages = new LongAdder();
+
+    /** A signaling message or request arrived (WebSocket message, WHIP/WHEP request). */
+    public void message() {
+        messages.increment();
+    }
+
+    public long messages() {
+        return messages.sum();
+    }
 
     public void increment(String reason) {
         counts.computeIfAbsent(reason, k -> new LongAdder()).increment();

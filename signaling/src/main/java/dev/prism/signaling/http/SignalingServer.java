@@ -60,14 +60,23 @@ public final class SignalingServer {
 
     /** Starts an HTTP server with this router on host:port (port 0: any free port). */
     public Future<HttpServer> listen(String host, int port) {
+        return listen(host, port, r -> { });
+    }
+
+    /** As {@link #listen(String, int)}, with more routes (the operators' API, metrics) added before the pages. */
+    public Future<HttpServer> listen(String host, int port, java.util.function.Consumer<Router> extraRoutes) {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                 .setMaxWebSocketFrameSize(4 * MAX_BODY_BYTES).setMaxWebSocketMessageSize(4 * MAX_BODY_BYTES);
         // Messages up to 4x the limit reach the session, which closes with 1009 and a reason;
         // beyond that Vert.x drops the connection itself.
-        return vertx.createHttpServer(options).requestHandler(router()).listen();
+        return vertx.createHttpServer(options).requestHandler(router(extraRoutes)).listen();
     }
 
     public Router router() {
+        return router(r -> { });
+    }
+
+    public Router router(java.util.function.Consumer<Router> extraRoutes) {
         Router router = Router.router(vertx);
         router.route().handler(CorsHandler.create().addOrigin("*")
                 .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE,
@@ -85,11 +94,13 @@ public final class SignalingServer {
             router.delete("/" + kind + "/:room/:session").handler(ctx -> delete(ctx, publish));
             router.patch("/" + kind + "/:room/:session").handler(ctx -> patch(ctx, publish));
         }
+        extraRoutes.accept(router);
         router.route("/*").handler(StaticHandler.create("webroot"));
         return router;
     }
 
     private void create(RoutingContext ctx, String kind, boolean publish) {
+        rejections.message();
         String room = ctx.pathParam("room");
         AccessGrant grant = authorize(ctx, room, publish);
         if (grant == null) {

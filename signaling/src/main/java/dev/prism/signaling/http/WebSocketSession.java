@@ -46,6 +46,7 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
     }
 
     private void onText(String text) {
+        rejections.message();
         if (text.length() > maxMessageBytes) {
             rejections.increment("message_too_big");
             ws.close((short) 1009, "message larger than " + maxMessageBytes + " bytes");

@@ -1,0 +1,113 @@
+package dev.prism.api.metrics;
+
+import dev.prism.sfu.room.Room;
+import dev.prism.sfu.room.RoomRegistry;
+import dev.prism.sfu.transport.TransportCounters;
+import dev.prism.sfu.worker.MediaWorker;
+import dev.prism.signaling.http.RejectionCounters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToIntFunction;
+
+/**
+ * The server's meters in Prometheus form at {@code /metrics}. The media plane counts in plain
+ * adders on its own threads; these meters only read them when scraped. Names are documented in
+ * the README ("Metrics").
+ */
+public final class PrismMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public PrismMetrics(RoomRegistry rooms, RejectionCounters signaling) {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+
+        Gauge.builder("prism.rooms", rooms, r -> r.rooms().size()).description("rooms open").register(registry);
+        roomGauge("prism.transports", "peer connections (ICE/DTLS transports)", rooms, Room::transportCount);
+        roomGauge("prism.published.tracks", "tracks published into rooms", rooms, Room::trackCount);
+        roomGauge("prism.subscriptions", "tracks sent to subscribers (down-tracks)", rooms, Room::subscriptionCount);
+
+        TransportCounters c = rooms.counters();
+        counter("prism.datagrams.received", "UDP datagrams received on media ports", c.datagramsIn);
+        counter("prism.bytes.received", "bytes received on media ports", c.bytesIn);
+        counter("prism.datagrams.sent", "UDP datagrams sent from media ports", c.datagramsOut);
+        counter("prism.bytes.sent", "bytes sent from media ports", c.bytesOut);
+        counter("prism.packets.forwarded", "RTP packets copied to subscribers", c.packetsForwarded);
+        counter("prism.keyframe.requests", "PLIs sent to publishers", c.keyframeRequestsSent);
+        counter("prism.srtp.auth.failures", "SRTP/SRTCP packets failing authentication", c.srtpAuthFailures);
+        counter("prism.srtp.replays", "SRTP/SRTCP packets refused as replays", c.srtpReplays);
+        counter("prism.ice.consent.expired", "transports closed for lack of ICE consent (RFC 7675)", c.consentExpired);
+        counter("prism.dtls.failures", "DTLS handshakes failed or timed out", c.dtlsFailures);
+        dropped("stun_bad_credentials", c.stunBadCredentials);
+        dropped("stun_malformed", c.stunMalformed);
+        dropped("stun_unknown_ufrag", c.stunUnknownUfrag);
+        dropped("unknown_source", c.unknownSource);
+        dropped("unclassified", c.otherDatagrams);
+        dropped("srtp_malformed", c.srtpMalformed);
+        dropped("rtp_malformed", c.rtpMalformed);
+        dropped("rtcp_malformed", c.rtcpMalformed);
+        dropped("before_keys", c.mediaBeforeKeys);
+        FunctionTimer.builder("prism.dtls.handshakes", c, x -> x.dtlsHandshakes.sum(),
+                        x -> x.dtlsHandshakeNanos.sum(), TimeUnit.NANOSECONDS)
+                .description("completed DTLS handshakes, from ICE nomination to SRTP keys").register(registry);
+        for (MediaWorker w : rooms.workers().workers()) {
+            Gauge.builder("prism.event.loop.lag", w, x -> x.lagNanos() / 1e9).baseUnit("seconds")
+                    .tag("worker", Integer.toString(w.index()))
+                    .description("how late a media worker's event loop ran a timer").register(registry);
+        }
+        FunctionCounter.builder("prism.signaling.messages", signaling, RejectionCounters::messages)
+                .description("WebSocket messages and WHIP/WHEP requests received").register(registry);
+    }
+
+    private void roomGauge(String name, String description, RoomRegistry rooms, ToIntFunction<Room> f) {
+        Gauge.builder(name, rooms, r -> r.rooms().stream().mapToInt(f).sum()).description(description).register(registry);
+    }
+
+    private void counter(String name, String description, LongAdder adder) {
+        FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
+    }
+
+    private void dropped(String reason, LongAdder adder) {
+        FunctionCounter.builder("prism.datagrams.dropped", adder, LongAdder::sum).tag("reason", reason)
+                .description("media datagrams dropped, by reason").register(registry);
+    }
+
+    /** Counts signaling refusals by code when scraped (codes appear as they happen). */
+    private void signalingRejections(RejectionCounters signaling) {
+        signaling.snapshot().forEach((code, n) -> FunctionCounter.builder("prism.signaling.rejections", signaling,
+                s -> s.get(code)).tag("code", code).description("signaling requests and messages refused, by code")
+                .register(registry));
+    }
+
+    /** Adds GET /metrics (Prometheus text format). */
+    public void mount(Router router, RejectionCounters signaling) {
+        router.get("/metrics").handler(ctx -> {
+            signalingRejections(signaling);
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+        });
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
