@@ -27,8 +27,16 @@ final class DownTrack {
         this.rewriter = new StreamRewriter(ssrc, spec.payloadType());
     }
 
+    private boolean resumeAtKeyFrame;
+
     boolean waitingForKeyFrame() {
-        return !rewriter.started() && source.spec.isVideo();
+        return (!rewriter.started() || resumeAtKeyFrame) && source.spec.isVideo();
+    }
+
+    /** Forwarding resumes after a pause: continue the sequence, and for video wait for a key frame. */
+    void resume() {
+        rewriter.reanchor();
+        resumeAtKeyFrame = source.spec.isVideo();
     }
 
     /** Copies {@code packet} (a validated, decrypted RTP packet) to this subscriber. */
@@ -43,6 +51,12 @@ final class DownTrack {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             rewriter.start(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), random.nextInt(0x10000),
                     random.nextLong(0x100000000L));
+        }
+        if (resumeAtKeyFrame) {
+            if (!keyFrame) {
+                return;
+            }
+            resumeAtKeyFrame = false;
         }
         int length = StreamRewriter.outputLength(packet);
         ByteBuf out = transport.alloc().directBuffer(length + PeerTransport.SRTP_OVERHEAD);

@@ -34,6 +34,7 @@ final class PublishedTrack {
     private long lastNtp;
     private long lastRtpTimestamp;
     private boolean haveSenderReport;
+    private boolean muted;
 
     private static final int VP8 = 1, VP9 = 2, H264 = 3, AV1 = 4, OTHER = 0;
 
@@ -53,9 +54,28 @@ final class PublishedTrack {
         };
     }
 
+    boolean muted() {
+        return muted;
+    }
+
+    /** An operator's mute: nothing is forwarded; unmuting asks for a key frame so video resumes at once. */
+    void setMuted(boolean muted, long nowMillis) {
+        boolean resumed = this.muted && !muted;
+        this.muted = muted;
+        if (resumed) {
+            for (DownTrack d : downTracks) {
+                d.resume();
+            }
+            requestKeyFrame(nowMillis);
+        }
+    }
+
     /** A decrypted RTP packet of this track; fans it out. */
     void onPacket(ByteBuf packet, long nowMillis) {
         statistics.onPacket(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), nowMillis * 1000);
+        if (muted) {
+            return;
+        }
         boolean keyFrame = spec.isVideo() && isKeyFrame(packet);
         boolean someoneWaits = false;
         for (int i = 0, n = downTracks.size(); i < n; i++) {

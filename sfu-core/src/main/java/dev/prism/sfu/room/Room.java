@@ -207,6 +207,37 @@ public final class Room implements TransportListener {
         });
     }
 
+    /** Stops or resumes forwarding a track to every subscriber (operator mute). False when unknown. */
+    public CompletableFuture<Boolean> setMuted(String trackId, boolean muted) {
+        return onLoop(() -> {
+            PublishedTrack t = tracks.get(trackId);
+            if (t == null) {
+                return false;
+            }
+            t.setMuted(muted, worker.nowMillis());
+            return true;
+        });
+    }
+
+    /** Whether a track is muted by an operator (null when unknown). */
+    public CompletableFuture<Boolean> isMuted(String trackId) {
+        return onLoop(() -> {
+            PublishedTrack t = tracks.get(trackId);
+            return t == null ? null : t.muted();
+        });
+    }
+
+    /** Fraction of packets lost (0..1) on each published track since the last receiver report. */
+    public CompletableFuture<java.util.Map<String, Double>> trackLoss() {
+        return onLoop(() -> {
+            java.util.Map<String, Double> out = new java.util.HashMap<>();
+            for (PublishedTrack t : tracks.values()) {
+                out.put(t.spec.trackId(), t.statistics.fractionLost() / 256.0);
+            }
+            return out;
+        });
+    }
+
     /** The tracks currently published, in publication order. */
     public CompletableFuture<List<PublishedTrackSpec>> tracks() {
         return onLoop(() -> {

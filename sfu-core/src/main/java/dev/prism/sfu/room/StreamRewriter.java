@@ -17,6 +17,8 @@ final class StreamRewriter {
     private boolean started;
     private int seqOffset;
     private long timestampOffset;
+    private int lastOutputSeq;
+    private boolean reanchor;
 
     StreamRewriter(int ssrc, int payloadType) {
         this.ssrc = ssrc;
@@ -34,6 +36,15 @@ final class StreamRewriter {
         started = true;
     }
 
+    /**
+     * After a pause (packets deliberately not forwarded), makes the next written packet follow
+     * the last one written, so the subscriber sees no sequence gap to NACK. Timestamps keep
+     * their offset: the source clock ran on, and so should the subscriber's.
+     */
+    void reanchor() {
+        reanchor = started;
+    }
+
     /** Bytes {@link #write} appends for {@code packet}. */
     static int outputLength(ByteBuf packet) {
         return RtpPacket.FIXED_HEADER_LENGTH + packet.writerIndex() - RtpPacket.payloadOffset(packet);
@@ -43,10 +54,16 @@ final class StreamRewriter {
     void write(ByteBuf packet, ByteBuf out) {
         int payloadOffset = RtpPacket.payloadOffset(packet);
         int payloadBytes = packet.writerIndex() - payloadOffset;
+        int seq = RtpPacket.sequenceNumber(packet);
+        if (reanchor) {
+            seqOffset = lastOutputSeq + 1 - seq;
+            reanchor = false;
+        }
+        lastOutputSeq = (seq + seqOffset) & 0xFFFF;
         int b0 = 0x80 | (packet.getByte(packet.readerIndex()) & 0x20); // V=2, P kept, X=0, CC=0
         int b1 = (RtpPacket.marker(packet) ? 0x80 : 0) | payloadType;
         out.writeByte(b0).writeByte(b1)
-                .writeShort(RtpPacket.sequenceNumber(packet) + seqOffset)
+                .writeShort(lastOutputSeq)
                 .writeInt((int) translateTimestamp(RtpPacket.timestamp(packet)))
                 .writeInt(ssrc);
         out.writeBytes(packet, payloadOffset, payloadBytes);

@@ -63,4 +63,20 @@ class StreamRewriterTest {
         assertEquals((0xFFFFFFF0L + 3000L * 5) & 0xFFFFFFFFL, r.translateTimestamp((0xFFFFFF00L + 3000L * 5) & 0xFFFFFFFFL),
                 "sender reports translate with the same offset");
     }
+
+    @Test
+    void reanchorContinuesTheSequenceAfterAPause() {
+        StreamRewriter r = new StreamRewriter(1, 96);
+        r.start(100, 0, 5000, 0);
+        ByteBuf out = Unpooled.buffer();
+        r.write(source(100, 0, false), out);
+        r.write(source(101, 3000, false), out.clear());
+        assertEquals(5001, RtpPacket.sequenceNumber(out));
+        r.reanchor();
+        r.write(source(180, 3000 * 81, false), out.clear()); // 79 packets withheld
+        assertEquals(5002, RtpPacket.sequenceNumber(out), "no gap for the subscriber to NACK");
+        assertEquals(3000 * 81, RtpPacket.timestamp(out), "timestamps follow the source clock");
+        r.write(source(181, 3000 * 82, false), out.clear());
+        assertEquals(5003, RtpPacket.sequenceNumber(out));
+    }
 }

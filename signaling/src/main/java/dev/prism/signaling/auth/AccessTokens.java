@@ -76,7 +76,9 @@ public final class AccessTokens {
         }
         JsonNode video = claims.path("video");
         return new AccessGrant(apiKey, identity, video.path("room").asText(null), video.path("roomJoin").asBoolean(false),
-                video.path("canPublish").asBoolean(false), video.path("canSubscribe").asBoolean(false));
+                video.path("canPublish").asBoolean(false), video.path("canSubscribe").asBoolean(false),
+                video.path("roomCreate").asBoolean(false), video.path("roomList").asBoolean(false),
+                video.path("roomAdmin").asBoolean(false));
     }
 
     /** Verifies and checks the grant covers joining {@code room} (and publishing/subscribing): 403 otherwise. */
@@ -97,6 +99,16 @@ public final class AccessTokens {
         return g;
     }
 
+    /** An operator token: roomCreate, roomList and roomAdmin on every room. */
+    public static String issueAdmin(String apiKey, String secret, String identity, long notBeforeSeconds,
+                                    long expiresSeconds) {
+        ObjectNode header = JSON.createObjectNode().put("alg", "HS256").put("typ", "JWT");
+        ObjectNode claims = JSON.createObjectNode().put("iss", apiKey).put("sub", identity)
+                .put("nbf", notBeforeSeconds).put("exp", expiresSeconds);
+        claims.putObject("video").put("roomCreate", true).put("roomList", true).put("roomAdmin", true);
+        return sign(secret, header, claims);
+    }
+
     /** Issues a token (development mode, tests, operators' tooling). */
     public static String issue(String apiKey, String secret, String identity, String room, boolean canPublish,
                                boolean canSubscribe, long notBeforeSeconds, long expiresSeconds) {
@@ -105,6 +117,10 @@ public final class AccessTokens {
                 .put("nbf", notBeforeSeconds).put("exp", expiresSeconds);
         claims.putObject("video").put("room", room).put("roomJoin", true).put("canPublish", canPublish)
                 .put("canSubscribe", canSubscribe);
+        return sign(secret, header, claims);
+    }
+
+    private static String sign(String secret, ObjectNode header, ObjectNode claims) {
         String signingInput = B64E.encodeToString(header.toString().getBytes(StandardCharsets.UTF_8)) + "."
                 + B64E.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
         return signingInput + "." + B64E.encodeToString(sign(secret, signingInput));

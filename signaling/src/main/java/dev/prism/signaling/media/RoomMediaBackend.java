@@ -46,17 +46,27 @@ public final class RoomMediaBackend implements MediaBackend {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RoomRegistry rooms;
+    private final RoomDirectory directory;
     private final Map<String, Room> sessions = new ConcurrentHashMap<>();
     private final Map<String, Map<String, RoomParticipant>> participants = new ConcurrentHashMap<>();
     /** Publishing transport id → the identity of its token, for track events. */
     private final Map<String, String> publishers = new ConcurrentHashMap<>();
 
     public RoomMediaBackend(RoomRegistry rooms) {
+        this(rooms, new RoomDirectory(0));
+    }
+
+    public RoomMediaBackend(RoomRegistry rooms, RoomDirectory directory) {
         this.rooms = rooms;
+        this.directory = directory;
         rooms.addObserver(new RoomObserver() {
             @Override
             public void onTransportClosed(String room, String transportId, String reason) {
                 sessions.remove(transportId);
+                RoomDirectory.Member m = directory.memberOfTransport(room, transportId);
+                if (m != null && m.participant == null) {
+                    directory.remove(room, m.id); // a WHIP/WHEP session ends with its transport
+                }
                 // Track events for this transport were sent before this one; the roster can forget it.
                 publishers.remove(transportId);
             }
@@ -75,7 +85,25 @@ public final class RoomMediaBackend implements MediaBackend {
 
     @Override
     public CompletionStage<PeerSession> publish(String room, String identity, String offerSdp) {
-        return publishInto(rooms.room(room), identity, offerSdp);
+        RoomDirectory.Member member;
+        try {
+            member = directory.admit(room, identity, "whip");
+        } catch (SignalingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return tracked(room, member, publishInto(rooms.room(room), identity, offerSdp));
+    }
+
+    /** Records the session's transport on its member, or forgets the member when the session failed. */
+    private CompletableFuture<PeerSession> tracked(String room, RoomDirectory.Member member,
+                                                   CompletableFuture<PeerSession> session) {
+        return session.whenComplete((s, error) -> {
+            if (error != null) {
+                directory.remove(room, member.id);
+            } else {
+                member.transports.add(s.id());
+            }
+        });
     }
 
     /** Answers a publisher's offer with a new transport in {@code r} and publishes its tracks. */
@@ -108,6 +136,16 @@ public final class RoomMediaBackend implements MediaBackend {
 
     @Override
     public CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp) {
+        RoomDirectory.Member member;
+        try {
+            member = directory.admit(room, identity, "whep");
+        } catch (SignalingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return tracked(room, member, subscribeInto(room, identity, offerSdp));
+    }
+
+    private CompletableFuture<PeerSession> subscribeInto(String room, String identity, String offerSdp) {
         SessionDescription offer;
         RemoteTransportParams remote;
         try {
@@ -173,8 +211,16 @@ public final class RoomMediaBackend implements MediaBackend {
     @Override
     public CompletionStage<Participant> join(String room, String identity, boolean canPublish, boolean canSubscribe,
                                              ParticipantListener listener) {
+        RoomDirectory.Member member;
+        try {
+            member = directory.admit(room, identity, "websocket");
+        } catch (SignalingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         Room r = rooms.room(room);
-        RoomParticipant p = new RoomParticipant(randomId(), identity, room, r, this, listener, canPublish, canSubscribe);
+        RoomParticipant p = new RoomParticipant(member.id, identity, room, r, this, listener, canPublish, canSubscribe,
+                member);
+        member.participant = p;
         Map<String, RoomParticipant> members = participants.computeIfAbsent(room, k -> new ConcurrentHashMap<>());
         for (RoomParticipant other : members.values()) {
             other.listener().onParticipantJoined(identity);
@@ -197,6 +243,7 @@ public final class RoomMediaBackend implements MediaBackend {
     }
 
     void removeParticipant(RoomParticipant p) {
+        directory.remove(p.roomName(), p.id());
         Map<String, RoomParticipant> members = participants.get(p.roomName());
         if (members == null || members.remove(p.id()) == null) {
             return;
@@ -240,6 +287,61 @@ public final class RoomMediaBackend implements MediaBackend {
                 p.offerTracks();
             }
         });
+    }
+
+    public RoomDirectory directory() {
+        return directory;
+    }
+
+    /** Disconnects a member: a WebSocket participant is told and leaves; a WHIP/WHEP session's transport closes. */
+    public CompletableFuture<Void> disconnect(String room, RoomDirectory.Member member, String reason) {
+        RoomParticipant p = member.participant;
+        if (p != null) {
+            p.listener().onClosed(reason);
+            p.leave();
+            return CompletableFuture.completedFuture(null);
+        }
+        directory.remove(room, member.id);
+        Room r = rooms.find(room);
+        if (r == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Boolean>> closing = new ArrayList<>();
+        for (String t : member.transports) {
+            sessions.remove(t);
+            closing.add(r.closeTransport(t, reason));
+        }
+        return CompletableFuture.allOf(closing.toArray(new CompletableFuture[0]));
+    }
+
+    /** Ends a room: every member is disconnected and the room forgotten. False when unknown. */
+    public CompletableFuture<Boolean> deleteRoom(String room) {
+        RoomDirectory.RoomEntry entry = directory.find(room);
+        if (entry == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (RoomDirectory.Member m : entry.members()) {
+            all.add(disconnect(room, m, "room deleted"));
+        }
+        directory.delete(room);
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).thenApply(v -> true);
+    }
+
+    /** The tracks a member publishes now. */
+    public CompletableFuture<List<PublishedTrackSpec>> tracksOf(String room, RoomDirectory.Member member) {
+        Room r = rooms.find(room);
+        if (r == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return r.tracks().thenApply(all -> all.stream().filter(t -> member.transports.contains(ownerOf(t.trackId())))
+                .toList());
+    }
+
+    /** Stops (or resumes) forwarding a published track to everyone. False when there is no such track. */
+    public CompletableFuture<Boolean> setMuted(String room, String trackId, boolean muted) {
+        Room r = rooms.find(room);
+        return r == null ? CompletableFuture.completedFuture(false) : r.setMuted(trackId, muted);
     }
 
     /** The sessions alive now (tests and metrics). */

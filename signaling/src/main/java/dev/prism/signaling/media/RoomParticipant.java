@@ -46,6 +46,7 @@ final class RoomParticipant implements Participant {
     private final ParticipantListener listener;
     private final boolean canPublish;
     private final boolean canSubscribe;
+    private final RoomDirectory.Member member;
     private final Map<String, OutgoingTrack> sending = new LinkedHashMap<>();
     private final Set<String> subscribed = new HashSet<>();
     private String publishTransportId;
@@ -58,7 +59,8 @@ final class RoomParticipant implements Participant {
     private boolean left;
 
     RoomParticipant(String id, String identity, String roomName, Room room, RoomMediaBackend backend,
-                    ParticipantListener listener, boolean canPublish, boolean canSubscribe) {
+                    ParticipantListener listener, boolean canPublish, boolean canSubscribe, RoomDirectory.Member member) {
+        this.member = member;
         this.id = id;
         this.identity = identity;
         this.roomName = roomName;
@@ -103,6 +105,7 @@ final class RoomParticipant implements Participant {
             synchronized (this) {
                 publishTransportId = session.id();
             }
+            member.transports.add(session.id());
             return session.answerSdp();
         }).whenComplete((answer, error) -> {
             if (error != null) {
@@ -241,6 +244,7 @@ final class RoomParticipant implements Participant {
             }
         }
         return room.createTransport(null).thenApply(t -> {
+            member.transports.add(t.transportId());
             synchronized (this) {
                 subscribeTransport = t;
             }

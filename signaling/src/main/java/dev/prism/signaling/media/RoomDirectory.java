@@ -1,0 +1,206 @@
+package dev.prism.signaling.media;
+
+import dev.prism.signaling.SignalingException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The rooms signaling knows of and who is in them: operators create rooms with settings (or a
+ * first join creates one with defaults), and every WebSocket participant and WHIP/WHEP session
+ * is a member. Limits are checked here when someone is admitted. Thread-safe.
+ */
+public final class RoomDirectory {
+    /** An operator's room settings; 0 means unlimited / never. */
+    public record RoomSettings(int maxParticipants, int emptyTimeoutSeconds, String metadata) {
+        public static final RoomSettings DEFAULT = new RoomSettings(0, 300, "");
+    }
+
+    /** One room as operators see it. */
+    public static final class RoomEntry {
+        final String name;
+        final long createdAtMillis;
+        final boolean createdByOperator;
+        volatile RoomSettings settings;
+        volatile long emptySinceMillis;
+        final Map<String, Member> members = new ConcurrentHashMap<>();
+
+        RoomEntry(String name, RoomSettings settings, boolean createdByOperator, long now) {
+            this.name = name;
+            this.settings = settings;
+            this.createdByOperator = createdByOperator;
+            this.createdAtMillis = now;
+            this.emptySinceMillis = now;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public long createdAtMillis() {
+            return createdAtMillis;
+        }
+
+        public RoomSettings settings() {
+            return settings;
+        }
+
+        public Collection<Member> members() {
+            return members.values();
+        }
+    }
+
+    /** A participant: a WebSocket client or a WHIP/WHEP session. */
+    public static final class Member {
+        final String id;
+        final String identity;
+        final String kind;
+        final long joinedAtMillis;
+        final Set<String> transports = ConcurrentHashMap.newKeySet();
+        volatile String metadata = "";
+        volatile RoomParticipant participant;
+
+        Member(String id, String identity, String kind, long now) {
+            this.id = id;
+            this.identity = identity;
+            this.kind = kind;
+            this.joinedAtMillis = now;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String identity() {
+            return identity;
+        }
+
+        /** "websocket", "whip" or "whep". */
+        public String kind() {
+            return kind;
+        }
+
+        public long joinedAtMillis() {
+            return joinedAtMillis;
+        }
+
+        public String metadata() {
+            return metadata;
+        }
+
+        public Set<String> transports() {
+            return Set.copyOf(transports);
+        }
+    }
+
+    private final Map<String, RoomEntry> rooms = new ConcurrentHashMap<>();
+    private final int maxRooms;
+
+    /** @param maxRooms rooms the server hosts at most (0: unlimited) */
+    public RoomDirectory(int maxRooms) {
+        this.maxRooms = maxRooms;
+    }
+
+    /** An operator creates a room; 409 when it exists. */
+    public synchronized RoomEntry create(String name, RoomSettings settings) {
+        if (rooms.containsKey(name)) {
+            throw new SignalingException(409, "room_exists", "room '" + name + "' already exists");
+        }
+        checkRoomLimit();
+        RoomEntry e = new RoomEntry(name, settings, true, System.currentTimeMillis());
+        rooms.put(name, e);
+        return e;
+    }
+
+    public RoomEntry find(String name) {
+        return rooms.get(name);
+    }
+
+    public List<RoomEntry> list() {
+        return new ArrayList<>(rooms.values());
+    }
+
+    /** Admits a member into a room (created with defaults when new); refuses when a limit is reached. */
+    public synchronized Member admit(String room, String identity, String kind) {
+        RoomEntry e = rooms.get(room);
+        if (e == null) {
+            checkRoomLimit();
+            e = new RoomEntry(room, RoomSettings.DEFAULT, false, System.currentTimeMillis());
+            rooms.put(room, e);
+        }
+        int max = e.settings.maxParticipants();
+        if (max > 0 && e.members.size() >= max) {
+            throw new SignalingException(403, "room_full", "room '" + room + "' has its maximum of " + max
+                    + " participants");
+        }
+        byte[] b = new byte[9];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
+        Member m = new Member(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b), identity, kind,
+                System.currentTimeMillis());
+        e.members.put(m.id, m);
+        return m;
+    }
+
+    private void checkRoomLimit() {
+        if (maxRooms > 0 && rooms.size() >= maxRooms) {
+            throw new SignalingException(429, "too_many_rooms", "the server hosts its maximum of " + maxRooms + " rooms");
+        }
+    }
+
+    /** Forgets a member; the room becomes empty-since-now when it was the last. */
+    public void remove(String room, String memberId) {
+        RoomEntry e = rooms.get(room);
+        if (e != null && e.members.remove(memberId) != null && e.members.isEmpty()) {
+            e.emptySinceMillis = System.currentTimeMillis();
+        }
+    }
+
+    /** The member that owns a transport, or null. */
+    public Member memberOfTransport(String room, String transportId) {
+        RoomEntry e = rooms.get(room);
+        if (e == null) {
+            return null;
+        }
+        for (Member m : e.members.values()) {
+            if (m.transports.contains(transportId)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** The members with this identity in a room (an identity may be connected more than once). */
+    public List<Member> byIdentity(String room, String identity) {
+        RoomEntry e = rooms.get(room);
+        List<Member> out = new ArrayList<>();
+        if (e != null) {
+            for (Member m : e.members.values()) {
+                if (m.identity.equals(identity)) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Removes a room's entry (its members must have been closed by the caller). */
+    public synchronized RoomEntry delete(String name) {
+        return rooms.remove(name);
+    }
+
+    /** Rooms empty for longer than their empty timeout; removed from the directory. */
+    public synchronized List<RoomEntry> reapEmpty(long nowMillis) {
+        List<RoomEntry> gone = new ArrayList<>();
+        for (RoomEntry e : rooms.values()) {
+            int timeout = e.settings.emptyTimeoutSeconds();
+            if (e.members.isEmpty() && timeout > 0 && nowMillis - e.emptySinceMillis >= timeout * 1000L) {
+                gone.add(e);
+            }
+        }
+        gone.forEach(e -> rooms.remove(e.name, e));
+        return gone;
+    }
+}
