@@ -1,6 +1,9 @@
 package dev.prism.api;
 
 import dev.prism.api.metrics.PrismMetrics;
+import dev.prism.api.rest.RoomApi;
+import dev.prism.signaling.SignalingLimits;
+import dev.prism.signaling.media.RoomDirectory;
 import dev.prism.dtls.DtlsCertificate;
 import dev.prism.sfu.room.RoomRegistry;
 import dev.prism.sfu.transport.TransportCounters;
@@ -59,16 +62,26 @@ public final class PrismServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         try {
             RoomRegistry rooms = new RoomRegistry(workers, DtlsCertificate.generate());
-            RoomMediaBackend backend = new RoomMediaBackend(rooms);
-            SignalingServer signaling = new SignalingServer(vertx, backend, new AccessTokens(keys));
+            Limits l = config.limits();
+            RoomMediaBackend backend = new RoomMediaBackend(rooms,
+                    new RoomDirectory(l.maxRooms(), l.maxParticipantsPerRoom()),
+                    new SignalingLimits(l.maxPublishersPerRoom(), l.maxTracksPerParticipant(),
+                            l.maxConcurrentHandshakes(), l.signalingMessagesPerSecond()));
+            AccessTokens tokens = new AccessTokens(keys);
+            SignalingServer signaling = new SignalingServer(vertx, backend, tokens).messageRate(l.signalingMessagesPerSecond());
+            RoomApi api = new RoomApi(backend, rooms, tokens);
             if (dev) {
                 Map.Entry<String, String> k = keys.entrySet().iterator().next();
                 signaling.enableDevelopmentTokens(k.getKey(), k.getValue());
             }
             PrismMetrics metrics = new PrismMetrics(rooms, signaling.rejections());
             HttpServer http = signaling.listen(config.httpHost(), config.httpPort(),
-                            router -> metrics.mount(router, signaling.rejections()))
+                            router -> {
+                                metrics.mount(router, signaling.rejections(), tokens);
+                                api.mount(router);
+                            })
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.setPeriodic(5000, id -> backend.directory().reapEmpty(System.currentTimeMillis()));
             return new PrismServer(config, keys, dev, vertx, workers, rooms, backend, signaling, http, metrics);
         } catch (Exception e) {
             vertx.close();
@@ -118,6 +131,13 @@ public final class PrismServer implements AutoCloseable {
 
     public RejectionCounters rejections() {
         return signaling.rejections();
+    }
+
+    /** An operator token (roomCreate, roomList, roomAdmin), signed with the first key. */
+    public String adminToken(long ttlSeconds) {
+        Map.Entry<String, String> k = keys.entrySet().iterator().next();
+        long now = System.currentTimeMillis() / 1000;
+        return AccessTokens.issueAdmin(k.getKey(), k.getValue(), "operator", now - 5, now + ttlSeconds);
     }
 
     /** A token for {@code identity} in {@code room}, signed with the first key (development mode, tests). */

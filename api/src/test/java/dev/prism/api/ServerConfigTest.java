@@ -41,9 +41,9 @@ class ServerConfigTest {
     void badValuesNameTheirKey() {
         var notNumber = assertThrows(ServerConfig.ConfigException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("PRISM_HTTP_PORT", "eighty")));
-        assertEquals("PRISM_HTTP_PORT", notNumber.key());
+        assertTrue(notNumber.key().contains("PRISM_HTTP_PORT"), notNumber.key());
         var outOfRange = assertThrows(ServerConfig.ConfigException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("PRISM_MEDIA_PORT", "70000")));
-        assertTrue(outOfRange.getMessage().startsWith("PRISM_MEDIA_PORT"));
+        assertTrue(outOfRange.getMessage().contains("PRISM_MEDIA_PORT"), outOfRange.getMessage());
     }
 }

@@ -93,9 +93,21 @@ public final class PrismMetrics implements AutoCloseable {
                 .register(registry));
     }
 
-    /** Adds GET /metrics (Prometheus text format). */
-    public void mount(Router router, RejectionCounters signaling) {
+    /** Adds GET /metrics (Prometheus text format), for tokens granting roomList or roomAdmin. */
+    public void mount(Router router, RejectionCounters signaling, dev.prism.signaling.auth.AccessTokens tokens) {
         router.get("/metrics").handler(ctx -> {
+            String h = ctx.request().getHeader("Authorization");
+            String token = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
+            try {
+                var grant = tokens.verify(token, System.currentTimeMillis() / 1000);
+                if (!grant.roomList() && !grant.roomAdmin()) {
+                    ctx.response().setStatusCode(403).end("forbidden: metrics need a token granting roomList\n");
+                    return;
+                }
+            } catch (dev.prism.signaling.auth.TokenException e) {
+                ctx.response().setStatusCode(e.status()).end("unauthorized: " + e.getMessage() + "\n");
+                return;
+            }
             signalingRejections(signaling);
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
         });

@@ -95,6 +95,7 @@ public final class PeerTransport {
         if (state == State.NEW && remote != null) {
             state = State.CONNECTING;
             connectingSinceNanos = System.nanoTime();
+            counters.handshakesInProgress.incrementAndGet();
             dtls.start();
         }
     }
@@ -145,6 +146,7 @@ public final class PeerTransport {
             // The peer's address is known now: start DTLS (as server it waits for the ClientHello).
             state = State.CONNECTING;
             connectingSinceNanos = System.nanoTime();
+            counters.handshakesInProgress.incrementAndGet();
             dtls.start();
         }
     }
@@ -245,6 +247,9 @@ public final class PeerTransport {
         if (state == State.CLOSED) {
             return;
         }
+        if (state == State.CONNECTING) {
+            counters.handshakesInProgress.decrementAndGet();
+        }
         state = State.CLOSED;
         inbound = null;
         outbound = null;
@@ -267,6 +272,7 @@ public final class PeerTransport {
         inbound = SrtpContext.create(keys.profile(), inKey, inSalt);
         outbound = SrtpContext.create(keys.profile(), outKey, outSalt);
         state = State.CONNECTED;
+        counters.handshakesInProgress.decrementAndGet();
         counters.dtlsHandshakes.increment();
         counters.dtlsHandshakeNanos.add(System.nanoTime() - connectingSinceNanos);
         LOG.fine(() -> "transport " + id + " connected with " + keys.profile());

@@ -29,6 +29,8 @@ public final class TransportCounters {
     /** Completed DTLS handshakes and their total duration (ICE nomination to SRTP keys). */
     public final LongAdder dtlsHandshakes = new LongAdder();
     public final LongAdder dtlsHandshakeNanos = new LongAdder();
+    /** DTLS handshakes started and not yet finished (a gauge). */
+    public final java.util.concurrent.atomic.AtomicInteger handshakesInProgress = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Every dropped-input counter added up (what tests of bad input look at). */
     public long droppedTotal() {

@@ -44,6 +44,13 @@ public final class SignalingServer {
     }
 
     private volatile String[] developmentKey;
+    private volatile int messagesPerSecond;
+
+    /** WebSocket messages per connection per second (0: unlimited); excess messages get rate_limited. */
+    public SignalingServer messageRate(int perSecond) {
+        this.messagesPerSecond = perSecond;
+        return this;
+    }
 
     /**
      * Development mode only: {@code GET /dev/token?room=&identity=&publish=&subscribe=} hands out
@@ -194,7 +201,7 @@ public final class SignalingServer {
             refuse(ctx, 400, "not_websocket", "this endpoint speaks WebSocket only");
             return;
         }
-        ctx.request().toWebSocket().onSuccess(ws -> new WebSocketSession(ws, grant, backend, rejections, MAX_BODY_BYTES).start());
+        ctx.request().toWebSocket().onSuccess(ws -> new WebSocketSession(ws, grant, backend, rejections, MAX_BODY_BYTES, messagesPerSecond).start());
     }
 
     private void developmentToken(RoutingContext ctx) {

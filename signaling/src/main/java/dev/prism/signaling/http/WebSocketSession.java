@@ -21,13 +21,18 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
     private final MediaBackend backend;
     private final RejectionCounters rejections;
     private final int maxMessageBytes;
+    private final int messagesPerSecond;
+    private double tokens;
+    private long lastRefillNanos = System.nanoTime();
     private volatile MediaBackend.Participant participant;
     private volatile boolean joining;
 
     WebSocketSession(ServerWebSocket ws, AccessGrant grant, MediaBackend backend, RejectionCounters rejections,
-                     int maxMessageBytes) {
+                     int maxMessageBytes, int messagesPerSecond) {
         this.ws = ws;
         this.maxMessageBytes = maxMessageBytes;
+        this.messagesPerSecond = messagesPerSecond;
+        this.tokens = messagesPerSecond;
         this.grant = grant;
         this.backend = backend;
         this.rejections = rejections;
@@ -47,6 +52,10 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
 
     private void onText(String text) {
         rejections.message();
+        if (!takeToken()) {
+            error(null, "rate_limited", "more than " + messagesPerSecond + " messages per second; message dropped");
+            return;
+        }
         if (text.length() > maxMessageBytes) {
             rejections.increment("message_too_big");
             ws.close((short) 1009, "message larger than " + maxMessageBytes + " bytes");
@@ -116,6 +125,21 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
             }
             default -> error(id, "unknown_type", "unknown message type '" + type + "'");
         }
+    }
+
+    /** Token bucket of one second's worth of messages; Vert.x calls handlers on one thread per socket. */
+    private boolean takeToken() {
+        if (messagesPerSecond <= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        tokens = Math.min(messagesPerSecond, tokens + (now - lastRefillNanos) * messagesPerSecond / 1e9);
+        lastRefillNanos = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
     }
 
     private void join(String id, JsonNode m) {

@@ -62,6 +62,7 @@ public final class RoomDirectory {
         final Set<String> transports = ConcurrentHashMap.newKeySet();
         volatile String metadata = "";
         volatile RoomParticipant participant;
+        volatile boolean publishing;
 
         Member(String id, String identity, String kind, long now) {
             this.id = id;
@@ -98,10 +99,22 @@ public final class RoomDirectory {
 
     private final Map<String, RoomEntry> rooms = new ConcurrentHashMap<>();
     private final int maxRooms;
+    private final RoomSettings defaults;
 
     /** @param maxRooms rooms the server hosts at most (0: unlimited) */
     public RoomDirectory(int maxRooms) {
+        this(maxRooms, 0);
+    }
+
+    /** @param defaultMaxParticipants the participant limit of rooms nobody configured (0: unlimited) */
+    public RoomDirectory(int maxRooms, int defaultMaxParticipants) {
         this.maxRooms = maxRooms;
+        this.defaults = new RoomSettings(defaultMaxParticipants, RoomSettings.DEFAULT.emptyTimeoutSeconds(), "");
+    }
+
+    /** Settings of rooms created by a first join. */
+    public RoomSettings defaults() {
+        return defaults;
     }
 
     /** An operator creates a room; 409 when it exists. */
@@ -128,7 +141,7 @@ public final class RoomDirectory {
         RoomEntry e = rooms.get(room);
         if (e == null) {
             checkRoomLimit();
-            e = new RoomEntry(room, RoomSettings.DEFAULT, false, System.currentTimeMillis());
+            e = new RoomEntry(room, defaults, false, System.currentTimeMillis());
             rooms.put(room, e);
         }
         int max = e.settings.maxParticipants();
@@ -172,6 +185,18 @@ public final class RoomDirectory {
         return null;
     }
 
+    /** Members of a room publishing now. */
+    public int publishers(String room) {
+        RoomEntry e = rooms.get(room);
+        int n = 0;
+        if (e != null) {
+            for (Member m : e.members.values()) {
+                n += m.publishing ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     /** The members with this identity in a room (an identity may be connected more than once). */
     public List<Member> byIdentity(String room, String identity) {
         RoomEntry e = rooms.get(room);
@@ -184,6 +209,19 @@ public final class RoomDirectory {
             }
         }
         return out;
+    }
+
+    /** New settings for a room (operators' PATCH); 404 as SignalingException when unknown. */
+    public void update(String name, RoomSettings settings) {
+        RoomEntry e = rooms.get(name);
+        if (e == null) {
+            throw new SignalingException(404, "room_not_found", "no room '" + name + "'");
+        }
+        e.settings = settings;
+    }
+
+    public void setMetadata(Member member, String metadata) {
+        member.metadata = metadata;
     }
 
     /** Removes a room's entry (its members must have been closed by the caller). */

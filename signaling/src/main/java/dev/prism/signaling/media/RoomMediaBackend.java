@@ -16,6 +16,7 @@ import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.RemoteTransportInfo;
 import dev.prism.signaling.MediaBackend;
 import dev.prism.signaling.SignalingException;
+import dev.prism.signaling.SignalingLimits;
 import dev.prism.signaling.negotiation.Codec;
 import dev.prism.signaling.negotiation.LocalTransportParams;
 import dev.prism.signaling.negotiation.NegotiatedCodec;
@@ -47,7 +48,10 @@ public final class RoomMediaBackend implements MediaBackend {
 
     private final RoomRegistry rooms;
     private final RoomDirectory directory;
+    private final SignalingLimits limits;
+    private final Map<String, java.util.concurrent.atomic.LongAdder> limitRefusals = new ConcurrentHashMap<>();
     private final Map<String, Room> sessions = new ConcurrentHashMap<>();
+    private final java.util.Set<String> mutedTracks = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, RoomParticipant>> participants = new ConcurrentHashMap<>();
     /** Publishing transport id → the identity of its token, for track events. */
     private final Map<String, String> publishers = new ConcurrentHashMap<>();
@@ -57,8 +61,13 @@ public final class RoomMediaBackend implements MediaBackend {
     }
 
     public RoomMediaBackend(RoomRegistry rooms, RoomDirectory directory) {
+        this(rooms, directory, SignalingLimits.NONE);
+    }
+
+    public RoomMediaBackend(RoomRegistry rooms, RoomDirectory directory, SignalingLimits limits) {
         this.rooms = rooms;
         this.directory = directory;
+        this.limits = limits;
         rooms.addObserver(new RoomObserver() {
             @Override
             public void onTransportClosed(String room, String transportId, String reason) {
@@ -87,10 +96,13 @@ public final class RoomMediaBackend implements MediaBackend {
     public CompletionStage<PeerSession> publish(String room, String identity, String offerSdp) {
         RoomDirectory.Member member;
         try {
+            checkHandshakes();
+            checkPublishers(room);
             member = directory.admit(room, identity, "whip");
         } catch (SignalingException e) {
-            return CompletableFuture.failedFuture(e);
+            return refuse(e);
         }
+        member.publishing = true;
         return tracked(room, member, publishInto(rooms.room(room), identity, offerSdp));
     }
 
@@ -127,6 +139,13 @@ public final class RoomMediaBackend implements MediaBackend {
                 throw new CompletionException(refused(e));
             }
             List<PublishedTrackSpec> specs = publishedTracks(local.transportId(), identity, result);
+            int maxTracks = limits.maxTracksPerParticipant();
+            if (maxTracks > 0 && specs.size() > maxTracks) {
+                r.closeTransport(local.transportId(), "too many tracks");
+                count("too_many_tracks");
+                throw new CompletionException(new SignalingException(400, "too_many_tracks",
+                        "the offer publishes " + specs.size() + " tracks; at most " + maxTracks + " are allowed"));
+            }
             sessions.put(local.transportId(), r);
             publishers.put(local.transportId(), identity);
             return r.publish(local.transportId(), specs)
@@ -138,9 +157,10 @@ public final class RoomMediaBackend implements MediaBackend {
     public CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp) {
         RoomDirectory.Member member;
         try {
+            checkHandshakes();
             member = directory.admit(room, identity, "whep");
         } catch (SignalingException e) {
-            return CompletableFuture.failedFuture(e);
+            return refuse(e);
         }
         return tracked(room, member, subscribeInto(room, identity, offerSdp));
     }
@@ -215,7 +235,7 @@ public final class RoomMediaBackend implements MediaBackend {
         try {
             member = directory.admit(room, identity, "websocket");
         } catch (SignalingException e) {
-            return CompletableFuture.failedFuture(e);
+            return refuse(e);
         }
         Room r = rooms.room(room);
         RoomParticipant p = new RoomParticipant(member.id, identity, room, r, this, listener, canPublish, canSubscribe,
@@ -289,6 +309,43 @@ public final class RoomMediaBackend implements MediaBackend {
         });
     }
 
+    /** Refuses new sessions while too many DTLS handshakes are in progress (429). */
+    void checkHandshakes() {
+        int max = limits.maxConcurrentHandshakes();
+        if (max > 0 && rooms.counters().handshakesInProgress.get() >= max) {
+            throw new SignalingException(429, "too_many_handshakes",
+                    "the server is busy with " + max + " connection set-ups; retry shortly");
+        }
+    }
+
+    void checkPublishers(String room) {
+        int max = limits.maxPublishersPerRoom();
+        if (max > 0 && directory.publishers(room) >= max) {
+            throw new SignalingException(403, "too_many_publishers",
+                    "room '" + room + "' has its maximum of " + max + " publishers");
+        }
+    }
+
+    private <T> CompletableFuture<T> refuse(SignalingException e) {
+        count(e.code());
+        return CompletableFuture.failedFuture(e);
+    }
+
+    private void count(String code) {
+        limitRefusals.computeIfAbsent(code, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
+    /** Admission refusals by code (room_full, too_many_rooms, too_many_publishers, ...). */
+    public Map<String, Long> refusals() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        limitRefusals.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    public SignalingLimits limits() {
+        return limits;
+    }
+
     public RoomDirectory directory() {
         return directory;
     }
@@ -341,7 +398,27 @@ public final class RoomMediaBackend implements MediaBackend {
     /** Stops (or resumes) forwarding a published track to everyone. False when there is no such track. */
     public CompletableFuture<Boolean> setMuted(String room, String trackId, boolean muted) {
         Room r = rooms.find(room);
-        return r == null ? CompletableFuture.completedFuture(false) : r.setMuted(trackId, muted);
+        if (r == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return r.setMuted(trackId, muted).thenApply(found -> {
+            if (found && muted) {
+                mutedTracks.add(trackId);
+            } else {
+                mutedTracks.remove(trackId);
+            }
+            return found;
+        });
+    }
+
+    /** Whether an operator muted this track. */
+    public boolean isMuted(String room, String trackId) {
+        return mutedTracks.contains(trackId);
+    }
+
+    /** The transport a published track arrives on (track ids are "transportId-mid"). */
+    public static String ownerTransportOf(String trackId) {
+        return ownerOf(trackId);
     }
 
     /** The sessions alive now (tests and metrics). */

@@ -94,6 +94,12 @@ final class RoomParticipant implements Participant {
             return CompletableFuture.failedFuture(new SignalingException(403, "publish_not_allowed",
                     "the access token does not grant canPublish"));
         }
+        try {
+            backend.checkHandshakes();
+            backend.checkPublishers(roomName);
+        } catch (SignalingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         synchronized (this) {
             if (publishTransportId != null) {
                 return CompletableFuture.failedFuture(new SignalingException(409, "already_publishing",
@@ -106,6 +112,7 @@ final class RoomParticipant implements Participant {
                 publishTransportId = session.id();
             }
             member.transports.add(session.id());
+            member.publishing = true;
             return session.answerSdp();
         }).whenComplete((answer, error) -> {
             if (error != null) {

@@ -1,0 +1,17 @@
+package dev.prism.api;
+
+/**
+ * What one server accepts at most; 0 means unlimited. Every refusal is a clear 4xx or
+ * signaling error and is counted.
+ *
+ * @param maxRooms                   rooms hosted at once
+ * @param maxParticipantsPerRoom     default participant limit of a room (operators may set their own per room)
+ * @param maxPublishersPerRoom       participants publishing in one room
+ * @param maxTracksPerParticipant    tracks in one publish offer
+ * @param signalingMessagesPerSecond WebSocket messages per connection per second
+ * @param maxConcurrentHandshakes    DTLS handshakes in progress server-wide
+ */
+public record Limits(int maxRooms, int maxParticipantsPerRoom, int maxPublishersPerRoom, int maxTracksPerParticipant,
+                     int signalingMessagesPerSecond, int maxConcurrentHandshakes) {
+    public static final Limits DEFAULT = new Limits(0, 0, 0, 16, 50, 256);
+}

@@ -1,0 +1,14 @@
+package dev.prism.signaling;
+
+/**
+ * Limits signaling enforces (0 = unlimited); each refusal is a clear error with a code, and counted.
+ *
+ * @param maxPublishersPerRoom       participants publishing in one room
+ * @param maxTracksPerParticipant    tracks in one publish offer
+ * @param maxConcurrentHandshakes    DTLS handshakes in progress server-wide before new sessions are refused
+ * @param messagesPerSecond          WebSocket messages per connection per second
+ */
+public record SignalingLimits(int maxPublishersPerRoom, int maxTracksPerParticipant, int maxConcurrentHandshakes,
+                              int messagesPerSecond) {
+    public static final SignalingLimits NONE = new SignalingLimits(0, 0, 0, 0);
+}
