@@ -32,6 +32,7 @@ public final class PrismServer implements AutoCloseable {
     private final SignalingServer signaling;
     private final HttpServer http;
     private final PrismMetrics metrics;
+    private io.vertx.ext.web.Router router;
 
     private PrismServer(ServerConfig config, Map<String, String> keys, boolean developmentMode, Vertx vertx,
                         MediaWorkerPool workers, RoomRegistry rooms, RoomMediaBackend backend,
@@ -75,14 +76,18 @@ public final class PrismServer implements AutoCloseable {
                 signaling.enableDevelopmentTokens(k.getKey(), k.getValue());
             }
             PrismMetrics metrics = new PrismMetrics(rooms, signaling.rejections());
+            io.vertx.ext.web.Router[] routerHolder = new io.vertx.ext.web.Router[1];
             HttpServer http = signaling.listen(config.httpHost(), config.httpPort(),
                             router -> {
                                 metrics.mount(router, signaling.rejections(), tokens);
                                 api.mount(router);
+                                routerHolder[0] = router;
                             })
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             vertx.setPeriodic(5000, id -> backend.directory().reapEmpty(System.currentTimeMillis()));
-            return new PrismServer(config, keys, dev, vertx, workers, rooms, backend, signaling, http, metrics);
+            PrismServer server = new PrismServer(config, keys, dev, vertx, workers, rooms, backend, signaling, http, metrics);
+            server.router = routerHolder[0];
+            return server;
         } catch (Exception e) {
             vertx.close();
             workers.close();
@@ -99,6 +104,20 @@ public final class PrismServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new ServerConfig.ConfigException(key, "is not an IP address: '" + value + "'");
         }
+    }
+
+    /** "METHOD /path/{param}" of every operator API route (for checking the OpenAPI document). */
+    public java.util.Set<String> apiRoutes() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            String path = r.getPath();
+            if (path == null || !path.startsWith("/v1/") || path.endsWith("*") || r.methods() == null) {
+                continue;
+            }
+            String openApiPath = path.replaceAll(":([A-Za-z]+)", "{$1}");
+            r.methods().forEach(m -> out.add(m.name() + " " + openApiPath));
+        }
+        return out;
     }
 
     public int httpPort() {
