@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * A minimal WHIP publisher written with Prism's own codecs (STUN, DTLS client, SRTP): lets a
  * test reach the server's media port from an address ICE has validated and then misbehave.
  */
-final class JavaPeer implements AutoCloseable {
+public final class JavaPeer implements AutoCloseable {
     static final int SSRC = 0x1111;
     private final DatagramSocket socket;
     private final DtlsCertificate certificate = DtlsCertificate.generate();
@@ -43,22 +43,41 @@ final class JavaPeer implements AutoCloseable {
     private volatile boolean closed;
     private int seq = 1000;
 
-    JavaPeer() throws Exception {
+    public JavaPeer() throws Exception {
         socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
     }
 
-    String offer() {
-        return String.join("\r\n",
+    public String offer() {
+        return offer(false);
+    }
+
+    /** A publish offer: one Opus track, and a VP8 track too when {@code withVideo}. */
+    public String offer(boolean withVideo) {
+        String audio = String.join("\r\n",
                 "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
                 "m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0",
                 "a=ice-ufrag:jpuf", "a=ice-pwd:javapeerpassword0123456789",
                 "a=fingerprint:sha-256 " + certificate.sha256Fingerprint(), "a=setup:active", "a=mid:0",
                 "a=sendonly", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1",
-                "a=ssrc:" + SSRC + " cname:javapeer", "a=msid:javastream javatrack", "") ;
+                "a=ssrc:" + SSRC + " cname:javapeer", "a=msid:javastream javatrack", "");
+        if (!withVideo) {
+            return audio;
+        }
+        return audio.replace("a=group:BUNDLE 0", "a=group:BUNDLE 0 1") + String.join("\r\n",
+                "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0",
+                "a=ice-ufrag:jpuf", "a=ice-pwd:javapeerpassword0123456789",
+                "a=fingerprint:sha-256 " + certificate.sha256Fingerprint(), "a=setup:active", "a=mid:1",
+                "a=sendonly", "a=rtcp-mux", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack pli",
+                "a=ssrc:2222 cname:javapeer", "a=msid:javastream javavideo", "");
     }
 
-    /** WHIP, then ICE and DTLS: afterwards {@link #sendRtp} works. */
-    void publish(String baseUrl, String room, String token) throws Exception {
+    /** WHIP, then ICE and DTLS: afterwards {@link #protectedRtp} packets can be sent. */
+    public void publish(String baseUrl, String room, String token) throws Exception {
+        publish(baseUrl, room, token, true);
+    }
+
+    /** WHIP and ICE; DTLS only when {@code handshake} (false leaves the server waiting for a ClientHello). */
+    public void publish(String baseUrl, String room, String token, boolean handshake) throws Exception {
         HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + "/whip/" + room))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/sdp")
                 .POST(HttpRequest.BodyPublishers.ofString(offer())).build(), HttpResponse.BodyHandlers.ofString());
@@ -75,6 +94,9 @@ final class JavaPeer implements AutoCloseable {
         server = new InetSocketAddress(candidate.address(), candidate.port());
         Thread.ofVirtual().start(this::receiveLoop);
         sendRaw(bindingRequest(ufrag + ":jpuf", pwd));
+        if (!handshake) {
+            return;
+        }
         dtls = new DtlsTransport(certificate, DtlsTransport.Role.CLIENT, fingerprint, new DtlsTransport.Listener() {
             @Override
             public void sendDatagram(ByteBuf datagram) {
@@ -101,7 +123,7 @@ final class JavaPeer implements AutoCloseable {
         outbound = SrtpContext.create(k.profile(), k.clientKey(), k.clientSalt());
     }
 
-    static byte[] bindingRequest(String username, String pwd) {
+    public static byte[] bindingRequest(String username, String pwd) {
         byte[] id = new byte[12];
         ThreadLocalRandom.current().nextBytes(id);
         ByteBuf b = Unpooled.buffer();
@@ -111,7 +133,7 @@ final class JavaPeer implements AutoCloseable {
     }
 
     /** A protected RTP packet (opus-like payload) ready to send; each call takes the next sequence number. */
-    byte[] protectedRtp() {
+    public byte[] protectedRtp() {
         ByteBuf b = Unpooled.buffer(200);
         b.writeByte(0x80).writeByte(111).writeShort(seq++).writeInt(seq * 960).writeInt(SSRC);
         b.writeBytes(new byte[] {(byte) 0xfc, (byte) 0xff, (byte) 0xfe});
@@ -130,7 +152,7 @@ final class JavaPeer implements AutoCloseable {
         return ByteBufUtil.getBytes(b);
     }
 
-    void sendRaw(byte[] bytes) {
+    public void sendRaw(byte[] bytes) {
         try {
             socket.send(new DatagramPacket(bytes, bytes.length, server));
         } catch (java.io.IOException e) {
@@ -139,7 +161,7 @@ final class JavaPeer implements AutoCloseable {
     }
 
     /** The server's ICE ufrag for this peer's transport (from the answer). */
-    String serverUfrag() {
+    public String serverUfrag() {
         return serverUfrag;
     }
 

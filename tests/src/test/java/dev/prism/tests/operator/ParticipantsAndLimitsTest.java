@@ -1,0 +1,147 @@
+package dev.prism.tests.operator;
+
+import static dev.prism.tests.operator.OperatorApiTest.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prism.api.Limits;
+import dev.prism.api.PrismServer;
+import dev.prism.api.ServerConfig;
+import dev.prism.tests.media.JavaPeer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Participants through the REST API, and every limit enforced with a clear error and a count. */
+class ParticipantsAndLimitsTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static HttpResponse<String> call(PrismServer s, String method, String path, String token, String body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.httpPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", path.startsWith("/whip") || path.startsWith("/whep") ? "application/sdp"
+                        : "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static PrismServer start(Limits limits) throws Exception {
+        return PrismServer.start(new ServerConfig("127.0.0.1", 0, 0, "127.0.0.1", null, 1, OperatorApiTest.KEYS, limits,
+                List.of()));
+    }
+
+    private static String base(PrismServer s) {
+        return "http://127.0.0.1:" + s.httpPort();
+    }
+
+    @Test
+    void participantsAreListedMutedUpdatedAndRemoved() throws Exception {
+        try (PrismServer s = start(Limits.DEFAULT); JavaPeer peer = new JavaPeer()) {
+            String admin = s.adminToken(600);
+            peer.publish(base(s), "people", s.token("java-pub", "people", true, false, 600));
+            JsonNode list = json(call(s, "GET", "/v1/rooms/people/participants", admin, null));
+            assertEquals(1, list.path("participants").size(), list.toString());
+            JsonNode p = json(call(s, "GET", "/v1/rooms/people/participants/java-pub", admin, null));
+            assertEquals("whip", p.path("kind").asText());
+            assertEquals("active", p.path("state").asText());
+            assertEquals(1, p.path("tracks").size(), p.toString());
+            String track = p.path("tracks").get(0).path("trackId").asText();
+            assertEquals("audio", p.path("tracks").get(0).path("kind").asText());
+
+            HttpResponse<String> mute = call(s, "POST", "/v1/rooms/people/participants/java-pub/tracks/" + track + "/mute",
+                    admin, "{\"muted\":true}");
+            assertEquals(200, mute.statusCode(), mute.body());
+            assertTrue(json(call(s, "GET", "/v1/rooms/people/participants/java-pub", admin, null))
+                    .path("tracks").get(0).path("muted").asBoolean());
+            assertEquals(400, call(s, "POST", "/v1/rooms/people/participants/java-pub/tracks/" + track + "/mute",
+                    admin, "{\"muted\":\"yes\"}").statusCode());
+            assertEquals(404, call(s, "POST", "/v1/rooms/people/participants/java-pub/tracks/nope/mute",
+                    admin, "{\"muted\":true}").statusCode());
+            HttpResponse<String> md = call(s, "PATCH", "/v1/rooms/people/participants/java-pub", admin,
+                    "{\"metadata\":\"{\\\"seat\\\":3}\"}");
+            assertEquals("{\"seat\":3}", json(md).path("metadata").asText());
+
+            int transportsBefore = s.rooms().find("people").transportCount();
+            assertEquals(204, call(s, "DELETE", "/v1/rooms/people/participants/java-pub", admin, null).statusCode());
+            assertEquals(404, call(s, "GET", "/v1/rooms/people/participants/java-pub", admin, null).statusCode());
+            Thread.sleep(200);
+            assertEquals(transportsBefore - 1, s.rooms().find("people").transportCount(), "its transport is closed");
+        }
+    }
+
+    @Test
+    void limitsAreEnforcedWithClearErrors() throws Exception {
+        Limits limits = new Limits(3, 0, 1, 1, 5, 1);
+        try (PrismServer s = start(limits); JavaPeer a = new JavaPeer(); JavaPeer b = new JavaPeer();
+             JavaPeer c = new JavaPeer()) {
+            String admin = s.adminToken(600);
+            assertEquals(201, call(s, "POST", "/v1/rooms", admin, "{\"name\":\"small\",\"maxParticipants\":1}").statusCode());
+            // Participants per room: one WHEP viewer fills "small".
+            String viewer = s.token("v", "small", false, true, 60);
+            assertEquals(201, call(s, "POST", "/whep/small", viewer, a.offer()).statusCode());
+            HttpResponse<String> full = call(s, "POST", "/whep/small", viewer, b.offer());
+            assertEquals(403, full.statusCode());
+            assertTrue(full.body().startsWith("room_full"), full.body());
+
+            // Tracks per participant: 1.
+            HttpResponse<String> tooMany = call(s, "POST", "/whip/tracks", s.token("t", "tracks", true, false, 60), b.offer(true));
+            assertEquals(400, tooMany.statusCode());
+            assertTrue(tooMany.body().startsWith("too_many_tracks"), tooMany.body());
+
+            // Concurrent handshakes: 1, held by a peer that never sends its ClientHello.
+            c.publish(base(s), "pubs", s.token("c", "pubs", true, false, 60), false);
+            Thread.sleep(300);
+            HttpResponse<String> busy = call(s, "POST", "/whep/pubs", s.token("w", "pubs", false, true, 60), a.offer());
+            assertEquals(429, busy.statusCode(), busy.body());
+            assertTrue(busy.body().startsWith("too_many_handshakes"), busy.body());
+        }
+        try (PrismServer s = start(new Limits(2, 0, 1, 4, 5, 0)); JavaPeer a = new JavaPeer(); JavaPeer b = new JavaPeer()) {
+            String admin = s.adminToken(600);
+            // Publishers per room: 1.
+            a.publish(base(s), "pubs", s.token("a", "pubs", true, false, 60));
+            HttpResponse<String> second = call(s, "POST", "/whip/pubs", s.token("b", "pubs", true, false, 60), b.offer());
+            assertEquals(403, second.statusCode());
+            assertTrue(second.body().startsWith("too_many_publishers"), second.body());
+            // Rooms: 2 ("pubs" exists).
+            assertEquals(201, call(s, "POST", "/v1/rooms", admin, "{\"name\":\"r2\"}").statusCode());
+            HttpResponse<String> third = call(s, "POST", "/v1/rooms", admin, "{\"name\":\"r3\"}");
+            assertEquals(429, third.statusCode());
+            assertEquals("too_many_rooms", json(third).path("code").asText());
+            // Signaling rate: 5 messages per second per connection.
+            List<String> received = new CopyOnWriteArrayList<>();
+            WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + s.httpPort()
+                    + "/ws?access_token=" + s.token("chatty", "pubs", false, true, 60)), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                            received.add(data.toString());
+                            w.request(1);
+                            return null;
+                        }
+                    }).get(5, TimeUnit.SECONDS);
+            for (int i = 0; i < 20; i++) {
+                ws.sendText("{\"type\":\"trickle\",\"id\":\"" + i + "\"}", true).get();
+            }
+            long deadline = System.currentTimeMillis() + 3000;
+            while (received.size() < 20 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            long limited = received.stream().filter(m -> m.contains("rate_limited")).count();
+            assertTrue(limited >= 10, "most of a burst of 20 is refused at 5/s: " + received);
+            assertTrue(received.stream().anyMatch(m -> m.contains("\"ok\"")), "the first ones pass");
+            ws.abort();
+            assertTrue(s.rejections().get("rate_limited") >= 10);
+            assertTrue(s.backend().refusals().getOrDefault("too_many_publishers", 0L) >= 1);
+        }
+    }
+}
