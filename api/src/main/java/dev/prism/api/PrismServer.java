@@ -2,6 +2,8 @@ package dev.prism.api;
 
 import dev.prism.api.metrics.PrismMetrics;
 import dev.prism.api.rest.RoomApi;
+import dev.prism.api.webhook.WebhookEvents;
+import dev.prism.api.webhook.WebhookNotifier;
 import dev.prism.signaling.SignalingLimits;
 import dev.prism.signaling.media.RoomDirectory;
 import dev.prism.dtls.DtlsCertificate;
@@ -33,6 +35,7 @@ public final class PrismServer implements AutoCloseable {
     private final HttpServer http;
     private final PrismMetrics metrics;
     private io.vertx.ext.web.Router router;
+    private WebhookNotifier webhooks;
 
     private PrismServer(ServerConfig config, Map<String, String> keys, boolean developmentMode, Vertx vertx,
                         MediaWorkerPool workers, RoomRegistry rooms, RoomMediaBackend backend,
@@ -79,14 +82,19 @@ public final class PrismServer implements AutoCloseable {
             io.vertx.ext.web.Router[] routerHolder = new io.vertx.ext.web.Router[1];
             HttpServer http = signaling.listen(config.httpHost(), config.httpPort(),
                             router -> {
-                                metrics.mount(router, signaling.rejections(), tokens);
+                                metrics.mount(router, signaling.rejections(), tokens, backend);
                                 api.mount(router);
                                 routerHolder[0] = router;
                             })
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             vertx.setPeriodic(5000, id -> backend.directory().reapEmpty(System.currentTimeMillis()));
+            Map.Entry<String, String> signingKey = keys.entrySet().iterator().next();
+            WebhookNotifier webhooks = new WebhookNotifier(config.webhookUrls(), signingKey.getKey(), signingKey.getValue());
+            WebhookEvents.connect(webhooks, backend, rooms);
+            metrics.webhooks(webhooks);
             PrismServer server = new PrismServer(config, keys, dev, vertx, workers, rooms, backend, signaling, http, metrics);
             server.router = routerHolder[0];
+            server.webhooks = webhooks;
             return server;
         } catch (Exception e) {
             vertx.close();
@@ -136,6 +144,10 @@ public final class PrismServer implements AutoCloseable {
         return workers;
     }
 
+    public WebhookNotifier webhooks() {
+        return webhooks;
+    }
+
     public RoomRegistry rooms() {
         return rooms;
     }
@@ -167,6 +179,22 @@ public final class PrismServer implements AutoCloseable {
                 now + ttlSeconds);
     }
 
+    /**
+     * Graceful drain: refuse new joins and report draining on /healthz, tell every client and
+     * close every transport, then flush pending webhooks; returns within {@code limit}.
+     */
+    public void drain(java.time.Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            backend.drain().get(Math.max(1, limit.toMillis() / 2), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        }
+        if (webhooks != null) {
+            webhooks.flush(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+    }
+
     @Override
     public void close() {
         try {
@@ -177,6 +205,9 @@ public final class PrismServer implements AutoCloseable {
         rooms.close();
         workers.close();
         metrics.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

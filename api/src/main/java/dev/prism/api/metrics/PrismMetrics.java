@@ -86,6 +86,13 @@ public final class PrismMetrics implements AutoCloseable {
                 .description("media datagrams dropped, by reason").register(registry);
     }
 
+    /** Webhook deliveries, failed attempts and events given up on. */
+    public void webhooks(dev.prism.api.webhook.WebhookNotifier w) {
+        counter("prism.webhooks.delivered", "webhook requests answered 2xx", w.delivered);
+        counter("prism.webhooks.failed.attempts", "webhook attempts that failed (retried with backoff)", w.failedAttempts);
+        counter("prism.webhooks.dropped", "webhook events given up after retries or a full queue", w.dropped);
+    }
+
     /** Counts signaling refusals by code when scraped (codes appear as they happen). */
     private void signalingRejections(RejectionCounters signaling) {
         signaling.snapshot().forEach((code, n) -> FunctionCounter.builder("prism.signaling.rejections", signaling,
@@ -93,8 +100,15 @@ public final class PrismMetrics implements AutoCloseable {
                 .register(registry));
     }
 
+    private void limitRefusals(dev.prism.signaling.media.RoomMediaBackend backend) {
+        backend.refusals().keySet().forEach(code -> FunctionCounter.builder("prism.limit.refusals", backend,
+                b -> b.refusals().getOrDefault(code, 0L)).tag("code", code)
+                .description("sessions, joins and rooms refused by a limit, by code").register(registry));
+    }
+
     /** Adds GET /metrics (Prometheus text format), for tokens granting roomList or roomAdmin. */
-    public void mount(Router router, RejectionCounters signaling, dev.prism.signaling.auth.AccessTokens tokens) {
+    public void mount(Router router, RejectionCounters signaling, dev.prism.signaling.auth.AccessTokens tokens,
+                      dev.prism.signaling.media.RoomMediaBackend backend) {
         router.get("/metrics").handler(ctx -> {
             String h = ctx.request().getHeader("Authorization");
             String token = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
@@ -109,6 +123,7 @@ public final class PrismMetrics implements AutoCloseable {
                 return;
             }
             signalingRejections(signaling);
+            limitRefusals(backend);
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
         });
     }

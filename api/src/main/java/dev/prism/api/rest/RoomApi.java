@@ -205,7 +205,12 @@ public final class RoomApi {
         String name = roomName(body);
         RoomSettings settings = new RoomSettings(nonNegativeInt(body, "maxParticipants", 0),
                 nonNegativeInt(body, "emptyTimeout", RoomSettings.DEFAULT.emptyTimeoutSeconds()), metadata(body, ""));
-        return CompletableFuture.completedFuture(new Reply(201, roomJson(directory.create(name, settings))));
+        try {
+            return CompletableFuture.completedFuture(new Reply(201, roomJson(directory.create(name, settings))));
+        } catch (SignalingException e) {
+            backend.countRefusal(e.code());
+            throw e;
+        }
     }
 
     private CompletableFuture<Reply> listRooms(RoutingContext ctx) {

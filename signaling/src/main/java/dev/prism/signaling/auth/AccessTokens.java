@@ -120,6 +120,11 @@ public final class AccessTokens {
         return sign(secret, header, claims);
     }
 
+    /** An HS256 JWT of arbitrary claims (webhook signatures). */
+    public static String sign(String secret, ObjectNode claims) {
+        return sign(secret, JSON.createObjectNode().put("alg", "HS256").put("typ", "JWT"), claims);
+    }
+
     private static String sign(String secret, ObjectNode header, ObjectNode claims) {
         String signingInput = B64E.encodeToString(header.toString().getBytes(StandardCharsets.UTF_8)) + "."
                 + B64E.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));

@@ -90,7 +90,12 @@ public final class SignalingServer {
                         HttpMethod.OPTIONS))
                 .allowedHeaders(Set.of("Authorization", "Content-Type", "If-Match"))
                 .exposedHeaders(Set.of("Location", "ETag", "Link")));
-        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
+        router.get("/healthz").handler(ctx -> {
+            // While draining, load balancers should stop sending new clients here.
+            boolean draining = backend instanceof dev.prism.signaling.media.RoomMediaBackend b && b.draining();
+            ctx.response().setStatusCode(draining ? 503 : 200).putHeader("Content-Type", "text/plain")
+                    .end(draining ? "draining" : "ok");
+        });
         router.get("/ws").handler(this::webSocket);
         router.get("/dev/token").handler(this::developmentToken);
         router.route("/whip/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));

@@ -97,6 +97,23 @@ public final class RoomDirectory {
         }
     }
 
+    /** Room and membership events (webhooks); called while the directory changes, must not block. */
+    public interface Listener {
+        default void roomStarted(RoomEntry room) {}
+
+        default void roomFinished(RoomEntry room) {}
+
+        default void memberJoined(RoomEntry room, Member member) {}
+
+        default void memberLeft(RoomEntry room, Member member) {}
+    }
+
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
     private final Map<String, RoomEntry> rooms = new ConcurrentHashMap<>();
     private final int maxRooms;
     private final RoomSettings defaults;
@@ -125,6 +142,7 @@ public final class RoomDirectory {
         checkRoomLimit();
         RoomEntry e = new RoomEntry(name, settings, true, System.currentTimeMillis());
         rooms.put(name, e);
+        listeners.forEach(l -> l.roomStarted(e));
         return e;
     }
 
@@ -143,6 +161,8 @@ public final class RoomDirectory {
             checkRoomLimit();
             e = new RoomEntry(room, defaults, false, System.currentTimeMillis());
             rooms.put(room, e);
+            RoomEntry started = e;
+            listeners.forEach(l -> l.roomStarted(started));
         }
         int max = e.settings.maxParticipants();
         if (max > 0 && e.members.size() >= max) {
@@ -154,6 +174,8 @@ public final class RoomDirectory {
         Member m = new Member(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b), identity, kind,
                 System.currentTimeMillis());
         e.members.put(m.id, m);
+        RoomEntry joined = e;
+        listeners.forEach(l -> l.memberJoined(joined, m));
         return m;
     }
 
@@ -166,8 +188,12 @@ public final class RoomDirectory {
     /** Forgets a member; the room becomes empty-since-now when it was the last. */
     public void remove(String room, String memberId) {
         RoomEntry e = rooms.get(room);
-        if (e != null && e.members.remove(memberId) != null && e.members.isEmpty()) {
-            e.emptySinceMillis = System.currentTimeMillis();
+        Member m = e == null ? null : e.members.remove(memberId);
+        if (m != null) {
+            if (e.members.isEmpty()) {
+                e.emptySinceMillis = System.currentTimeMillis();
+            }
+            listeners.forEach(l -> l.memberLeft(e, m));
         }
     }
 
@@ -226,7 +252,11 @@ public final class RoomDirectory {
 
     /** Removes a room's entry (its members must have been closed by the caller). */
     public synchronized RoomEntry delete(String name) {
-        return rooms.remove(name);
+        RoomEntry e = rooms.remove(name);
+        if (e != null) {
+            listeners.forEach(l -> l.roomFinished(e));
+        }
+        return e;
     }
 
     /** Rooms empty for longer than their empty timeout; removed from the directory. */
@@ -238,7 +268,11 @@ public final class RoomDirectory {
                 gone.add(e);
             }
         }
-        gone.forEach(e -> rooms.remove(e.name, e));
+        for (RoomEntry e : gone) {
+            if (rooms.remove(e.name, e)) {
+                listeners.forEach(l -> l.roomFinished(e));
+            }
+        }
         return gone;
     }
 }

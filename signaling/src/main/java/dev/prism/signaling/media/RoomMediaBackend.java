@@ -233,6 +233,7 @@ public final class RoomMediaBackend implements MediaBackend {
                                              ParticipantListener listener) {
         RoomDirectory.Member member;
         try {
+            checkDraining();
             member = directory.admit(room, identity, "websocket");
         } catch (SignalingException e) {
             return refuse(e);
@@ -279,6 +280,11 @@ public final class RoomMediaBackend implements MediaBackend {
         return dash < 0 ? trackId : trackId.substring(0, dash);
     }
 
+    /** The identity of the token that published on a transport ("unknown" once it has gone). */
+    public String publisherIdentity(String transportId) {
+        return identityOf(null, transportId);
+    }
+
     private String identityOf(String room, String transportId) {
         String identity = publishers.get(transportId);
         return identity != null ? identity : "unknown";
@@ -309,8 +315,33 @@ public final class RoomMediaBackend implements MediaBackend {
         });
     }
 
+    private volatile boolean draining;
+
+    /** Stops admitting anyone and disconnects every member of every room (graceful shutdown). */
+    public CompletableFuture<Void> drain() {
+        draining = true;
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (RoomDirectory.RoomEntry e : directory.list()) {
+            for (RoomDirectory.Member m : e.members()) {
+                all.add(disconnect(e.name(), m, "server draining"));
+            }
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    private void checkDraining() {
+        if (draining) {
+            throw new SignalingException(503, "draining", "the server is shutting down; connect to another node");
+        }
+    }
+
     /** Refuses new sessions while too many DTLS handshakes are in progress (429). */
     void checkHandshakes() {
+        checkDraining();
         int max = limits.maxConcurrentHandshakes();
         if (max > 0 && rooms.counters().handshakesInProgress.get() >= max) {
             throw new SignalingException(429, "too_many_handshakes",
@@ -329,6 +360,11 @@ public final class RoomMediaBackend implements MediaBackend {
     private <T> CompletableFuture<T> refuse(SignalingException e) {
         count(e.code());
         return CompletableFuture.failedFuture(e);
+    }
+
+    /** Counts a refusal made elsewhere (the operator API's room limit). */
+    public void countRefusal(String code) {
+        count(code);
     }
 
     private void count(String code) {
