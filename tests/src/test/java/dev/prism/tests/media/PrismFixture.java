@@ -8,22 +8,22 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /** A real Prism server on loopback for browser tests, and helpers for the test-side scripts. */
-final class PrismFixture {
+public final class PrismFixture {
     static final String KEYS = "test:0123456789abcdefghijklmnopqrstuvwxyz";
 
     private PrismFixture() {}
 
     /** HTTP and media on 127.0.0.1, ports chosen by the kernel, one worker per {@code workers}. */
-    static PrismServer start(int workers) throws Exception {
+    public static PrismServer start(int workers) throws Exception {
         return PrismServer.start(new ServerConfig("127.0.0.1", 0, 0, "127.0.0.1", null, workers, KEYS));
     }
 
-    static String base(PrismServer server) {
+    public static String base(PrismServer server) {
         return "http://127.0.0.1:" + server.httpPort();
     }
 
     /** Loads tests/src/test/resources/js/whip-whep.js into the page. */
-    static void injectScripts(BrowserPage page) throws Exception {
+    public static void injectScripts(BrowserPage page) throws Exception {
         page.eval(resource("/js/whip-whep.js") + "\n;true");
     }
 
@@ -36,7 +36,7 @@ final class PrismFixture {
         }
     }
 
-    static String js(String s) {
+    public static String js(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }
