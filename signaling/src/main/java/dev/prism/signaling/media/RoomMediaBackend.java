@@ -103,7 +103,7 @@ public final class RoomMediaBackend implements MediaBackend {
             return refuse(e);
         }
         member.publishing = true;
-        return tracked(room, member, publishInto(rooms.room(room), identity, offerSdp));
+        return tracked(room, member, publishInto(rooms.room(room), identity, offerSdp, member.transports::add));
     }
 
     /** Records the session's transport on its member, or forgets the member when the session failed. */
@@ -118,8 +118,13 @@ public final class RoomMediaBackend implements MediaBackend {
         });
     }
 
-    /** Answers a publisher's offer with a new transport in {@code r} and publishes its tracks. */
-    CompletableFuture<PeerSession> publishInto(Room r, String identity, String offerSdp) {
+    /**
+     * Answers a publisher's offer with a new transport in {@code r} and publishes its tracks.
+     * {@code onTransport} learns the transport id before the tracks are announced, so the owner
+     * is known when the room's track events fire.
+     */
+    CompletableFuture<PeerSession> publishInto(Room r, String identity, String offerSdp,
+                                               java.util.function.Consumer<String> onTransport) {
         SessionDescription offer;
         RemoteTransportParams remote;
         try {
@@ -148,6 +153,7 @@ public final class RoomMediaBackend implements MediaBackend {
             }
             sessions.put(local.transportId(), r);
             publishers.put(local.transportId(), identity);
+            onTransport.accept(local.transportId());
             return r.publish(local.transportId(), specs)
                     .thenApply(v -> new PeerSession(local.transportId(), SdpWriter.write(result.localDescription())));
         });

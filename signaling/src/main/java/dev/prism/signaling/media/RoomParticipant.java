@@ -84,7 +84,7 @@ final class RoomParticipant implements Participant {
         return roomName;
     }
 
-    boolean owns(String transportId) {
+    synchronized boolean owns(String transportId) {
         return transportId.equals(publishTransportId);
     }
 
@@ -107,7 +107,12 @@ final class RoomParticipant implements Participant {
             }
             publishTransportId = "";
         }
-        return backend.publishInto(room, identity, offerSdp).thenApply(session -> {
+        return backend.publishInto(room, identity, offerSdp, transportId -> {
+            synchronized (this) {
+                publishTransportId = transportId;
+            }
+            member.transports.add(transportId);
+        }).thenApply(session -> {
             synchronized (this) {
                 publishTransportId = session.id();
             }
