@@ -51,12 +51,15 @@ prismTest.inbound = async (pc) => {
 };
 
 prismTest.outbound = async (pc) => {
-  const out = {videoPackets: 0, audioPackets: 0, pliCount: 0, nackCount: 0};
+  const out = {videoPackets: 0, audioPackets: 0, pliCount: 0, nackCount: 0, frameWidth: 0, availableOutgoingBitrate: 0};
   (await pc.getStats()).forEach(s => {
     if (s.type === 'outbound-rtp' && s.kind === 'video') {
       out.videoPackets += s.packetsSent || 0; out.pliCount += s.pliCount || 0; out.nackCount += s.nackCount || 0;
+      out.frameWidth = Math.max(out.frameWidth, s.frameWidth || 0);
     }
     if (s.type === 'outbound-rtp' && s.kind === 'audio') out.audioPackets += s.packetsSent || 0;
+    if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate)
+      out.availableOutgoingBitrate = s.availableOutgoingBitrate;
   });
   return out;
 };

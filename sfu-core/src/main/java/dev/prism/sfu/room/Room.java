@@ -11,6 +11,7 @@ import dev.prism.rtcp.RtcpFeedback;
 import dev.prism.rtcp.RtcpPacketType;
 import dev.prism.rtcp.SenderReport;
 import dev.prism.rtp.RtpPacket;
+import dev.prism.sfu.cc.TransportFeedbackGenerator;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.RemoteTransportInfo;
@@ -63,7 +64,13 @@ public final class Room implements TransportListener {
         final Map<Integer, PublishedTrack> published = new HashMap<>();
         final Map<Integer, DownTrack> down = new HashMap<>();
         final int rtcpSsrc = ThreadLocalRandom.current().nextInt();
+        int transportCcId = -1;
+        TransportFeedbackGenerator transportFeedback;
     }
+
+    /** Transport-wide CC feedback interval (libwebrtc sends about every 50-100 ms). */
+    private static final long FEEDBACK_INTERVAL_MILLIS = 100;
+    private final java.util.concurrent.ScheduledFuture<?> feedbackTimer;
 
     public Room(String name, MediaWorker worker, List<java.net.InetSocketAddress> candidates,
                 DtlsCertificate certificate, Executor handshakeExecutor, long dtlsTimeoutMillis, RoomObserver observer) {
@@ -77,6 +84,27 @@ public final class Room implements TransportListener {
         this.observer = observer == null ? new RoomObserver() {} : observer;
         this.emptySinceMillis = System.currentTimeMillis();
         worker.execute(() -> worker.addTickTask(tick));
+        feedbackTimer = worker.eventLoop().scheduleAtFixedRate(this::sendTransportFeedback, FEEDBACK_INTERVAL_MILLIS,
+                FEEDBACK_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void sendTransportFeedback() {
+        for (Map.Entry<PeerTransport, Endpoint> entry : endpoints.entrySet()) {
+            Endpoint e = entry.getValue();
+            PeerTransport t = entry.getKey();
+            if (e.transportFeedback == null || !e.transportFeedback.hasPending() || !t.isConnected()
+                    || e.published.isEmpty()) {
+                continue;
+            }
+            int mediaSsrc = e.published.keySet().iterator().next();
+            ByteBuf out = t.alloc().directBuffer(1200);
+            if (e.transportFeedback.write(out, mediaSsrc) > 0) {
+                t.sendRtcp(out);
+            } else {
+                out.release();
+            }
+        }
+        worker.flush();
     }
 
     public String name() {
@@ -182,6 +210,10 @@ public final class Room implements TransportListener {
                     throw new IllegalArgumentException("track " + spec.trackId() + " is already published");
                 }
                 PublishedTrack track = new PublishedTrack(spec, t, e.rtcpSsrc, counters);
+                if (spec.transportCcId() > 0 && e.transportFeedback == null) {
+                    e.transportCcId = spec.transportCcId();
+                    e.transportFeedback = new TransportFeedbackGenerator(e.rtcpSsrc);
+                }
                 tracks.put(spec.trackId(), track);
                 e.published.put(track.ssrc, track);
                 observer.onTrackPublished(name, transportId, spec);
@@ -284,6 +316,13 @@ public final class Room implements TransportListener {
             return;
         }
         Endpoint e = endpoints.get(transport);
+        if (e != null && e.transportFeedback != null) {
+            // Every packet counts for congestion control, whatever its SSRC (media, RTX, probes).
+            int at = RtpPacket.findExtension(packet, e.transportCcId);
+            if (at >= 0 && RtpPacket.extensionLength(packet, e.transportCcId) == 2) {
+                e.transportFeedback.onPacket(packet.getUnsignedShort(at), System.nanoTime() / 1000);
+            }
+        }
         PublishedTrack track = e == null ? null : e.published.get(RtpPacket.ssrc(packet));
         if (track == null) {
             return; // RTX, probing or an SSRC not (yet) signalled: nothing to forward it to
@@ -416,6 +455,7 @@ public final class Room implements TransportListener {
         if (!closed && transports.isEmpty() && now - emptySinceMillis >= idleMillis) {
             closed = true;
             worker.removeTickTask(tick);
+            feedbackTimer.cancel(false);
             return true;
         }
         return false;
@@ -429,6 +469,7 @@ public final class Room implements TransportListener {
             }
             closed = true;
             worker.removeTickTask(tick);
+            feedbackTimer.cancel(false);
             return null;
         });
     }

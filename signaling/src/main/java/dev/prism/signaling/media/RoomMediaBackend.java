@@ -510,7 +510,7 @@ public final class RoomMediaBackend implements MediaBackend {
             String streamId = m.streamId() != null && !m.streamId().equals("-") ? m.streamId() : identity;
             specs.add(new PublishedTrackSpec(trackId, streamId, m.kind() == MediaKind.VIDEO ? "video" : "audio",
                     m.ssrcs().get(0).ssrc(), m.ssrcs().get(0).rtxSsrc(), c.payloadType(), c.rtxPayloadType(), c.name(),
-                    c.clockRate(), c.channels(), c.fmtp(), c.rtcpFb()));
+                    c.clockRate(), c.channels(), c.fmtp(), c.rtcpFb(), m.extensions().twccId()));
         }
         return specs;
     }
