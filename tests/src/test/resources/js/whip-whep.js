@@ -6,7 +6,14 @@ prismTest.whipPublish = async (room, token, opts = {}) => {
   const stream = await navigator.mediaDevices.getUserMedia({
     video: {width: opts.width || 640, height: opts.height || 360, frameRate: 30}, audio: true});
   const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle'});
-  for (const track of stream.getTracks()) pc.addTransceiver(track, {direction: 'sendonly', streams: [stream]});
+  for (const track of stream.getTracks()) {
+    const init = {direction: 'sendonly', streams: [stream]};
+    if (opts.simulcast && track.kind === 'video') {
+      init.sendEncodings = [{rid: 'q', scaleResolutionDownBy: 4}, {rid: 'h', scaleResolutionDownBy: 2},
+                            {rid: 'f', scaleResolutionDownBy: 1}];
+    }
+    pc.addTransceiver(track, init);
+  }
   await pc.setLocalDescription(await pc.createOffer());
   const res = await fetch(`/whip/${room}`, {method: 'POST', body: pc.localDescription.sdp,
     headers: {'Content-Type': 'application/sdp', 'Authorization': `Bearer ${token}`}});
@@ -51,11 +58,12 @@ prismTest.inbound = async (pc) => {
 };
 
 prismTest.outbound = async (pc) => {
-  const out = {videoPackets: 0, audioPackets: 0, pliCount: 0, nackCount: 0, frameWidth: 0, availableOutgoingBitrate: 0};
+  const out = {layers: {}, videoPackets: 0, audioPackets: 0, pliCount: 0, nackCount: 0, frameWidth: 0, availableOutgoingBitrate: 0};
   (await pc.getStats()).forEach(s => {
     if (s.type === 'outbound-rtp' && s.kind === 'video') {
       out.videoPackets += s.packetsSent || 0; out.pliCount += s.pliCount || 0; out.nackCount += s.nackCount || 0;
       out.frameWidth = Math.max(out.frameWidth, s.frameWidth || 0);
+      if (s.rid) out.layers[s.rid] = s.frameWidth || 0;
     }
     if (s.type === 'outbound-rtp' && s.kind === 'audio') out.audioPackets += s.packetsSent || 0;
     if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate)

@@ -8,29 +8,43 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One published track as one subscriber receives it (a "down-track"): Prism's own SSRC, the
- * subscriber's payload type, and sequence numbers and timestamps rewritten to a continuous space
- * of their own (DESIGN.md step 6). Payload bytes are copied unchanged. Video starts at a key
- * frame so the subscriber's first decoded frame is whole. Loop thread only.
+ * subscriber's payload type, and one continuous RTP stream rewritten from whichever layer is
+ * selected (DESIGN.md step 6). Video starts, and switches simulcast layer, only on a key frame
+ * of the layer switched to, so every decoded frame is whole. Loop thread only.
  */
 final class DownTrack {
     final PublishedTrack source;
     final PeerTransport transport;
     final int ssrc;
     private final StreamRewriter rewriter;
+    private int currentLayer = -1;
+    private boolean resumeAtKeyFrame;
     private long packets;
     private long octets;
+    private long layerSwitches;
 
     DownTrack(PublishedTrack source, PeerTransport transport, DownTrackSpec spec) {
         this.source = source;
         this.transport = transport;
         this.ssrc = (int) spec.ssrc();
-        this.rewriter = new StreamRewriter(ssrc, spec.payloadType());
+        this.rewriter = new StreamRewriter(ssrc, spec.payloadType(), source.spec.clockRate(), source.isVp8());
     }
 
-    private boolean resumeAtKeyFrame;
-
     boolean waitingForKeyFrame() {
-        return (!rewriter.started() || resumeAtKeyFrame) && source.spec.isVideo();
+        return source.spec.isVideo() && (currentLayer < 0 || resumeAtKeyFrame || currentLayer != source.bestLayer());
+    }
+
+    /** The layer this subscriber should move to (for keyframe requests). */
+    int wantedLayer() {
+        return source.bestLayer();
+    }
+
+    int currentLayer() {
+        return currentLayer;
+    }
+
+    long layerSwitches() {
+        return layerSwitches;
     }
 
     /** Forwarding resumes after a pause: continue the sequence, and for video wait for a key frame. */
@@ -39,36 +53,51 @@ final class DownTrack {
         resumeAtKeyFrame = source.spec.isVideo();
     }
 
-    /** Copies {@code packet} (a validated, decrypted RTP packet) to this subscriber. */
-    void forward(ByteBuf packet, boolean keyFrame) {
+    /** Copies {@code packet} (a validated, decrypted RTP packet of {@code layer}) to this subscriber when selected. */
+    void forward(ByteBuf packet, int layer, boolean keyFrame, long nowMillis) {
         if (!transport.isConnected()) {
             return;
         }
-        if (!rewriter.started()) {
-            if (source.spec.isVideo() && !keyFrame) {
-                return;
+        int target = source.bestLayer();
+        if (layer != currentLayer || resumeAtKeyFrame) {
+            // Start, switch or resume only on a key frame of the layer we want.
+            boolean video = source.spec.isVideo();
+            if (video && (layer != target || !keyFrame)) {
+                if (layer == currentLayer && !resumeAtKeyFrame) {
+                    // keep forwarding the current layer until the target's key frame comes
+                } else {
+                    source.requestKeyFrame(nowMillis, target);
+                    return;
+                }
+            } else {
+                if (!rewriter.started()) {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    rewriter.start(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet),
+                            random.nextInt(0x10000), random.nextLong(0x100000000L));
+                } else if (layer != currentLayer) {
+                    rewriter.switchSource(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), nowMillis);
+                    layerSwitches++;
+                }
+                currentLayer = layer;
+                resumeAtKeyFrame = false;
             }
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            rewriter.start(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), random.nextInt(0x10000),
-                    random.nextLong(0x100000000L));
+        } else if (target >= 0 && target != currentLayer) {
+            source.requestKeyFrame(nowMillis, target);
         }
-        if (resumeAtKeyFrame) {
-            if (!keyFrame) {
-                return;
-            }
-            resumeAtKeyFrame = false;
+        if (layer != currentLayer) {
+            return;
         }
         int length = StreamRewriter.outputLength(packet);
         ByteBuf out = transport.alloc().directBuffer(length + PeerTransport.SRTP_OVERHEAD);
-        rewriter.write(packet, out);
+        rewriter.write(packet, out, nowMillis);
         packets++;
         octets += length - RtpPacket.FIXED_HEADER_LENGTH;
         transport.sendRtp(out);
     }
 
     /** RFC 3550 §6.4.1 SR for this stream, from the publisher's own NTP/RTP pair (keeps lip sync). */
-    void sendSenderReport(long ntp, long rtpTimestamp) {
-        if (!rewriter.started() || !transport.isConnected()) {
+    void sendSenderReport(int layer, long ntp, long rtpTimestamp) {
+        if (!rewriter.started() || layer != currentLayer || !transport.isConnected()) {
             return;
         }
         ByteBuf out = transport.alloc().directBuffer(SenderReport.FIXED_SIZE + PeerTransport.SRTP_OVERHEAD);

@@ -14,26 +14,32 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A track one publisher sends into the room: its receive statistics, the subscribers it fans
- * out to, and keyframe requests towards the publisher, throttled so that however many viewers
- * ask, the publisher sees at most one PLI per {@link #KEYFRAME_REQUEST_INTERVAL_MILLIS}.
- * Loop thread only.
+ * A track one publisher sends into the room: its layers (one, or one per simulcast rid, each
+ * with its own SSRC learnt from the RID header extension), their receive statistics and rates,
+ * the subscribers it fans out to, and keyframe requests towards the publisher, throttled per
+ * layer so that however many viewers ask, the publisher sees at most one PLI per layer per
+ * {@link #KEYFRAME_REQUEST_INTERVAL_MILLIS}. Loop thread only.
  */
 final class PublishedTrack {
     static final long KEYFRAME_REQUEST_INTERVAL_MILLIS = 300;
+    /** A layer with no packet for this long is not offered to subscribers. */
+    static final long LAYER_TIMEOUT_MILLIS = 1500;
 
     final PublishedTrackSpec spec;
     final PeerTransport owner;
-    final int ssrc;
-    final ReceiveStreamStatistics statistics;
+    final int layerCount;
+    final int[] layerSsrc;
+    final ReceiveStreamStatistics[] statistics;
     final List<DownTrack> downTracks = new ArrayList<>();
+    private final long[] layerBytes;
+    private final long[] layerBitrate;
+    private final long[] lastPacketMillis;
+    private final long[] lastKeyframeRequestMillis;
     private final int rtcpSenderSsrc;
     private final TransportCounters counters;
     private final int codec;
-    private long lastKeyframeRequestMillis = Long.MIN_VALUE / 2;
-    private long lastNtp;
-    private long lastRtpTimestamp;
-    private boolean haveSenderReport;
+    private long lastRateUpdateMillis;
+    private int bestLayer;
     private boolean muted;
 
     private static final int VP8 = 1, VP9 = 2, H264 = 3, AV1 = 4, OTHER = 0;
@@ -41,10 +47,24 @@ final class PublishedTrack {
     PublishedTrack(PublishedTrackSpec spec, PeerTransport owner, int rtcpSenderSsrc, TransportCounters counters) {
         this.spec = spec;
         this.owner = owner;
-        this.ssrc = (int) spec.ssrc();
         this.rtcpSenderSsrc = rtcpSenderSsrc;
         this.counters = counters;
-        this.statistics = new ReceiveStreamStatistics(spec.clockRate());
+        this.layerCount = spec.simulcast() ? spec.rids().size() : 1;
+        this.layerSsrc = new int[layerCount];
+        this.statistics = new ReceiveStreamStatistics[layerCount];
+        this.layerBytes = new long[layerCount];
+        this.layerBitrate = new long[layerCount];
+        this.lastPacketMillis = new long[layerCount];
+        this.lastKeyframeRequestMillis = new long[layerCount];
+        for (int i = 0; i < layerCount; i++) {
+            statistics[i] = new ReceiveStreamStatistics(spec.clockRate());
+            lastPacketMillis[i] = Long.MIN_VALUE / 2;
+            lastKeyframeRequestMillis[i] = Long.MIN_VALUE / 2;
+        }
+        if (!spec.simulcast()) {
+            layerSsrc[0] = (int) spec.ssrc();
+        }
+        this.bestLayer = spec.simulcast() ? -1 : 0;
         this.codec = switch (spec.codecName().toUpperCase(java.util.Locale.ROOT)) {
             case "VP8" -> VP8;
             case "VP9" -> VP9;
@@ -52,6 +72,34 @@ final class PublishedTrack {
             case "AV1" -> AV1;
             default -> OTHER;
         };
+    }
+
+    boolean isVp8() {
+        return codec == VP8;
+    }
+
+    /** The layer of a simulcast rid, or -1. */
+    int layerOfRid(String rid) {
+        return spec.rids().indexOf(rid);
+    }
+
+    /** The layer an SSRC was learnt for, or -1. */
+    int layerOfSsrc(int ssrc) {
+        for (int i = 0; i < layerCount; i++) {
+            if (layerSsrc[i] == ssrc && (ssrc != 0 || !spec.simulcast())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    void learnLayer(int layer, int ssrc) {
+        layerSsrc[layer] = ssrc;
+    }
+
+    /** The layer subscribers should get: the active one with the highest bitrate (-1 before any). */
+    int bestLayer() {
+        return bestLayer;
     }
 
     boolean muted() {
@@ -66,27 +114,54 @@ final class PublishedTrack {
             for (DownTrack d : downTracks) {
                 d.resume();
             }
-            requestKeyFrame(nowMillis);
+            requestKeyFrame(nowMillis, Math.max(0, bestLayer));
         }
     }
 
-    /** A decrypted RTP packet of this track; fans it out. */
-    void onPacket(ByteBuf packet, long nowMillis) {
-        statistics.onPacket(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), nowMillis * 1000);
+    /** A decrypted RTP packet of layer {@code layer}; fans it out. */
+    void onPacket(ByteBuf packet, int layer, long nowMillis) {
+        statistics[layer].onPacket(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), nowMillis * 1000);
+        layerBytes[layer] += packet.readableBytes();
+        boolean newlyActive = nowMillis - lastPacketMillis[layer] > LAYER_TIMEOUT_MILLIS;
+        lastPacketMillis[layer] = nowMillis;
+        if (bestLayer < 0 || newlyActive && spec.simulcast()) {
+            updateLayers(nowMillis);
+        }
         if (muted) {
             return;
         }
         boolean keyFrame = spec.isVideo() && isKeyFrame(packet);
-        boolean someoneWaits = false;
         for (int i = 0, n = downTracks.size(); i < n; i++) {
-            DownTrack down = downTracks.get(i);
-            down.forward(packet, keyFrame);
-            someoneWaits |= down.waitingForKeyFrame() && down.transport.isConnected();
+            downTracks.get(i).forward(packet, layer, keyFrame, nowMillis);
         }
         counters.packetsForwarded.add(downTracks.size());
-        if (someoneWaits) {
-            requestKeyFrame(nowMillis);
+    }
+
+    /**
+     * Recomputes layer bitrates (once a second from the room's tick, and when a layer appears)
+     * and the best layer: active layers only, highest bitrate first.
+     */
+    void updateLayers(long nowMillis) {
+        long elapsed = nowMillis - lastRateUpdateMillis;
+        if (elapsed >= 500) {
+            for (int i = 0; i < layerCount; i++) {
+                layerBitrate[i] = layerBytes[i] * 8000 / elapsed;
+                layerBytes[i] = 0;
+            }
+            lastRateUpdateMillis = nowMillis;
         }
+        int best = -1;
+        for (int i = 0; i < layerCount; i++) {
+            if (nowMillis - lastPacketMillis[i] <= LAYER_TIMEOUT_MILLIS
+                    && (best < 0 || layerBitrate[i] > layerBitrate[best])) {
+                best = i;
+            }
+        }
+        bestLayer = spec.simulcast() ? best : 0;
+    }
+
+    long layerBitrate(int layer) {
+        return layerBitrate[layer];
     }
 
     private boolean isKeyFrame(ByteBuf packet) {
@@ -101,29 +176,31 @@ final class PublishedTrack {
         };
     }
 
-    /** The publisher's SR for this track: remembered for new subscribers and passed on translated. */
-    void onSenderReport(long ntp, long rtpTimestamp, long nowMillis) {
-        statistics.onSenderReport((ntp >>> 16) & 0xFFFFFFFFL, nowMillis * 1000);
-        lastNtp = ntp;
-        lastRtpTimestamp = rtpTimestamp;
-        haveSenderReport = true;
+    /** The publisher's SR for one layer: remembered and passed on, translated, to subscribers on that layer. */
+    void onSenderReport(int layer, long ntp, long rtpTimestamp, long nowMillis) {
+        statistics[layer].onSenderReport((ntp >>> 16) & 0xFFFFFFFFL, nowMillis * 1000);
         for (DownTrack down : downTracks) {
-            down.sendSenderReport(ntp, rtpTimestamp);
+            down.sendSenderReport(layer, ntp, rtpTimestamp);
         }
     }
 
-    /** Sends a PLI to the publisher unless one went out less than 300 ms ago. */
-    void requestKeyFrame(long nowMillis) {
-        if (!spec.isVideo() || !owner.isConnected()
-                || nowMillis - lastKeyframeRequestMillis < KEYFRAME_REQUEST_INTERVAL_MILLIS) {
+    /** Sends a PLI for {@code layer} to the publisher unless one went out less than 300 ms ago. */
+    void requestKeyFrame(long nowMillis, int layer) {
+        if (!spec.isVideo() || !owner.isConnected() || layer < 0 || layerSsrc[layer] == 0 && spec.simulcast()
+                || nowMillis - lastKeyframeRequestMillis[layer] < KEYFRAME_REQUEST_INTERVAL_MILLIS) {
             return;
         }
-        lastKeyframeRequestMillis = nowMillis;
+        lastKeyframeRequestMillis[layer] = nowMillis;
         ByteBuf pli = owner.alloc().directBuffer(PictureLossIndication.SIZE + PeerTransport.SRTP_OVERHEAD);
-        PictureLossIndication.write(pli, rtcpSenderSsrc, ssrc);
+        PictureLossIndication.write(pli, rtcpSenderSsrc, layerSsrc[layer]);
         if (owner.sendRtcp(pli)) {
             counters.keyframeRequestsSent.increment();
         }
+    }
+
+    /** A subscriber asked for a key frame: request it on the layer that subscriber receives. */
+    void requestKeyFrame(long nowMillis) {
+        requestKeyFrame(nowMillis, Math.max(0, bestLayer));
     }
 
     DownTrack addDownTrack(PeerTransport subscriber, DownTrackSpec spec, long nowMillis) {

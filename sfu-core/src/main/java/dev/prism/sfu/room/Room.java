@@ -66,6 +66,10 @@ public final class Room implements TransportListener {
         final int rtcpSsrc = ThreadLocalRandom.current().nextInt();
         int transportCcId = -1;
         TransportFeedbackGenerator transportFeedback;
+        /** Simulcast tracks by mid, with the MID/RID extension ids, to learn their layers' SSRCs. */
+        final List<PublishedTrack> simulcast = new ArrayList<>();
+        int midExtId = -1;
+        int ridExtId = -1;
     }
 
     /** Transport-wide CC feedback interval (libwebrtc sends about every 50-100 ms). */
@@ -210,12 +214,23 @@ public final class Room implements TransportListener {
                     throw new IllegalArgumentException("track " + spec.trackId() + " is already published");
                 }
                 PublishedTrack track = new PublishedTrack(spec, t, e.rtcpSsrc, counters);
+                if (spec.simulcast()) {
+                    if (spec.midExtId() <= 0 || spec.ridExtId() <= 0) {
+                        throw new IllegalArgumentException("simulcast track " + spec.trackId()
+                                + " needs the MID and RID header extensions to tell its layers apart");
+                    }
+                    e.simulcast.add(track);
+                    e.midExtId = spec.midExtId();
+                    e.ridExtId = spec.ridExtId();
+                }
                 if (spec.transportCcId() > 0 && e.transportFeedback == null) {
                     e.transportCcId = spec.transportCcId();
                     e.transportFeedback = new TransportFeedbackGenerator(e.rtcpSsrc);
                 }
                 tracks.put(spec.trackId(), track);
-                e.published.put(track.ssrc, track);
+                if (!spec.simulcast()) {
+                    e.published.put((int) spec.ssrc(), track);
+                }
                 observer.onTrackPublished(name, transportId, spec);
             }
             return null;
@@ -264,7 +279,7 @@ public final class Room implements TransportListener {
         return onLoop(() -> {
             java.util.Map<String, Double> out = new java.util.HashMap<>();
             for (PublishedTrack t : tracks.values()) {
-                out.put(t.spec.trackId(), t.statistics.fractionLost() / 256.0);
+                out.put(t.spec.trackId(), t.statistics[Math.max(0, t.bestLayer())].fractionLost() / 256.0);
             }
             return out;
         });
@@ -323,11 +338,49 @@ public final class Room implements TransportListener {
                 e.transportFeedback.onPacket(packet.getUnsignedShort(at), System.nanoTime() / 1000);
             }
         }
-        PublishedTrack track = e == null ? null : e.published.get(RtpPacket.ssrc(packet));
-        if (track == null) {
-            return; // RTX, probing or an SSRC not (yet) signalled: nothing to forward it to
+        if (e == null) {
+            return;
         }
-        track.onPacket(packet, worker.nowMillis());
+        int ssrc = RtpPacket.ssrc(packet);
+        PublishedTrack track = e.published.get(ssrc);
+        if (track == null) {
+            track = learnSimulcastLayer(e, packet, ssrc);
+            if (track == null) {
+                return; // RTX, probing or an SSRC not (yet) signalled: nothing to forward it to
+            }
+        }
+        int layer = track.layerOfSsrc(ssrc);
+        if (layer >= 0) {
+            track.onPacket(packet, layer, worker.nowMillis());
+        }
+    }
+
+    /** RFC 8852: a new SSRC of a simulcast track names its mid and rid in header extensions. */
+    private static PublishedTrack learnSimulcastLayer(Endpoint e, ByteBuf packet, int ssrc) {
+        if (e.simulcast.isEmpty()) {
+            return null;
+        }
+        int midAt = RtpPacket.findExtension(packet, e.midExtId);
+        int ridAt = RtpPacket.findExtension(packet, e.ridExtId);
+        if (midAt < 0 || ridAt < 0) {
+            return null; // RTX of a layer carries repaired-rid instead: not forwarded yet
+        }
+        String mid = packet.toString(midAt, RtpPacket.extensionLength(packet, e.midExtId),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        String rid = packet.toString(ridAt, RtpPacket.extensionLength(packet, e.ridExtId),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        for (PublishedTrack t : e.simulcast) {
+            if (mid.equals(t.spec.mid())) {
+                int layer = t.layerOfRid(rid);
+                if (layer < 0) {
+                    return null;
+                }
+                t.learnLayer(layer, ssrc);
+                e.published.put(ssrc, t);
+                return t;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -342,9 +395,11 @@ public final class Room implements TransportListener {
             int offset = r.offset();
             switch (r.packetType()) {
                 case RtcpPacketType.SR -> {
-                    PublishedTrack track = e.published.get(SenderReport.ssrc(packet, offset));
-                    if (track != null) {
-                        track.onSenderReport(SenderReport.ntpTimestamp(packet, offset),
+                    int srSsrc = SenderReport.ssrc(packet, offset);
+                    PublishedTrack track = e.published.get(srSsrc);
+                    int layer = track == null ? -1 : track.layerOfSsrc(srSsrc);
+                    if (layer >= 0) {
+                        track.onSenderReport(layer, SenderReport.ntpTimestamp(packet, offset),
                                 SenderReport.rtpTimestamp(packet, offset), now);
                     }
                 }
@@ -371,7 +426,7 @@ public final class Room implements TransportListener {
     private void requestKeyFrame(Endpoint subscriber, int mediaSsrc, long now) {
         DownTrack down = subscriber.down.get(mediaSsrc);
         if (down != null) {
-            down.source.requestKeyFrame(now);
+            down.source.requestKeyFrame(now, down.currentLayer() >= 0 ? down.currentLayer() : down.wantedLayer());
         }
     }
 
@@ -381,7 +436,7 @@ public final class Room implements TransportListener {
         long now = worker.nowMillis();
         // A new subscriber gets its first frame fast: ask the publishers for key frames at once.
         for (DownTrack down : e.down.values()) {
-            down.source.requestKeyFrame(now);
+            down.source.requestKeyFrame(now, down.wantedLayer());
         }
     }
 
@@ -391,7 +446,10 @@ public final class Room implements TransportListener {
         transports.remove(transport.id());
         worker.unregister(transport);
         if (e != null) {
-            for (PublishedTrack track : e.published.values()) {
+            // Each simulcast track appears once per learnt layer SSRC, or not at all before packets.
+            java.util.Set<PublishedTrack> own = new java.util.LinkedHashSet<>(e.published.values());
+            own.addAll(e.simulcast);
+            for (PublishedTrack track : own) {
                 tracks.remove(track.spec.trackId());
                 for (DownTrack d : track.downTracks) {
                     Endpoint sub = endpoints.get(d.transport);
@@ -421,29 +479,37 @@ public final class Room implements TransportListener {
             if (!t.isConnected() || e.published.isEmpty()) {
                 continue;
             }
+            // One report block per received SSRC (every simulcast layer), at most 31 (RFC 3550 §6.4.2).
+            java.util.Set<PublishedTrack> seen = new java.util.HashSet<>(e.published.values());
             int count = 0;
-            for (PublishedTrack track : e.published.values()) {
-                if (track.statistics.started()) {
-                    count++;
+            for (PublishedTrack track : seen) {
+                for (int l = 0; l < track.layerCount; l++) {
+                    count += track.statistics[l].started() ? 1 : 0;
                 }
             }
             count = Math.min(count, ReceiverReport.MAX_REPORT_BLOCKS);
+            if (count == 0) {
+                continue;
+            }
             ByteBuf rr = t.alloc().directBuffer(ReceiverReport.FIXED_SIZE + count * ReportBlock.SIZE
                     + PeerTransport.SRTP_OVERHEAD);
             ReceiverReport.write(rr, e.rtcpSsrc, count);
             int written = 0;
-            for (PublishedTrack track : e.published.values()) {
-                if (written < count && track.statistics.started()) {
-                    track.statistics.writeReportBlock(rr, track.ssrc, now * 1000);
-                    written++;
+            for (PublishedTrack track : seen) {
+                for (int l = 0; l < track.layerCount && written < count; l++) {
+                    if (track.statistics[l].started()) {
+                        track.statistics[l].writeReportBlock(rr, track.layerSsrc[l], now * 1000);
+                        written++;
+                    }
                 }
             }
             t.sendRtcp(rr);
         }
         for (PublishedTrack track : tracks.values()) {
+            track.updateLayers(now);
             for (DownTrack d : track.downTracks) {
                 if (d.waitingForKeyFrame() && d.transport.isConnected()) {
-                    track.requestKeyFrame(now);
+                    track.requestKeyFrame(now, d.wantedLayer());
                     break;
                 }
             }

@@ -1,28 +1,47 @@
 package dev.prism.sfu.room;
 
 import dev.prism.rtp.RtpPacket;
+import dev.prism.rtp.codec.Vp8PayloadDescriptor;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Maps one source stream into a subscriber's own RTP space (DESIGN.md step 6): its SSRC and
+ * Maps source streams into a subscriber's own RTP space (DESIGN.md step 6): its SSRC and
  * payload type, and sequence numbers and timestamps shifted by offsets fixed at the first
  * forwarded packet, so the subscriber sees a continuous stream starting at random values
- * (RFC 3550 §5.1). The output carries the fixed header and the payload (with any padding)
- * unchanged; the publisher's CSRCs and header extensions are dropped, since their ids were
- * negotiated with the publisher, not with this subscriber.
+ * (RFC 3550 §5.1). When the source changes (a simulcast layer switch), the offsets are re-fixed
+ * so that sequence numbers follow on without a gap and timestamps advance by the time that
+ * passed; for VP8 the picture id and TL0PICIDX (RFC 7741 §4.2) continue likewise, so the
+ * decoder sees one stream. The publisher's CSRCs and header extensions are dropped, since their
+ * ids were negotiated with the publisher, not with this subscriber.
  */
 final class StreamRewriter {
     private final int ssrc;
     private final int payloadType;
+    private final int clockRate;
+    private final boolean vp8;
+    private final Vp8PayloadDescriptor descriptor = new Vp8PayloadDescriptor();
     private boolean started;
     private int seqOffset;
     private long timestampOffset;
     private int lastOutputSeq;
+    private long lastOutputTimestamp;
+    private long lastOutputMillis;
     private boolean reanchor;
+    private int pictureIdOffset;
+    private int tl0Offset;
+    private int lastOutputPictureId = -1;
+    private int lastOutputTl0 = -1;
+    private boolean reanchorPicture;
 
     StreamRewriter(int ssrc, int payloadType) {
+        this(ssrc, payloadType, 90000, false);
+    }
+
+    StreamRewriter(int ssrc, int payloadType, int clockRate, boolean vp8) {
         this.ssrc = ssrc;
         this.payloadType = payloadType;
+        this.clockRate = clockRate;
+        this.vp8 = vp8;
     }
 
     boolean started() {
@@ -45,13 +64,30 @@ final class StreamRewriter {
         reanchor = started;
     }
 
+    /**
+     * The next packet comes from another source (simulcast layer) with its own sequence and
+     * timestamp spaces: continue the sequence, advance the timestamp by the wall time since the
+     * last packet written (at least one tick), and continue VP8 picture ids.
+     */
+    void switchSource(int seq, long timestamp, long nowMillis) {
+        seqOffset = lastOutputSeq + 1 - seq;
+        long elapsedTicks = Math.max(1, (nowMillis - lastOutputMillis) * clockRate / 1000);
+        timestampOffset = (lastOutputTimestamp + elapsedTicks - timestamp) & 0xFFFFFFFFL;
+        reanchor = false;
+        reanchorPicture = true;
+    }
+
     /** Bytes {@link #write} appends for {@code packet}. */
     static int outputLength(ByteBuf packet) {
         return RtpPacket.FIXED_HEADER_LENGTH + packet.writerIndex() - RtpPacket.payloadOffset(packet);
     }
 
-    /** Appends the rewritten copy of a validated RTP packet to {@code out}. Call after {@link #start}. */
     void write(ByteBuf packet, ByteBuf out) {
+        write(packet, out, lastOutputMillis);
+    }
+
+    /** Appends the rewritten copy of a validated RTP packet to {@code out}. Call after {@link #start}. */
+    void write(ByteBuf packet, ByteBuf out, long nowMillis) {
         int payloadOffset = RtpPacket.payloadOffset(packet);
         int payloadBytes = packet.writerIndex() - payloadOffset;
         int seq = RtpPacket.sequenceNumber(packet);
@@ -59,14 +95,46 @@ final class StreamRewriter {
             seqOffset = lastOutputSeq + 1 - seq;
             reanchor = false;
         }
-        lastOutputSeq = (seq + seqOffset) & 0xFFFF;
+        int outSeq = (seq + seqOffset) & 0xFFFF;
+        long outTimestamp = translateTimestamp(RtpPacket.timestamp(packet));
+        // Sequence order, not arrival order, decides what "last" means (reordering must not rewind).
+        if (((outSeq - lastOutputSeq) & 0xFFFF) < 0x8000 || lastOutputMillis == 0) {
+            lastOutputSeq = outSeq;
+            lastOutputTimestamp = outTimestamp;
+            lastOutputMillis = nowMillis;
+        }
+        int start = out.writerIndex();
         int b0 = 0x80 | (packet.getByte(packet.readerIndex()) & 0x20); // V=2, P kept, X=0, CC=0
         int b1 = (RtpPacket.marker(packet) ? 0x80 : 0) | payloadType;
-        out.writeByte(b0).writeByte(b1)
-                .writeShort(lastOutputSeq)
-                .writeInt((int) translateTimestamp(RtpPacket.timestamp(packet)))
-                .writeInt(ssrc);
+        out.writeByte(b0).writeByte(b1).writeShort(outSeq).writeInt((int) outTimestamp).writeInt(ssrc);
         out.writeBytes(packet, payloadOffset, payloadBytes);
+        if (vp8) {
+            rewriteVp8(out, start + RtpPacket.FIXED_HEADER_LENGTH, payloadBytes);
+        }
+    }
+
+    private void rewriteVp8(ByteBuf out, int index, int length) {
+        if (descriptor.parse(out, index, length) < 0 || descriptor.pictureId() < 0) {
+            return;
+        }
+        int mask = descriptor.longPictureId() ? 0x7FFF : 0x7F;
+        int pid = descriptor.pictureId();
+        int tl0 = descriptor.tl0PicIdx();
+        if (reanchorPicture && lastOutputPictureId >= 0) {
+            pictureIdOffset = lastOutputPictureId + 1 - pid;
+            if (tl0 >= 0 && lastOutputTl0 >= 0) {
+                tl0Offset = lastOutputTl0 + 1 - tl0;
+            }
+        }
+        reanchorPicture = false;
+        int outPid = (pid + pictureIdOffset) & mask;
+        Vp8PayloadDescriptor.setPictureId(out, index, length, outPid);
+        lastOutputPictureId = outPid;
+        if (tl0 >= 0) {
+            int outTl0 = (tl0 + tl0Offset) & 0xFF;
+            Vp8PayloadDescriptor.setTl0PicIdx(out, index, length, outTl0);
+            lastOutputTl0 = outTl0;
+        }
     }
 
     /** A source RTP timestamp in the subscriber's space (for sender reports). */

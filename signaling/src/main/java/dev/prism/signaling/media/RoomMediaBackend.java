@@ -501,16 +501,20 @@ public final class RoomMediaBackend implements MediaBackend {
     private static List<PublishedTrackSpec> publishedTracks(String transportId, String identity, NegotiationResult r) {
         List<PublishedTrackSpec> specs = new ArrayList<>();
         for (NegotiatedMedia m : r.media()) {
-            if (m.ssrcs().isEmpty() || m.codecs().isEmpty()
+            boolean simulcast = !m.rids().isEmpty() && m.kind() == MediaKind.VIDEO;
+            if ((m.ssrcs().isEmpty() && !simulcast) || m.codecs().isEmpty()
                     || (m.kind() != MediaKind.AUDIO && m.kind() != MediaKind.VIDEO)) {
-                continue; // rid-only simulcast needs MID/RID mapping (not built yet), or nothing sent
+                continue; // nothing will be sent on this m= line
             }
             NegotiatedCodec c = m.codecs().get(0);
             String trackId = transportId + "-" + m.mid();
             String streamId = m.streamId() != null && !m.streamId().equals("-") ? m.streamId() : identity;
+            long ssrc = simulcast || m.ssrcs().isEmpty() ? 0 : m.ssrcs().get(0).ssrc();
+            long rtx = simulcast || m.ssrcs().isEmpty() ? 0 : m.ssrcs().get(0).rtxSsrc();
             specs.add(new PublishedTrackSpec(trackId, streamId, m.kind() == MediaKind.VIDEO ? "video" : "audio",
-                    m.ssrcs().get(0).ssrc(), m.ssrcs().get(0).rtxSsrc(), c.payloadType(), c.rtxPayloadType(), c.name(),
-                    c.clockRate(), c.channels(), c.fmtp(), c.rtcpFb(), m.extensions().twccId()));
+                    ssrc, rtx, c.payloadType(), c.rtxPayloadType(), c.name(), c.clockRate(), c.channels(), c.fmtp(),
+                    c.rtcpFb(), m.extensions().twccId(), m.mid(), simulcast ? m.rids() : List.of(),
+                    m.extensions().midId(), m.extensions().ridId()));
         }
         return specs;
     }
