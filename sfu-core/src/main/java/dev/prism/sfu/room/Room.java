@@ -3,15 +3,12 @@ package dev.prism.sfu.room;
 import dev.prism.dtls.DtlsCertificate;
 import dev.prism.rtcp.FullIntraRequest;
 import dev.prism.rtcp.PictureLossIndication;
-import dev.prism.rtcp.ReceiverReport;
-import dev.prism.rtcp.ReportBlock;
 import dev.prism.rtcp.RtcpCompoundReader;
 import dev.prism.rtcp.RtcpError;
 import dev.prism.rtcp.RtcpFeedback;
 import dev.prism.rtcp.RtcpPacketType;
 import dev.prism.rtcp.SenderReport;
 import dev.prism.rtp.RtpPacket;
-import dev.prism.sfu.cc.TransportFeedbackGenerator;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.RemoteTransportInfo;
@@ -27,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -59,19 +55,6 @@ public final class Room implements TransportListener {
     private volatile int subscriptionCount;
     private boolean closed;
 
-    /** Per-transport state: its tracks by SSRC in each direction and its RTCP sender SSRC. */
-    private static final class Endpoint {
-        final Map<Integer, PublishedTrack> published = new HashMap<>();
-        final Map<Integer, DownTrack> down = new HashMap<>();
-        final int rtcpSsrc = ThreadLocalRandom.current().nextInt();
-        int transportCcId = -1;
-        TransportFeedbackGenerator transportFeedback;
-        /** Simulcast tracks by mid, with the MID/RID extension ids, to learn their layers' SSRCs. */
-        final List<PublishedTrack> simulcast = new ArrayList<>();
-        int midExtId = -1;
-        int ridExtId = -1;
-    }
-
     /** Transport-wide CC feedback interval (libwebrtc sends about every 50-100 ms). */
     private static final long FEEDBACK_INTERVAL_MILLIS = 100;
     private final java.util.concurrent.ScheduledFuture<?> feedbackTimer;
@@ -93,20 +76,8 @@ public final class Room implements TransportListener {
     }
 
     private void sendTransportFeedback() {
-        for (Map.Entry<PeerTransport, Endpoint> entry : endpoints.entrySet()) {
-            Endpoint e = entry.getValue();
-            PeerTransport t = entry.getKey();
-            if (e.transportFeedback == null || !e.transportFeedback.hasPending() || !t.isConnected()
-                    || e.published.isEmpty()) {
-                continue;
-            }
-            int mediaSsrc = e.published.keySet().iterator().next();
-            ByteBuf out = t.alloc().directBuffer(1200);
-            if (e.transportFeedback.write(out, mediaSsrc) > 0) {
-                t.sendRtcp(out);
-            } else {
-                out.release();
-            }
+        for (Endpoint e : endpoints.values()) {
+            e.sendTransportFeedback();
         }
         worker.flush();
     }
@@ -174,7 +145,7 @@ public final class Room implements TransportListener {
             PeerTransport t = new PeerTransport(id, ufrag, pwd, remote, certificate, worker, this, counters,
                     handshakeExecutor, dtlsTimeoutMillis);
             transports.put(id, t);
-            endpoints.put(t, new Endpoint());
+            endpoints.put(t, new Endpoint(t));
             worker.register(t);
             return new LocalTransportInfo(id, ufrag, pwd, "sha-256 " + certificate.sha256Fingerprint(), candidates);
         });
@@ -214,23 +185,8 @@ public final class Room implements TransportListener {
                     throw new IllegalArgumentException("track " + spec.trackId() + " is already published");
                 }
                 PublishedTrack track = new PublishedTrack(spec, t, e.rtcpSsrc, counters);
-                if (spec.simulcast()) {
-                    if (spec.midExtId() <= 0 || spec.ridExtId() <= 0) {
-                        throw new IllegalArgumentException("simulcast track " + spec.trackId()
-                                + " needs the MID and RID header extensions to tell its layers apart");
-                    }
-                    e.simulcast.add(track);
-                    e.midExtId = spec.midExtId();
-                    e.ridExtId = spec.ridExtId();
-                }
-                if (spec.transportCcId() > 0 && e.transportFeedback == null) {
-                    e.transportCcId = spec.transportCcId();
-                    e.transportFeedback = new TransportFeedbackGenerator(e.rtcpSsrc);
-                }
+                e.addPublished(track);
                 tracks.put(spec.trackId(), track);
-                if (!spec.simulcast()) {
-                    e.published.put((int) spec.ssrc(), track);
-                }
                 observer.onTrackPublished(name, transportId, spec);
             }
             return null;
@@ -331,56 +287,19 @@ public final class Room implements TransportListener {
             return;
         }
         Endpoint e = endpoints.get(transport);
-        if (e != null && e.transportFeedback != null) {
-            // Every packet counts for congestion control, whatever its SSRC (media, RTX, probes).
-            int at = RtpPacket.findExtension(packet, e.transportCcId);
-            if (at >= 0 && RtpPacket.extensionLength(packet, e.transportCcId) == 2) {
-                e.transportFeedback.onPacket(packet.getUnsignedShort(at), System.nanoTime() / 1000);
-            }
-        }
         if (e == null) {
             return;
         }
+        e.recordTransportSequence(packet, System.nanoTime() / 1000);
         int ssrc = RtpPacket.ssrc(packet);
-        PublishedTrack track = e.published.get(ssrc);
+        PublishedTrack track = e.trackOf(packet, ssrc);
         if (track == null) {
-            track = learnSimulcastLayer(e, packet, ssrc);
-            if (track == null) {
-                return; // RTX, probing or an SSRC not (yet) signalled: nothing to forward it to
-            }
+            return; // RTX, probing or an SSRC not (yet) signalled: nothing to forward it to
         }
         int layer = track.layerOfSsrc(ssrc);
         if (layer >= 0) {
             track.onPacket(packet, layer, worker.nowMillis());
         }
-    }
-
-    /** RFC 8852: a new SSRC of a simulcast track names its mid and rid in header extensions. */
-    private static PublishedTrack learnSimulcastLayer(Endpoint e, ByteBuf packet, int ssrc) {
-        if (e.simulcast.isEmpty()) {
-            return null;
-        }
-        int midAt = RtpPacket.findExtension(packet, e.midExtId);
-        int ridAt = RtpPacket.findExtension(packet, e.ridExtId);
-        if (midAt < 0 || ridAt < 0) {
-            return null; // RTX of a layer carries repaired-rid instead: not forwarded yet
-        }
-        String mid = packet.toString(midAt, RtpPacket.extensionLength(packet, e.midExtId),
-                java.nio.charset.StandardCharsets.US_ASCII);
-        String rid = packet.toString(ridAt, RtpPacket.extensionLength(packet, e.ridExtId),
-                java.nio.charset.StandardCharsets.US_ASCII);
-        for (PublishedTrack t : e.simulcast) {
-            if (mid.equals(t.spec.mid())) {
-                int layer = t.layerOfRid(rid);
-                if (layer < 0) {
-                    return null;
-                }
-                t.learnLayer(layer, ssrc);
-                e.published.put(ssrc, t);
-                return t;
-            }
-        }
-        return null;
     }
 
     @Override
@@ -447,9 +366,7 @@ public final class Room implements TransportListener {
         worker.unregister(transport);
         if (e != null) {
             // Each simulcast track appears once per learnt layer SSRC, or not at all before packets.
-            java.util.Set<PublishedTrack> own = new java.util.LinkedHashSet<>(e.published.values());
-            own.addAll(e.simulcast);
-            for (PublishedTrack track : own) {
+            for (PublishedTrack track : e.ownTracks()) {
                 tracks.remove(track.spec.trackId());
                 for (DownTrack d : track.downTracks) {
                     Endpoint sub = endpoints.get(d.transport);
@@ -473,37 +390,8 @@ public final class Room implements TransportListener {
     /** Once a second: receiver reports to publishers, key frames for waiting subscribers. */
     private void tick() {
         long now = worker.nowMillis();
-        for (Map.Entry<PeerTransport, Endpoint> entry : endpoints.entrySet()) {
-            PeerTransport t = entry.getKey();
-            Endpoint e = entry.getValue();
-            if (!t.isConnected() || e.published.isEmpty()) {
-                continue;
-            }
-            // One report block per received SSRC (every simulcast layer), at most 31 (RFC 3550 §6.4.2).
-            java.util.Set<PublishedTrack> seen = new java.util.HashSet<>(e.published.values());
-            int count = 0;
-            for (PublishedTrack track : seen) {
-                for (int l = 0; l < track.layerCount; l++) {
-                    count += track.statistics[l].started() ? 1 : 0;
-                }
-            }
-            count = Math.min(count, ReceiverReport.MAX_REPORT_BLOCKS);
-            if (count == 0) {
-                continue;
-            }
-            ByteBuf rr = t.alloc().directBuffer(ReceiverReport.FIXED_SIZE + count * ReportBlock.SIZE
-                    + PeerTransport.SRTP_OVERHEAD);
-            ReceiverReport.write(rr, e.rtcpSsrc, count);
-            int written = 0;
-            for (PublishedTrack track : seen) {
-                for (int l = 0; l < track.layerCount && written < count; l++) {
-                    if (track.statistics[l].started()) {
-                        track.statistics[l].writeReportBlock(rr, track.layerSsrc[l], now * 1000);
-                        written++;
-                    }
-                }
-            }
-            t.sendRtcp(rr);
+        for (Endpoint e : endpoints.values()) {
+            e.sendReceiverReport(now);
         }
         for (PublishedTrack track : tracks.values()) {
             track.updateLayers(now);

@@ -1,0 +1,148 @@
+package dev.prism.sfu.room;
+
+import dev.prism.rtcp.ReceiverReport;
+import dev.prism.rtcp.ReportBlock;
+import dev.prism.rtp.RtpPacket;
+import dev.prism.sfu.cc.TransportFeedbackGenerator;
+import dev.prism.sfu.transport.PeerTransport;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One transport's side of a room: the tracks it publishes (by SSRC, every simulcast layer
+ * included) and the down-tracks it receives (by Prism's SSRC), and the RTCP Prism sends it as a
+ * receiver: reports and transport-wide CC feedback. Loop thread only.
+ */
+final class Endpoint {
+    final PeerTransport transport;
+    final Map<Integer, PublishedTrack> published = new HashMap<>();
+    final Map<Integer, DownTrack> down = new HashMap<>();
+    final int rtcpSsrc = ThreadLocalRandom.current().nextInt();
+    /** Simulcast tracks, whose layers' SSRCs are learnt from the MID/RID extensions. */
+    final List<PublishedTrack> simulcast = new ArrayList<>();
+    private int midExtId = -1;
+    private int ridExtId = -1;
+    private int transportCcId = -1;
+    private TransportFeedbackGenerator transportFeedback;
+
+    Endpoint(PeerTransport transport) {
+        this.transport = transport;
+    }
+
+    /** Registers a published track; simulcast needs the MID and RID extensions negotiated. */
+    void addPublished(PublishedTrack track) {
+        PublishedTrackSpec spec = track.spec;
+        if (spec.simulcast()) {
+            if (spec.midExtId() <= 0 || spec.ridExtId() <= 0) {
+                throw new IllegalArgumentException("simulcast track " + spec.trackId()
+                        + " needs the MID and RID header extensions to tell its layers apart");
+            }
+            simulcast.add(track);
+            midExtId = spec.midExtId();
+            ridExtId = spec.ridExtId();
+        } else {
+            published.put((int) spec.ssrc(), track);
+        }
+        if (spec.transportCcId() > 0 && transportFeedback == null) {
+            transportCcId = spec.transportCcId();
+            transportFeedback = new TransportFeedbackGenerator(rtcpSsrc);
+        }
+    }
+
+    /** Every track this endpoint publishes, once each. */
+    Set<PublishedTrack> ownTracks() {
+        Set<PublishedTrack> own = new LinkedHashSet<>(published.values());
+        own.addAll(simulcast);
+        return own;
+    }
+
+    /** Records the packet's transport-wide sequence number: every packet counts, whatever its SSRC. */
+    void recordTransportSequence(ByteBuf packet, long arrivalMicros) {
+        if (transportFeedback == null) {
+            return;
+        }
+        int at = RtpPacket.findExtension(packet, transportCcId);
+        if (at >= 0 && RtpPacket.extensionLength(packet, transportCcId) == 2) {
+            transportFeedback.onPacket(packet.getUnsignedShort(at), arrivalMicros);
+        }
+    }
+
+    /** The track of an SSRC, learning simulcast layers (RFC 8852) as new SSRCs appear; null if none. */
+    PublishedTrack trackOf(ByteBuf packet, int ssrc) {
+        PublishedTrack track = published.get(ssrc);
+        if (track != null || simulcast.isEmpty()) {
+            return track;
+        }
+        int midAt = RtpPacket.findExtension(packet, midExtId);
+        int ridAt = RtpPacket.findExtension(packet, ridExtId);
+        if (midAt < 0 || ridAt < 0) {
+            return null; // RTX of a layer carries repaired-rid instead: not forwarded yet
+        }
+        String mid = packet.toString(midAt, RtpPacket.extensionLength(packet, midExtId), StandardCharsets.US_ASCII);
+        String rid = packet.toString(ridAt, RtpPacket.extensionLength(packet, ridExtId), StandardCharsets.US_ASCII);
+        for (PublishedTrack t : simulcast) {
+            if (mid.equals(t.spec.mid())) {
+                int layer = t.layerOfRid(rid);
+                if (layer < 0) {
+                    return null;
+                }
+                t.learnLayer(layer, ssrc);
+                published.put(ssrc, t);
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Sends the transport-wide CC feedback gathered since the last call. */
+    void sendTransportFeedback() {
+        if (transportFeedback == null || !transportFeedback.hasPending() || !transport.isConnected()
+                || published.isEmpty()) {
+            return;
+        }
+        ByteBuf out = transport.alloc().directBuffer(1200);
+        if (transportFeedback.write(out, published.keySet().iterator().next()) > 0) {
+            transport.sendRtcp(out);
+        } else {
+            out.release();
+        }
+    }
+
+    /** RFC 3550 §6.4.2 receiver report: one block per received SSRC (every simulcast layer), at most 31. */
+    void sendReceiverReport(long nowMillis) {
+        if (!transport.isConnected() || published.isEmpty()) {
+            return;
+        }
+        Set<PublishedTrack> own = ownTracks();
+        int count = 0;
+        for (PublishedTrack track : own) {
+            for (int l = 0; l < track.layerCount; l++) {
+                count += track.statistics[l].started() ? 1 : 0;
+            }
+        }
+        count = Math.min(count, ReceiverReport.MAX_REPORT_BLOCKS);
+        if (count == 0) {
+            return;
+        }
+        ByteBuf rr = transport.alloc().directBuffer(ReceiverReport.FIXED_SIZE + count * ReportBlock.SIZE
+                + PeerTransport.SRTP_OVERHEAD);
+        ReceiverReport.write(rr, rtcpSsrc, count);
+        int written = 0;
+        for (PublishedTrack track : own) {
+            for (int l = 0; l < track.layerCount && written < count; l++) {
+                if (track.statistics[l].started()) {
+                    track.statistics[l].writeReportBlock(rr, track.layerSsrc[l], nowMillis * 1000);
+                    written++;
+                }
+            }
+        }
+        transport.sendRtcp(rr);
+    }
+}
