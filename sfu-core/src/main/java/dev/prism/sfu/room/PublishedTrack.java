@@ -21,7 +21,12 @@ import java.util.List;
  * {@link #KEYFRAME_REQUEST_INTERVAL_MILLIS}. Loop thread only.
  */
 final class PublishedTrack {
-    static final long KEYFRAME_REQUEST_INTERVAL_MILLIS = 300;
+    /**
+     * One key frame serves every subscriber waiting when it arrives, so requests are spaced: 500 ms
+     * keeps a burst of joins to a few key frames (each costs the publisher a bitrate spike) while a
+     * late joiner waits at most about that long for its first frame.
+     */
+    static final long KEYFRAME_REQUEST_INTERVAL_MILLIS = 500;
     /** A layer with no packet for this long is not offered to subscribers. */
     static final long LAYER_TIMEOUT_MILLIS = 1500;
 
@@ -184,7 +189,7 @@ final class PublishedTrack {
         }
     }
 
-    /** Sends a PLI for {@code layer} to the publisher unless one went out less than 300 ms ago. */
+    /** Sends a PLI for {@code layer} to the publisher unless one went out less than KEYFRAME_REQUEST_INTERVAL_MILLIS ago. */
     void requestKeyFrame(long nowMillis, int layer) {
         if (!spec.isVideo() || !owner.isConnected() || layer < 0 || layerSsrc[layer] == 0 && spec.simulcast()
                 || nowMillis - lastKeyframeRequestMillis[layer] < KEYFRAME_REQUEST_INTERVAL_MILLIS) {

@@ -1,0 +1,42 @@
+package dev.prism.tests.media;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.prism.api.PrismServer;
+import dev.prism.tests.browser.BrowserPage;
+import dev.prism.tests.browser.Chromium;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Keyframe requests collapse across subscribers: ten viewers joining within a second cost the publisher few key frames. */
+class KeyframeCollapseTest {
+    @Test
+    void tenViewersJoiningWithinASecondCauseAtMostThreeKeyframeRequests() throws Exception {
+        assumeTrue(Chromium.available(), "chromium is not installed (.ci/run installs it)");
+        try (PrismServer server = PrismFixture.start(1); Chromium chromium = Chromium.launch()) {
+            BrowserPage page = chromium.open(PrismFixture.base(server) + "/index.html");
+            PrismFixture.injectScripts(page);
+            page.eval("prismTest.whipPublish('kf', " + PrismFixture.js(server.token("p", "kf", true, false, 600))
+                    + ").then(p => { window.pub = p; return true; })");
+            page.waitUntil("prismTest.outbound(pub.pc)", v -> v.path("videoPackets").asInt() > 50, Duration.ofSeconds(15));
+            Thread.sleep(1500); // the publisher's start-up key frames are behind us
+            int before = page.eval("prismTest.outbound(pub.pc)").path("pliCount").asInt();
+            String token = PrismFixture.js(server.token("v", "kf", false, true, 600));
+            // Ten WHEP viewers in the same page, started 100 ms apart: all within one second.
+            page.eval("""
+                    (async () => { window.views = [];
+                      for (let i = 0; i < 10; i++) {
+                        prismTest.whepView('kf', %s).then(v => views.push(v));
+                        await new Promise(r => setTimeout(r, 100));
+                      } return true; })()""".formatted(token));
+            page.waitUntil("""
+                    (async () => { if (views.length < 10) return 0; let n = 0;
+                      for (const v of views) if ((await prismTest.inbound(v.pc)).framesDecoded > 0) n++; return n; })()""",
+                    v -> v.asInt() == 10, Duration.ofSeconds(20));
+            int after = page.eval("prismTest.outbound(pub.pc)").path("pliCount").asInt();
+            System.out.printf("keyframes: 10 viewers joining within 1 s caused %d PLIs at the publisher%n", after - before);
+            assertTrue(after - before <= 3, "at most three keyframe requests, was " + (after - before));
+        }
+    }
+}
