@@ -48,6 +48,14 @@ public final class PrismMetrics implements AutoCloseable {
         counter("prism.bytes.sent", "bytes sent from media ports", c.bytesOut);
         counter("prism.packets.forwarded", "RTP packets copied to subscribers", c.packetsForwarded);
         counter("prism.keyframe.requests", "PLIs sent to publishers", c.keyframeRequestsSent);
+        counter("prism.keyframe.requests.received", "PLIs and FIRs received from subscribers", c.keyframeRequestsReceived);
+        counter("prism.nacks.received", "sequence numbers subscribers NACKed", c.nacksReceived);
+        counter("prism.nacks.sent", "sequence numbers NACKed to publishers", c.nacksSent);
+        counter("prism.retransmissions.sent", "NACKed packets resent from the packet cache", c.retransmissionsSent);
+        counter("prism.retransmissions.missed", "NACKed packets no longer in the packet cache", c.retransmissionsMissed);
+        counter("prism.retransmissions.capped", "NACKed packets not resent: resent too often already", c.retransmissionsCapped);
+        counter("prism.retransmissions.received", "retransmissions (RTX) received from publishers", c.retransmissionsReceived);
+        counter("prism.layer.switches", "simulcast layer switches made for subscribers", c.layerSwitches);
         counter("prism.srtp.auth.failures", "SRTP/SRTCP packets failing authentication", c.srtpAuthFailures);
         counter("prism.srtp.replays", "SRTP/SRTCP packets refused as replays", c.srtpReplays);
         counter("prism.ice.consent.expired", "transports closed for lack of ICE consent (RFC 7675)", c.consentExpired);

@@ -3,6 +3,7 @@ package dev.prism.sfu.room;
 import dev.prism.rtcp.SenderReport;
 import dev.prism.rtp.RtpPacket;
 import dev.prism.sfu.transport.PeerTransport;
+import dev.prism.sfu.transport.TransportCounters;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -16,18 +17,36 @@ final class DownTrack {
     final PublishedTrack source;
     final PeerTransport transport;
     final int ssrc;
+    final int rtxSsrc;
+    private final int rtxPayloadType;
     private final StreamRewriter rewriter;
+    private final TransportCounters counters;
+    private int rtxSeq = ThreadLocalRandom.current().nextInt(0x10000);
+    // Retransmissions per output sequence number (slot = seq & mask), to cap them per packet.
+    private static final int RESEND_SLOTS = 256;
+    static final int MAX_RESENDS_PER_PACKET = 4;
+    private final int[] resendSeq;
+    private final byte[] resendCount;
     private int currentLayer = -1;
     private boolean resumeAtKeyFrame;
     private long packets;
     private long octets;
     private long layerSwitches;
 
-    DownTrack(PublishedTrack source, PeerTransport transport, DownTrackSpec spec) {
+    DownTrack(PublishedTrack source, PeerTransport transport, DownTrackSpec spec, TransportCounters counters) {
         this.source = source;
         this.transport = transport;
+        this.counters = counters;
         this.ssrc = (int) spec.ssrc();
+        this.rtxSsrc = spec.hasRtx() ? (int) spec.rtxSsrc() : 0;
+        this.rtxPayloadType = spec.hasRtx() ? spec.rtxPayloadType() : -1;
         this.rewriter = new StreamRewriter(ssrc, spec.payloadType(), source.spec.clockRate(), source.isVp8());
+        boolean video = source.spec.isVideo();
+        this.resendSeq = video ? new int[RESEND_SLOTS] : null;
+        this.resendCount = video ? new byte[RESEND_SLOTS] : null;
+        if (video) {
+            java.util.Arrays.fill(resendSeq, -1);
+        }
     }
 
     boolean waitingForKeyFrame() {
@@ -70,6 +89,7 @@ final class DownTrack {
                     return;
                 }
             } else {
+                rewriter.setSource(layer);
                 if (!rewriter.started()) {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     rewriter.start(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet),
@@ -77,6 +97,7 @@ final class DownTrack {
                 } else if (layer != currentLayer) {
                     rewriter.switchSource(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), nowMillis);
                     layerSwitches++;
+                    counters.layerSwitches.increment();
                 }
                 currentLayer = layer;
                 resumeAtKeyFrame = false;
@@ -92,6 +113,42 @@ final class DownTrack {
         rewriter.write(packet, out, nowMillis);
         packets++;
         octets += length - RtpPacket.FIXED_HEADER_LENGTH;
+        transport.sendRtp(out);
+    }
+
+    /**
+     * The subscriber NACKed output sequence number {@code outSeq} (RFC 4585 §6.2.1): resend it
+     * from the publisher's packet cache, as RTX when negotiated, at most
+     * {@link #MAX_RESENDS_PER_PACKET} times. Counts served and missed retransmissions.
+     */
+    void retransmit(int outSeq, long nowMillis) {
+        if (resendSeq == null || !transport.isConnected()) {
+            return;
+        }
+        int segment = rewriter.segmentOf(outSeq);
+        ByteBuf cached = segment < 0 ? null
+                : source.cachedPacket(rewriter.segmentSource(segment), rewriter.sourceSequence(segment, outSeq), nowMillis);
+        if (cached == null) {
+            counters.retransmissionsMissed.increment();
+            return;
+        }
+        int slot = outSeq & (RESEND_SLOTS - 1);
+        if (resendSeq[slot] != outSeq) {
+            resendSeq[slot] = outSeq;
+            resendCount[slot] = 0;
+        }
+        if (resendCount[slot] >= MAX_RESENDS_PER_PACKET) {
+            counters.retransmissionsCapped.increment();
+            return;
+        }
+        resendCount[slot]++;
+        int length = StreamRewriter.outputLength(cached) + (rtxSsrc != 0 ? 2 : 0);
+        ByteBuf out = transport.alloc().directBuffer(length + PeerTransport.SRTP_OVERHEAD);
+        rewriter.writeRetransmission(cached, out, segment, outSeq, rtxSsrc, rtxPayloadType, rtxSeq);
+        if (rtxSsrc != 0) {
+            rtxSeq = (rtxSeq + 1) & 0xFFFF;
+        }
+        counters.retransmissionsSent.increment();
         transport.sendRtp(out);
     }
 

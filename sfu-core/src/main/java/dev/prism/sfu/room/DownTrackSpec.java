@@ -1,4 +1,16 @@
 package dev.prism.sfu.room;
 
-/** A room track sent to one subscriber: which track, the SSRC Prism sends it with, and the subscriber's payload type. */
-public record DownTrackSpec(String trackId, long ssrc, int payloadType) {}
+/**
+ * A room track sent to one subscriber: which track, the SSRC Prism sends it with, and the
+ * subscriber's payload type; for video with RTX negotiated (RFC 4588), the RTX SSRC and payload
+ * type retransmissions use (0 and -1 when none: retransmissions then repeat the original packet).
+ */
+public record DownTrackSpec(String trackId, long ssrc, int payloadType, long rtxSsrc, int rtxPayloadType) {
+    public DownTrackSpec(String trackId, long ssrc, int payloadType) {
+        this(trackId, ssrc, payloadType, 0, -1);
+    }
+
+    public boolean hasRtx() {
+        return rtxSsrc != 0 && rtxPayloadType >= 0;
+    }
+}

@@ -29,6 +29,7 @@ final class Endpoint {
     final List<PublishedTrack> simulcast = new ArrayList<>();
     private int midExtId = -1;
     private int ridExtId = -1;
+    private int repairedRidExtId = -1;
     private int transportCcId = -1;
     private TransportFeedbackGenerator transportFeedback;
 
@@ -47,8 +48,12 @@ final class Endpoint {
             simulcast.add(track);
             midExtId = spec.midExtId();
             ridExtId = spec.ridExtId();
+            repairedRidExtId = spec.repairedRidExtId();
         } else {
             published.put((int) spec.ssrc(), track);
+            if (spec.rtxSsrc() != 0) {
+                published.put((int) spec.rtxSsrc(), track);
+            }
         }
         if (spec.transportCcId() > 0 && transportFeedback == null) {
             transportCcId = spec.transportCcId();
@@ -82,18 +87,28 @@ final class Endpoint {
         }
         int midAt = RtpPacket.findExtension(packet, midExtId);
         int ridAt = RtpPacket.findExtension(packet, ridExtId);
+        // A layer's RTX stream names its layer with the repaired RID instead (RFC 8852 §3.2).
+        boolean repair = ridAt < 0 && repairedRidExtId > 0;
+        if (repair) {
+            ridAt = RtpPacket.findExtension(packet, repairedRidExtId);
+        }
         if (midAt < 0 || ridAt < 0) {
-            return null; // RTX of a layer carries repaired-rid instead: not forwarded yet
+            return null;
         }
         String mid = packet.toString(midAt, RtpPacket.extensionLength(packet, midExtId), StandardCharsets.US_ASCII);
-        String rid = packet.toString(ridAt, RtpPacket.extensionLength(packet, ridExtId), StandardCharsets.US_ASCII);
+        String rid = packet.toString(ridAt, RtpPacket.extensionLength(packet, repair ? repairedRidExtId : ridExtId),
+                StandardCharsets.US_ASCII);
         for (PublishedTrack t : simulcast) {
             if (mid.equals(t.spec.mid())) {
                 int layer = t.layerOfRid(rid);
                 if (layer < 0) {
                     return null;
                 }
-                t.learnLayer(layer, ssrc);
+                if (repair) {
+                    t.learnRtxLayer(layer, ssrc);
+                } else {
+                    t.learnLayer(layer, ssrc);
+                }
                 published.put(ssrc, t);
                 return t;
             }

@@ -1,11 +1,14 @@
 package dev.prism.sfu.room;
 
 import dev.prism.rtcp.PictureLossIndication;
+import dev.prism.rtcp.TransportLayerNack;
 import dev.prism.rtp.RtpPacket;
 import dev.prism.rtp.codec.Av1Payload;
 import dev.prism.rtp.codec.H264Payload;
 import dev.prism.rtp.codec.Vp8PayloadDescriptor;
 import dev.prism.rtp.codec.Vp9PayloadDescriptor;
+import dev.prism.sfu.nack.NackGenerator;
+import dev.prism.sfu.nack.RtpPacketCache;
 import dev.prism.sfu.stats.ReceiveStreamStatistics;
 import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.TransportCounters;
@@ -35,6 +38,13 @@ final class PublishedTrack {
     final int layerCount;
     final int[] layerSsrc;
     final ReceiveStreamStatistics[] statistics;
+    /** RTX SSRC per layer (0 while unknown): signalled for a plain track, learnt from repaired RIDs for simulcast. */
+    final int[] layerRtxSsrc;
+    /** Video only: each layer's recent packets, stored once for every subscriber's NACKs; else null. */
+    private final RtpPacketCache[] caches;
+    /** Video whose publisher accepts NACK: the gaps to ask the publisher to repair; else null. */
+    private final NackGenerator[] nackGenerators;
+    private final int[] nackScratch = new int[64];
     final List<DownTrack> downTracks = new ArrayList<>();
     private final long[] layerBytes;
     private final long[] layerBitrate;
@@ -61,13 +71,23 @@ final class PublishedTrack {
         this.layerBitrate = new long[layerCount];
         this.lastPacketMillis = new long[layerCount];
         this.lastKeyframeRequestMillis = new long[layerCount];
+        this.layerRtxSsrc = new int[layerCount];
+        this.caches = spec.isVideo() ? new RtpPacketCache[layerCount] : null;
+        this.nackGenerators = spec.isVideo() && spec.rtcpFb().contains("nack") ? new NackGenerator[layerCount] : null;
         for (int i = 0; i < layerCount; i++) {
+            if (caches != null) {
+                caches[i] = new RtpPacketCache();
+            }
+            if (nackGenerators != null) {
+                nackGenerators[i] = new NackGenerator();
+            }
             statistics[i] = new ReceiveStreamStatistics(spec.clockRate());
             lastPacketMillis[i] = Long.MIN_VALUE / 2;
             lastKeyframeRequestMillis[i] = Long.MIN_VALUE / 2;
         }
         if (!spec.simulcast()) {
             layerSsrc[0] = (int) spec.ssrc();
+            layerRtxSsrc[0] = (int) spec.rtxSsrc();
         }
         this.bestLayer = spec.simulcast() ? -1 : 0;
         this.codec = switch (spec.codecName().toUpperCase(java.util.Locale.ROOT)) {
@@ -102,6 +122,20 @@ final class PublishedTrack {
         layerSsrc[layer] = ssrc;
     }
 
+    /** The layer whose RTX stream an SSRC is, or -1. */
+    int layerOfRtxSsrc(int ssrc) {
+        for (int i = 0; i < layerCount; i++) {
+            if (layerRtxSsrc[i] == ssrc && ssrc != 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    void learnRtxLayer(int layer, int ssrc) {
+        layerRtxSsrc[layer] = ssrc;
+    }
+
     /** The layer subscribers should get: the active one with the highest bitrate (-1 before any). */
     int bestLayer() {
         return bestLayer;
@@ -123,9 +157,26 @@ final class PublishedTrack {
         }
     }
 
-    /** A decrypted RTP packet of layer {@code layer}; fans it out. */
-    void onPacket(ByteBuf packet, int layer, long nowMillis) {
-        statistics[layer].onPacket(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), nowMillis * 1000);
+    /**
+     * A decrypted RTP packet of layer {@code layer} ({@code retransmission}: unwrapped from RTX);
+     * caches it for NACKs, notes gaps to NACK, and fans it out.
+     */
+    void onPacket(ByteBuf packet, int layer, boolean retransmission, long nowMillis) {
+        int seq = RtpPacket.sequenceNumber(packet);
+        statistics[layer].onPacket(seq, RtpPacket.timestamp(packet), nowMillis * 1000);
+        boolean keyFrame = spec.isVideo() && isKeyFrame(packet);
+        if (caches != null && !caches[layer].put(packet, seq, nowMillis) && retransmission) {
+            return; // a retransmission of what we already have: subscribers had it too
+        }
+        if (nackGenerators != null) {
+            int result = nackGenerators[layer].onPacket(seq, keyFrame, retransmission, nowMillis);
+            if ((result & NackGenerator.REQUEST_KEYFRAME) != 0) {
+                requestKeyFrame(nowMillis, layer);
+            }
+            if ((result & NackGenerator.MISSING_ADDED) != 0) {
+                sendNacks(layer, nowMillis);
+            }
+        }
         layerBytes[layer] += packet.readableBytes();
         boolean newlyActive = nowMillis - lastPacketMillis[layer] > LAYER_TIMEOUT_MILLIS;
         lastPacketMillis[layer] = nowMillis;
@@ -135,7 +186,6 @@ final class PublishedTrack {
         if (muted) {
             return;
         }
-        boolean keyFrame = spec.isVideo() && isKeyFrame(packet);
         for (int i = 0, n = downTracks.size(); i < n; i++) {
             downTracks.get(i).forward(packet, layer, keyFrame, nowMillis);
         }
@@ -181,6 +231,43 @@ final class PublishedTrack {
         };
     }
 
+    /** A cached packet of a layer (not retained: valid until this track's next call), or null. */
+    ByteBuf cachedPacket(int layer, int seq, long nowMillis) {
+        return caches == null || layer < 0 || layer >= layerCount ? null : caches[layer].get(seq, nowMillis);
+    }
+
+    /** Sends the NACKs due on every layer (the room's feedback timer: retries). */
+    void sendNacks(long nowMillis) {
+        if (nackGenerators != null) {
+            for (int layer = 0; layer < layerCount; layer++) {
+                sendNacks(layer, nowMillis);
+            }
+        }
+    }
+
+    /** RFC 4585 §6.2.1 generic NACK to the publisher for one layer's missing packets that are due. */
+    private void sendNacks(int layer, long nowMillis) {
+        if (!owner.isConnected() || layerSsrc[layer] == 0 && spec.simulcast()) {
+            return;
+        }
+        int count;
+        while ((count = nackGenerators[layer].collect(nowMillis, nackScratch)) > 0) {
+            ByteBuf nack = owner.alloc().directBuffer(dev.prism.rtcp.RtcpFeedback.FIXED_SIZE + TransportLayerNack.PAIR_SIZE * TransportLayerNack.pairsFor(nackScratch, count) + PeerTransport.SRTP_OVERHEAD);
+            TransportLayerNack.write(nack, rtcpSenderSsrc, layerSsrc[layer], nackScratch, count);
+            owner.sendRtcp(nack);
+            counters.nacksSent.add(count);
+        }
+    }
+
+    /** Releases the packet cache (the track ended). Idempotent. */
+    void release() {
+        if (caches != null) {
+            for (RtpPacketCache cache : caches) {
+                cache.release();
+            }
+        }
+    }
+
     /** The publisher's SR for one layer: remembered and passed on, translated, to subscribers on that layer. */
     void onSenderReport(int layer, long ntp, long rtpTimestamp, long nowMillis) {
         statistics[layer].onSenderReport((ntp >>> 16) & 0xFFFFFFFFL, nowMillis * 1000);
@@ -209,7 +296,7 @@ final class PublishedTrack {
     }
 
     DownTrack addDownTrack(PeerTransport subscriber, DownTrackSpec spec, long nowMillis) {
-        DownTrack down = new DownTrack(this, subscriber, spec);
+        DownTrack down = new DownTrack(this, subscriber, spec, counters);
         downTracks.add(down);
         return down;
     }

@@ -9,6 +9,8 @@ import dev.prism.rtcp.RtcpFeedback;
 import dev.prism.rtcp.RtcpPacketType;
 import dev.prism.rtcp.SenderReport;
 import dev.prism.rtp.RtpPacket;
+import dev.prism.rtp.RtxPacket;
+import dev.prism.rtcp.TransportLayerNack;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.RemoteTransportInfo;
@@ -49,14 +51,21 @@ public final class Room implements TransportListener {
     private final Map<String, PublishedTrack> tracks = new LinkedHashMap<>();
     private final RtcpCompoundReader rtcpReader = new RtcpCompoundReader();
     private final Runnable tick = this::tick;
+    // The NACK being served: a reusable consumer, so serving allocates nothing per sequence number.
+    private DownTrack nackTarget;
+    private long nackNow;
+    private final dev.prism.rtcp.SequenceNumberConsumer nackConsumer = seq -> nackTarget.retransmit(seq, nackNow);
     private long emptySinceMillis;
     private volatile int transportCount;
     private volatile int trackCount;
     private volatile int subscriptionCount;
     private boolean closed;
 
-    /** Transport-wide CC feedback interval (libwebrtc sends about every 50-100 ms). */
-    private static final long FEEDBACK_INTERVAL_MILLIS = 100;
+    /**
+     * Transport-wide CC feedback (libwebrtc sends it about every 50-100 ms) and NACK retries to
+     * publishers: NACKs for new gaps go at once, retries on this timer.
+     */
+    private static final long FEEDBACK_INTERVAL_MILLIS = 50;
     private final java.util.concurrent.ScheduledFuture<?> feedbackTimer;
 
     public Room(String name, MediaWorker worker, List<java.net.InetSocketAddress> candidates,
@@ -76,8 +85,12 @@ public final class Room implements TransportListener {
     }
 
     private void sendTransportFeedback() {
+        long now = worker.nowMillis();
         for (Endpoint e : endpoints.values()) {
             e.sendTransportFeedback();
+        }
+        for (PublishedTrack track : tracks.values()) {
+            track.sendNacks(now);
         }
         worker.flush();
     }
@@ -298,7 +311,16 @@ public final class Room implements TransportListener {
         }
         int layer = track.layerOfSsrc(ssrc);
         if (layer >= 0) {
-            track.onPacket(packet, layer, worker.nowMillis());
+            track.onPacket(packet, layer, false, worker.nowMillis());
+            return;
+        }
+        layer = track.layerOfRtxSsrc(ssrc);
+        if (layer >= 0 && track.layerSsrc[layer] != 0) {
+            // RFC 4588: restore the original packet in place; padding-only RTX (probing) stops here.
+            if (RtxPacket.unwrap(packet, track.layerSsrc[layer], track.spec.payloadType())) {
+                counters.retransmissionsReceived.increment();
+                track.onPacket(packet, layer, true, worker.nowMillis());
+            }
         }
     }
 
@@ -332,8 +354,13 @@ public final class Room implements TransportListener {
                         }
                     }
                 }
+                case RtcpPacketType.RTPFB -> {
+                    if (RtcpFeedback.format(packet, offset) == RtcpPacketType.FMT_NACK) {
+                        onNack(e, packet, offset, now);
+                    }
+                }
                 default -> {
-                    // RR, SDES, BYE, NACK, TWCC, REMB: not used by this forwarding slice yet.
+                    // RR, SDES, BYE, REMB: nothing to act on.
                 }
             }
         }
@@ -342,7 +369,21 @@ public final class Room implements TransportListener {
         }
     }
 
+    /** A subscriber's generic NACK (RFC 4585 §6.2.1): each lost packet resent from the cache. */
+    private void onNack(Endpoint subscriber, ByteBuf packet, int offset, long now) {
+        DownTrack down = subscriber.down.get(RtcpFeedback.mediaSsrc(packet, offset));
+        if (down == null) {
+            return;
+        }
+        nackTarget = down;
+        nackNow = now;
+        int count = TransportLayerNack.forEachLost(packet, offset, nackConsumer);
+        counters.nacksReceived.add(Math.max(0, count));
+        nackTarget = null;
+    }
+
     private void requestKeyFrame(Endpoint subscriber, int mediaSsrc, long now) {
+        counters.keyframeRequestsReceived.increment();
         DownTrack down = subscriber.down.get(mediaSsrc);
         if (down != null) {
             down.source.requestKeyFrame(now, down.currentLayer() >= 0 ? down.currentLayer() : down.wantedLayer());
@@ -368,6 +409,7 @@ public final class Room implements TransportListener {
             // Each simulcast track appears once per learnt layer SSRC, or not at all before packets.
             for (PublishedTrack track : e.ownTracks()) {
                 tracks.remove(track.spec.trackId());
+                track.release();
                 for (DownTrack d : track.downTracks) {
                     Endpoint sub = endpoints.get(d.transport);
                     if (sub != null) {

@@ -13,6 +13,10 @@ import io.netty.buffer.ByteBuf;
  * passed; for VP8 the picture id and TL0PICIDX (RFC 7741 §4.2) continue likewise, so the
  * decoder sees one stream. The publisher's CSRCs and header extensions are dropped, since their
  * ids were negotiated with the publisher, not with this subscriber.
+ *
+ * <p>Each set of offsets is remembered as a <i>segment</i> (from the first output sequence number
+ * it produced) together with the source it applied to, so that a NACKed output sequence number
+ * can be traced back to its source packet and rewritten exactly as it was first sent.
  */
 final class StreamRewriter {
     private final int ssrc;
@@ -32,6 +36,18 @@ final class StreamRewriter {
     private int lastOutputPictureId = -1;
     private int lastOutputTl0 = -1;
     private boolean reanchorPicture;
+    private int source;
+    private boolean segmentPending;
+    // Segment history, newest at segmentHead (parallel arrays; see class note).
+    private static final int SEGMENTS = 8;
+    private final int[] segmentStart = new int[SEGMENTS];
+    private final int[] segmentSeqOffset = new int[SEGMENTS];
+    private final long[] segmentTimestampOffset = new long[SEGMENTS];
+    private final int[] segmentPictureIdOffset = new int[SEGMENTS];
+    private final int[] segmentTl0Offset = new int[SEGMENTS];
+    private final int[] segmentSource = new int[SEGMENTS];
+    private int segmentHead = -1;
+    private int segmentCount;
 
     StreamRewriter(int ssrc, int payloadType) {
         this(ssrc, payloadType, 90000, false);
@@ -53,6 +69,12 @@ final class StreamRewriter {
         seqOffset = firstSeq - seq;
         timestampOffset = (firstTimestamp - timestamp) & 0xFFFFFFFFL;
         started = true;
+        segmentPending = true;
+    }
+
+    /** Tags the packets written from now on with their source (a simulcast layer), for {@link #segmentOf}. */
+    void setSource(int source) {
+        this.source = source;
     }
 
     /**
@@ -75,6 +97,7 @@ final class StreamRewriter {
         timestampOffset = (lastOutputTimestamp + elapsedTicks - timestamp) & 0xFFFFFFFFL;
         reanchor = false;
         reanchorPicture = true;
+        segmentPending = true;
     }
 
     /** Bytes {@link #write} appends for {@code packet}. */
@@ -94,6 +117,7 @@ final class StreamRewriter {
         if (reanchor) {
             seqOffset = lastOutputSeq + 1 - seq;
             reanchor = false;
+            segmentPending = true;
         }
         int outSeq = (seq + seqOffset) & 0xFFFF;
         long outTimestamp = translateTimestamp(RtpPacket.timestamp(packet));
@@ -111,6 +135,77 @@ final class StreamRewriter {
         if (vp8) {
             rewriteVp8(out, start + RtpPacket.FIXED_HEADER_LENGTH, payloadBytes);
         }
+        if (segmentPending) {
+            segmentPending = false;
+            segmentHead = (segmentHead + 1) % SEGMENTS;
+            segmentCount = Math.min(SEGMENTS, segmentCount + 1);
+            segmentStart[segmentHead] = outSeq;
+            segmentSeqOffset[segmentHead] = seqOffset;
+            segmentTimestampOffset[segmentHead] = timestampOffset;
+            segmentPictureIdOffset[segmentHead] = pictureIdOffset;
+            segmentTl0Offset[segmentHead] = tl0Offset;
+            segmentSource[segmentHead] = source;
+        }
+    }
+
+    /**
+     * The segment that produced output sequence number {@code outSeq}, or -1 when it was never
+     * written (ahead of the newest) or is older than the remembered history.
+     */
+    int segmentOf(int outSeq) {
+        if (segmentCount == 0 || ((lastOutputSeq - outSeq) & 0xFFFF) >= 0x8000) {
+            return -1;
+        }
+        int back = (lastOutputSeq - outSeq) & 0xFFFF; // how far behind the newest
+        for (int i = 0, s = segmentHead; i < segmentCount; i++, s = (s + SEGMENTS - 1) % SEGMENTS) {
+            if (((lastOutputSeq - segmentStart[s]) & 0xFFFF) >= back) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** The source (layer) of a segment. */
+    int segmentSource(int segment) {
+        return segmentSource[segment];
+    }
+
+    /** The source sequence number that became {@code outSeq} in {@code segment}. */
+    int sourceSequence(int segment, int outSeq) {
+        return (outSeq - segmentSeqOffset[segment]) & 0xFFFF;
+    }
+
+    /**
+     * Appends the packet {@code outSeq} of {@code segment} again, rewritten as first sent. With
+     * {@code rtxPayloadType} ≥ 0 it goes as RTX (RFC 4588 §4): the RTX SSRC, payload type and
+     * sequence number, and the original sequence number in front of the payload.
+     */
+    void writeRetransmission(ByteBuf packet, ByteBuf out, int segment, int outSeq, int rtxSsrc,
+                             int rtxPayloadType, int rtxSeq) {
+        int payloadOffset = RtpPacket.payloadOffset(packet);
+        int payloadBytes = packet.writerIndex() - payloadOffset;
+        long outTimestamp = (RtpPacket.timestamp(packet) + segmentTimestampOffset[segment]) & 0xFFFFFFFFL;
+        boolean rtx = rtxPayloadType >= 0;
+        int start = out.writerIndex();
+        int b0 = 0x80 | (packet.getByte(packet.readerIndex()) & 0x20);
+        int b1 = (RtpPacket.marker(packet) ? 0x80 : 0) | (rtx ? rtxPayloadType : payloadType);
+        out.writeByte(b0).writeByte(b1).writeShort(rtx ? rtxSeq : outSeq).writeInt((int) outTimestamp)
+                .writeInt(rtx ? rtxSsrc : ssrc);
+        if (rtx) {
+            out.writeShort(outSeq);
+        }
+        int payloadIndex = out.writerIndex();
+        out.writeBytes(packet, payloadOffset, payloadBytes);
+        if (vp8 && descriptor.parse(out, payloadIndex, payloadBytes) >= 0 && descriptor.pictureId() >= 0) {
+            int mask = descriptor.longPictureId() ? 0x7FFF : 0x7F;
+            Vp8PayloadDescriptor.setPictureId(out, payloadIndex, payloadBytes,
+                    (descriptor.pictureId() + segmentPictureIdOffset[segment]) & mask);
+            if (descriptor.tl0PicIdx() >= 0) {
+                Vp8PayloadDescriptor.setTl0PicIdx(out, payloadIndex, payloadBytes,
+                        (descriptor.tl0PicIdx() + segmentTl0Offset[segment]) & 0xFF);
+            }
+        }
+        assert out.writerIndex() - start == outputLength(packet) + (rtx ? 2 : 0);
     }
 
     private void rewriteVp8(ByteBuf out, int index, int length) {

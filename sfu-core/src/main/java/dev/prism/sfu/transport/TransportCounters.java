@@ -22,6 +22,22 @@ public final class TransportCounters {
     public final LongAdder consentExpired = new LongAdder();
     public final LongAdder packetsForwarded = new LongAdder();
     public final LongAdder keyframeRequestsSent = new LongAdder();
+    /** Keyframe requests (PLI, FIR) received from subscribers. */
+    public final LongAdder keyframeRequestsReceived = new LongAdder();
+    /** Sequence numbers subscribers NACKed. */
+    public final LongAdder nacksReceived = new LongAdder();
+    /** Sequence numbers Prism NACKed to publishers. */
+    public final LongAdder nacksSent = new LongAdder();
+    /** NACKed packets resent from the packet cache. */
+    public final LongAdder retransmissionsSent = new LongAdder();
+    /** NACKed packets no longer (or never) in the cache. */
+    public final LongAdder retransmissionsMissed = new LongAdder();
+    /** NACKed packets not resent because they were resent too often already. */
+    public final LongAdder retransmissionsCapped = new LongAdder();
+    /** Retransmissions (RTX) received from publishers. */
+    public final LongAdder retransmissionsReceived = new LongAdder();
+    /** Simulcast layer switches made for subscribers. */
+    public final LongAdder layerSwitches = new LongAdder();
     public final LongAdder datagramsIn = new LongAdder();
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder datagramsOut = new LongAdder();

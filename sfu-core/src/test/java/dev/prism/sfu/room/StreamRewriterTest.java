@@ -79,4 +79,62 @@ class StreamRewriterTest {
         r.write(source(181, 3000 * 82, false), out.clear());
         assertEquals(5003, RtpPacket.sequenceNumber(out));
     }
+
+    @Test
+    void nackedSequenceNumbersTraceBackToTheirSourceAcrossSwitchesAndWrap() {
+        StreamRewriter r = new StreamRewriter(0x11223344, 100, 90_000, false);
+        r.setSource(0);
+        r.start(1000, 0, 65_530, 5_000); // output wraps after six packets
+        for (int i = 0; i < 10; i++) {
+            r.write(source(1000 + i, 3000L * i, false), Unpooled.buffer(), 1000 + i);
+        }
+        // Switch to layer 2, whose sequence space is elsewhere.
+        r.setSource(2);
+        r.switchSource(40_000, 777_000, 1020);
+        for (int i = 0; i < 5; i++) {
+            r.write(source(40_000 + i, 777_000 + 3000L * i, false), Unpooled.buffer(), 1020 + i);
+        }
+        // Output so far: 65530..65535, 0..3 from layer 0 then 4..8 from layer 2.
+        int seg = r.segmentOf(65_533);
+        assertTrue(seg >= 0);
+        assertEquals(0, r.segmentSource(seg));
+        assertEquals(1003, r.sourceSequence(seg, 65_533));
+        seg = r.segmentOf(3);
+        assertEquals(0, r.segmentSource(seg));
+        assertEquals(1009, r.sourceSequence(seg, 3));
+        seg = r.segmentOf(4);
+        assertEquals(2, r.segmentSource(seg));
+        assertEquals(40_000, r.sourceSequence(seg, 4));
+        assertEquals(40_004, r.sourceSequence(r.segmentOf(8), 8));
+        assertEquals(-1, r.segmentOf(9), "never sent");
+        assertEquals(-1, r.segmentOf(65_000), "before the first packet");
+    }
+
+    @Test
+    void retransmissionIsTheOriginalRewriteOrItsRtxWrapping() {
+        StreamRewriter r = new StreamRewriter(0x11223344, 100, 90_000, false);
+        r.setSource(1);
+        r.start(500, 90_000, 7, 1_000);
+        ByteBuf first = Unpooled.buffer();
+        r.write(source(500, 90_000, true), first, 1);
+        r.write(source(501, 93_000, false), Unpooled.buffer(), 2);
+        int seg = r.segmentOf(7);
+        ByteBuf again = Unpooled.buffer();
+        r.writeRetransmission(source(500, 90_000, true), again, seg, 7, 0x55, -1, 0);
+        assertEquals(ByteBufUtil.hexDump(first), ByteBufUtil.hexDump(again), "plain retransmission repeats the packet");
+
+        ByteBuf rtx = Unpooled.buffer();
+        r.writeRetransmission(source(500, 90_000, true), rtx, seg, 7, 0x55, 101, 4242);
+        assertTrue(RtpPacket.validate(rtx) >= 0);
+        assertEquals(101, RtpPacket.payloadType(rtx));
+        assertEquals(4242, RtpPacket.sequenceNumber(rtx));
+        assertEquals(0x55, RtpPacket.ssrc(rtx));
+        assertEquals(1_000, RtpPacket.timestamp(rtx));
+        assertEquals(7, rtx.getUnsignedShort(12), "RFC 4588 OSN");
+        assertEquals(ByteBufUtil.hexDump(first, 12, first.readableBytes() - 12),
+                ByteBufUtil.hexDump(rtx, 14, rtx.readableBytes() - 14), "original payload after the OSN");
+        assertTrue(dev.prism.rtp.RtxPacket.unwrap(rtx, 0x11223344, 100));
+        assertEquals(ByteBufUtil.hexDump(first, 2, 10), ByteBufUtil.hexDump(rtx, rtx.readerIndex() + 2, 10),
+                "unwrapping gives back the sequence number, timestamp and SSRC first sent");
+    }
 }

@@ -189,7 +189,8 @@ public final class RoomMediaBackend implements MediaBackend {
                 outgoing.add(new OutgoingTrack(t.trackId(), t.streamId(),
                         t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO,
                         new Codec(t.codecName(), t.clockRate(), t.channels(), t.fmtp(), t.rtcpFb()),
-                        RANDOM.nextInt() & 0xFFFFFFFFL, 0, "prism-" + room));
+                        RANDOM.nextInt() & 0xFFFFFFFFL,
+                        t.isVideo() ? RANDOM.nextInt() & 0xFFFFFFFFL | 1 : 0, "prism-" + room));
             }
             NegotiationResult result;
             try {
@@ -203,7 +204,7 @@ public final class RoomMediaBackend implements MediaBackend {
                 if (m.trackId() == null || m.ssrcs().isEmpty() || m.codecs().isEmpty()) {
                     continue;
                 }
-                downs.add(new DownTrackSpec(m.trackId(), m.ssrcs().get(0).ssrc(), m.codecs().get(0).payloadType()));
+                downs.add(RoomMediaBackend.downTrack(m));
             }
             sessions.put(local.transportId(), r);
             return r.subscribe(local.transportId(), downs)
@@ -498,6 +499,13 @@ public final class RoomMediaBackend implements MediaBackend {
         return new LocalTransportParams(local.iceUfrag(), local.icePwd(), local.fingerprint(), candidates, true);
     }
 
+    /** What the room needs to send one negotiated subscription, RTX included when the subscriber kept it. */
+    static DownTrackSpec downTrack(NegotiatedMedia m) {
+        NegotiatedCodec codec = m.codecs().get(0);
+        return new DownTrackSpec(m.trackId(), m.ssrcs().get(0).ssrc(), codec.payloadType(), m.ssrcs().get(0).rtxSsrc(),
+                codec.rtxPayloadType());
+    }
+
     private static List<PublishedTrackSpec> publishedTracks(String transportId, String identity, NegotiationResult r) {
         List<PublishedTrackSpec> specs = new ArrayList<>();
         for (NegotiatedMedia m : r.media()) {
@@ -514,7 +522,8 @@ public final class RoomMediaBackend implements MediaBackend {
             specs.add(new PublishedTrackSpec(trackId, streamId, m.kind() == MediaKind.VIDEO ? "video" : "audio",
                     ssrc, rtx, c.payloadType(), c.rtxPayloadType(), c.name(), c.clockRate(), c.channels(), c.fmtp(),
                     c.rtcpFb(), m.extensions().twccId(), m.mid(), simulcast ? m.rids() : List.of(),
-                    m.extensions().midId(), m.extensions().ridId()));
+                    m.extensions().midId(), m.extensions().ridId(), m.extensions().repairedRidId(),
+                    m.extensions().audioLevelId()));
         }
         return specs;
     }

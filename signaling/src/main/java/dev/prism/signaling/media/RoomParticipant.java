@@ -164,7 +164,7 @@ final class RoomParticipant implements Participant {
             }
             accepted.add(m.trackId());
             if (!subscribed.contains(m.trackId())) {
-                add.add(new DownTrackSpec(m.trackId(), m.ssrcs().get(0).ssrc(), m.codecs().get(0).payloadType()));
+                add.add(RoomMediaBackend.downTrack(m));
             }
         }
         Set<String> remove = new HashSet<>(subscribed);
@@ -215,7 +215,8 @@ final class RoomParticipant implements Participant {
                     sending.computeIfAbsent(t.trackId(), k -> new OutgoingTrack(t.trackId(), t.streamId(),
                             t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO,
                             new Codec(t.codecName(), t.clockRate(), t.channels(), t.fmtp(), t.rtcpFb()),
-                            RANDOM.nextInt() & 0xFFFFFFFFL, 0, "prism-" + roomName));
+                            RANDOM.nextInt() & 0xFFFFFFFFL,
+                        t.isVideo() ? RANDOM.nextInt() & 0xFFFFFFFFL | 1 : 0, "prism-" + roomName));
                 }
                 if (sending.isEmpty() && lastOffer == null) {
                     offering = false; // nothing to offer yet
