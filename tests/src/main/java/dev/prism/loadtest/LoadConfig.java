@@ -9,13 +9,14 @@ import java.time.Duration;
  * viewers, {@link #MAX_DURATION} of measurement. Media goes only to the host of {@code url}
  * (at the UDP port the server's answer names), never to other candidate addresses.
  *
+ * @param warmup       time between the last client connecting and the measured window
  * @param token        a fixed access token for every client, or null
  * @param key          API key to sign tokens with (with {@code secret}), or null
  * @param serverPid    the server's process id for CPU/RSS figures, or 0
  * @param threads      event-loop threads carrying all clients' media
  * @param rampParallel WHIP/WHEP set-ups in flight at once while ramping up
  */
-public record LoadConfig(URI url, String room, int publishers, int viewers, Duration duration, String token,
+public record LoadConfig(URI url, String room, int publishers, int viewers, Duration warmup, Duration duration, String token,
                          String key, String secret, long serverPid, int threads, int rampParallel, int videoBitrate,
                          boolean progress) {
     public static final int MAX_PUBLISHERS = 50;
@@ -28,6 +29,9 @@ public record LoadConfig(URI url, String room, int publishers, int viewers, Dura
         }
         if (viewers < 0 || viewers > MAX_VIEWERS) {
             throw new IllegalArgumentException("--viewers must be 0.." + MAX_VIEWERS);
+        }
+        if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("--warmup must be 0..10m");
         }
         if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("--duration must be more than 0 and at most " + MAX_DURATION);
@@ -49,7 +53,7 @@ public record LoadConfig(URI url, String room, int publishers, int viewers, Dura
     /** Defaults for everything but the shape of the load (in-process tests). */
     public static LoadConfig of(URI url, String room, int publishers, int viewers, Duration duration, String key,
                                 String secret, long serverPid) {
-        return new LoadConfig(url, room, publishers, viewers, duration, null, key, secret, serverPid,
+        return new LoadConfig(url, room, publishers, viewers, Duration.ofSeconds(1), duration, null, key, secret, serverPid,
                 defaultThreads(), 8, 1_800_000, true);
     }
 

@@ -40,7 +40,7 @@ public record LoadReport(
         s.append(f("feedback         NACKed %d, retransmitted %d, key frame requests %d, key frames sent %d%n",
                 nacksSent, retransmitted, keyFrameRequests, keyFramesSent));
         if (serverPid > 0) {
-            s.append(f("server pid %d     CPU %.2f s (%.2f cores), RSS %.1f MiB (peak %.1f MiB), %.0f viewers per core%n",
+            s.append(f("server pid %d     CPU %.2f s (%.2f cores), RSS %.1f MiB (peak %.1f MiB), %.0f viewers per core (linear extrapolation)%n",
                     serverPid, serverCpuSeconds, serverCores, serverRssKb / 1024.0, serverPeakRssKb / 1024.0,
                     viewersPerCore()));
         }

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs one load test: connects the publishers, then ramps the viewers up a few at a time, measures
- * for the configured duration with a progress line every second, and tears everything down
+ * Runs one load test: connects the publishers, then ramps the viewers up a few at a time, warms up
+ * (JIT, first key frames), measures for the configured duration with a progress line every second
+ * (rates, loss and latency of that second), and tears everything down
  * (DELETE on every WHIP/WHEP resource). All clients' media runs on {@code threads} Netty event
  * loops; set-ups and DTLS handshakes run on virtual threads.
  */
@@ -93,6 +94,7 @@ public final class LoadRun {
                 }), tasks));
             }
             awaitRamp(setups, rampStart, "viewers");
+            warmUp();
             return measure();
         } finally {
             tearDown(client, tasks);
@@ -135,6 +137,18 @@ public final class LoadRun {
                 all.get(1, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 progress("ramp", rampStart);
+            }
+        }
+    }
+
+    /** Lets JIT compilation and the viewers' first key frames settle before the measured window. */
+    private void warmUp() throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + config.warmup().toNanos();
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+            if (end - System.nanoTime() > 100_000_000L) {
+                progress("warm-up", start);
             }
         }
     }
@@ -268,7 +282,7 @@ public final class LoadRun {
             progressTotals = totals;
             LatencyHistogram latency = new LatencyHistogram();
             for (WhepViewer v : up) {
-                latency.add(v.latency());
+                latency.add(v.takeRecent());
             }
             out.println(String.format(Locale.ROOT,
                     "[%s %5.1fs] publishers %d/%d viewers %d/%d failed %d | rx %.0f pkt/s %.2f Mbit/s | loss %.3f %% "

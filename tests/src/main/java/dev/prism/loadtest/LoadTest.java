@@ -33,6 +33,9 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "10s", description = "measured time after ramp-up: 500ms, 10s, 2m (default ${DEFAULT-VALUE})")
     String duration;
 
+    @Option(names = "--warmup", defaultValue = "2s", description = "unmeasured time after ramp-up (default ${DEFAULT-VALUE})")
+    String warmup;
+
     @Option(names = "--token", description = "one access token for every client")
     String token;
 
@@ -65,7 +68,7 @@ public final class LoadTest implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadConfig config;
         try {
-            config = new LoadConfig(url, room, publishers, viewers, parseDuration(duration), token, key, secret, serverPid,
+            config = new LoadConfig(url, room, publishers, viewers, parseDuration(warmup), parseDuration(duration), token, key, secret, serverPid,
                     threads == null ? LoadConfig.defaultThreads() : threads, rampParallel, videoBitrate, !quiet);
         } catch (IllegalArgumentException e) {
             System.err.println("loadtest: " + e.getMessage());
@@ -86,6 +89,9 @@ public final class LoadTest implements Callable<Integer> {
     static Duration parseDuration(String s) {
         String t = s.trim().toLowerCase(Locale.ROOT);
         try {
+            if (t.equals("0")) {
+                return Duration.ZERO;
+            }
             if (t.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
             }

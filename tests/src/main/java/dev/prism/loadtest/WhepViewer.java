@@ -57,6 +57,7 @@ final class WhepViewer implements SecurePeer.Media {
     private SecurePeer peer;
     private WhipWhepClient.Session session;
     private volatile LatencyHistogram latency = new LatencyHistogram();
+    private volatile LatencyHistogram recent = new LatencyHistogram();
     private long videoPackets;
     private long audioPackets;
     private long bytes;
@@ -142,6 +143,7 @@ final class WhepViewer implements SecurePeer.Media {
             badStamps++;
         } else {
             latency.record(delay / 1000);
+            recent.record(delay / 1000);
         }
     }
 
@@ -229,6 +231,13 @@ final class WhepViewer implements SecurePeer.Media {
     LatencyHistogram resetLatency() {
         LatencyHistogram old = latency;
         latency = new LatencyHistogram();
+        return old;
+    }
+
+    /** Latencies since the previous call (for progress lines); starts a fresh interval. */
+    LatencyHistogram takeRecent() {
+        LatencyHistogram old = recent;
+        recent = new LatencyHistogram();
         return old;
     }
 
