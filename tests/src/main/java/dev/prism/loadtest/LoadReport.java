@@ -37,7 +37,7 @@ public record LoadReport(
                 minViewerVideoPackets, viewersWithoutVideo));
         s.append(f("errors           SRTP auth failures %d, replays %d, unreadable payloads %d%n", authFailures,
                 replays, badStamps));
-        s.append(f("feedback         NACKed %d, retransmitted %d, key frame requests %d, key frames sent %d%n",
+        s.append(f("feedback         NACKed %d; whole run: retransmitted %d, key frame requests %d, key frames sent %d%n",
                 nacksSent, retransmitted, keyFrameRequests, keyFramesSent));
         if (serverPid > 0) {
             s.append(f("server pid %d     CPU %.2f s (%.2f cores), RSS %.1f MiB (peak %.1f MiB), %.0f viewers per core (linear extrapolation)%n",
