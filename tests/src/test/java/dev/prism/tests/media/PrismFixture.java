@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /** A real Prism server on loopback for browser tests, and helpers for the test-side scripts. */
 public final class PrismFixture {
-    static final String KEYS = "test:0123456789abcdefghijklmnopqrstuvwxyz";
+    public static final String KEYS = "test:0123456789abcdefghijklmnopqrstuvwxyz";
 
     private PrismFixture() {}
 

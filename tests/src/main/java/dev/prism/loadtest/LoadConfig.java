@@ -1,0 +1,63 @@
+package dev.prism.loadtest;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * One load run: who connects where and for how long. Counts and times are bounded so a typo
+ * cannot flood a machine: at most {@link #MAX_PUBLISHERS} publishers, {@link #MAX_VIEWERS}
+ * viewers, {@link #MAX_DURATION} of measurement. Media goes only to the host of {@code url}
+ * (at the UDP port the server's answer names), never to other candidate addresses.
+ *
+ * @param warmup       time between the last client connecting and the measured window
+ * @param token        a fixed access token for every client, or null
+ * @param key          API key to sign tokens with (with {@code secret}), or null
+ * @param serverPid    the server's process id for CPU/RSS figures, or 0
+ * @param threads      event-loop threads carrying all clients' media
+ * @param rampParallel WHIP/WHEP set-ups in flight at once while ramping up
+ */
+public record LoadConfig(URI url, String room, int publishers, int viewers, Duration warmup, Duration duration, String token,
+                         String key, String secret, long serverPid, int threads, int rampParallel, int videoBitrate,
+                         boolean progress) {
+    public static final int MAX_PUBLISHERS = 50;
+    public static final int MAX_VIEWERS = 5000;
+    public static final Duration MAX_DURATION = Duration.ofHours(1);
+
+    public LoadConfig {
+        if (publishers < 1 || publishers > MAX_PUBLISHERS) {
+            throw new IllegalArgumentException("--publishers must be 1.." + MAX_PUBLISHERS);
+        }
+        if (viewers < 0 || viewers > MAX_VIEWERS) {
+            throw new IllegalArgumentException("--viewers must be 0.." + MAX_VIEWERS);
+        }
+        if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("--warmup must be 0..10m");
+        }
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("--duration must be more than 0 and at most " + MAX_DURATION);
+        }
+        if (threads < 1 || threads > 64 || rampParallel < 1 || rampParallel > 200) {
+            throw new IllegalArgumentException("--threads must be 1..64 and --ramp-parallel 1..200");
+        }
+        if (videoBitrate < 50_000 || videoBitrate > 20_000_000) {
+            throw new IllegalArgumentException("--video-bitrate must be 50000..20000000 bit/s");
+        }
+        if (url.getHost() == null || !"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+            throw new IllegalArgumentException("--url must be http(s)://host:port, got " + url);
+        }
+        if ((key == null) != (secret == null)) {
+            throw new IllegalArgumentException("--key and --secret go together");
+        }
+    }
+
+    /** Defaults for everything but the shape of the load (in-process tests). */
+    public static LoadConfig of(URI url, String room, int publishers, int viewers, Duration duration, String key,
+                                String secret, long serverPid) {
+        return new LoadConfig(url, room, publishers, viewers, Duration.ofSeconds(1), duration, null, key, secret, serverPid,
+                defaultThreads(), 8, 1_800_000, true);
+    }
+
+    public static int defaultThreads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+}

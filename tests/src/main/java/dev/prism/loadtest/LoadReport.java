@@ -1,0 +1,72 @@
+package dev.prism.loadtest;
+
+import java.util.Locale;
+
+/**
+ * The outcome of one load run over its measured window (after every client connected), as text
+ * for people and one JSON line for scripts. Loss is per viewer over all streams it receives;
+ * latency is the time from a publisher stamping a payload to a viewer decrypting it, through the
+ * SFU, on the same machine (so it includes both clients' scheduling). Server CPU and memory are
+ * present only with {@code --server-pid}; when that pid is the load tool's own (in-process tests)
+ * the CPU figure includes the clients'.
+ */
+public record LoadReport(
+        int publishers, int publishersRequested, int viewers, int viewersRequested, int viewersFailed,
+        double seconds, double packetsPerSecond, double videoPacketsPerSecond, double throughputMbps,
+        double publishedMbps, double lossMinPercent, double lossAvgPercent, double lossMaxPercent,
+        double latencyP50Millis, double latencyP99Millis, double latencyMaxMillis, long latencySamples,
+        long minViewerVideoPackets, int viewersWithoutVideo, long authFailures, long replays, long badStamps,
+        long nacksSent, long retransmitted, long keyFrameRequests, long keyFramesSent,
+        long serverPid, double serverCpuSeconds, double serverCores, long serverRssKb, long serverPeakRssKb) {
+
+    /** Viewers one fully busy server core would carry at this rate, or NaN without CPU figures. */
+    public double viewersPerCore() {
+        return serverCores > 0 ? viewers / serverCores : Double.NaN;
+    }
+
+    public String text() {
+        StringBuilder s = new StringBuilder();
+        s.append(f("publishers       %d/%d, viewers %d/%d (%d failed), measured %.1f s%n", publishers,
+                publishersRequested, viewers, viewersRequested, viewersFailed, seconds));
+        s.append(f("received         %.0f packets/s (%.0f video), %.2f Mbit/s; published %.2f Mbit/s%n",
+                packetsPerSecond, videoPacketsPerSecond, throughputMbps, publishedMbps));
+        s.append(f("loss per viewer  min %.3f %%, avg %.3f %%, max %.3f %%%n", lossMinPercent, lossAvgPercent, lossMaxPercent));
+        s.append(f("added latency    p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n", latencyP50Millis,
+                latencyP99Millis, latencyMaxMillis, latencySamples));
+        s.append(f("video            fewest packets at one viewer %d, viewers without video %d%n",
+                minViewerVideoPackets, viewersWithoutVideo));
+        s.append(f("errors           SRTP auth failures %d, replays %d, unreadable payloads %d%n", authFailures,
+                replays, badStamps));
+        s.append(f("feedback         NACKed %d; whole run: retransmitted %d, key frame requests %d, key frames sent %d%n",
+                nacksSent, retransmitted, keyFrameRequests, keyFramesSent));
+        if (serverPid > 0) {
+            s.append(f("server pid %d     CPU %.2f s (%.2f cores), RSS %.1f MiB (peak %.1f MiB), %.0f viewers per core (linear extrapolation)%n",
+                    serverPid, serverCpuSeconds, serverCores, serverRssKb / 1024.0, serverPeakRssKb / 1024.0,
+                    viewersPerCore()));
+        }
+        return s.toString();
+    }
+
+    public String json() {
+        return f("{\"publishers\":%d,\"publishersRequested\":%d,\"viewers\":%d,\"viewersRequested\":%d,"
+                        + "\"viewersFailed\":%d,\"seconds\":%.3f,\"packetsPerSecond\":%.1f,\"videoPacketsPerSecond\":%.1f,"
+                        + "\"throughputMbps\":%.3f,\"publishedMbps\":%.3f,\"lossMinPercent\":%.4f,\"lossAvgPercent\":%.4f,"
+                        + "\"lossMaxPercent\":%.4f,\"latencyP50Ms\":%.3f,\"latencyP99Ms\":%.3f,\"latencyMaxMs\":%.3f,"
+                        + "\"latencySamples\":%d,\"minViewerVideoPackets\":%d,\"viewersWithoutVideo\":%d,"
+                        + "\"authFailures\":%d,\"replays\":%d,\"badStamps\":%d,\"nacksSent\":%d,\"retransmitted\":%d,"
+                        + "\"keyFrameRequests\":%d,\"keyFramesSent\":%d,\"serverPid\":%s,\"serverCpuSeconds\":%s,"
+                        + "\"serverCores\":%s,\"serverRssKb\":%s,\"serverPeakRssKb\":%s,\"viewersPerCore\":%s}",
+                publishers, publishersRequested, viewers, viewersRequested, viewersFailed, seconds, packetsPerSecond,
+                videoPacketsPerSecond, throughputMbps, publishedMbps, lossMinPercent, lossAvgPercent, lossMaxPercent,
+                latencyP50Millis, latencyP99Millis, latencyMaxMillis, latencySamples, minViewerVideoPackets,
+                viewersWithoutVideo, authFailures, replays, badStamps, nacksSent, retransmitted, keyFrameRequests,
+                keyFramesSent, serverPid > 0 ? Long.toString(serverPid) : "null",
+                serverPid > 0 ? f("%.3f", serverCpuSeconds) : "null", serverPid > 0 ? f("%.4f", serverCores) : "null",
+                serverPid > 0 ? Long.toString(serverRssKb) : "null", serverPid > 0 ? Long.toString(serverPeakRssKb) : "null",
+                serverPid > 0 && serverCores > 0 ? f("%.1f", viewersPerCore()) : "null");
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

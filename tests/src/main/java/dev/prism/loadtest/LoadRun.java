@@ -1,0 +1,329 @@
+package dev.prism.loadtest;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs one load test: connects the publishers, then ramps the viewers up a few at a time, warms up
+ * (JIT, first key frames), measures for the configured duration with a progress line every second
+ * (rates, loss and latency of that second), and tears everything down
+ * (DELETE on every WHIP/WHEP resource). All clients' media runs on {@code threads} Netty event
+ * loops; set-ups and DTLS handshakes run on virtual threads.
+ */
+public final class LoadRun {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private static final long CONNECT_TIMEOUT_SECONDS = 20;
+
+    private final LoadConfig config;
+    private final PrintStream out;
+    private final List<WhipPublisher> publishers = new ArrayList<>();
+    private final ConcurrentLinkedQueue<WhepViewer> viewers = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger publishersUp = new AtomicInteger();
+    private final AtomicInteger viewersUp = new AtomicInteger();
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile String firstFailure;
+    private long progressNanos;
+    private WhepViewer.Stats progressTotals = WhepViewer.Stats.ZERO;
+
+    private LoadRun(LoadConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Runs the load described by {@code config}; progress lines go to {@code out}. */
+    public static LoadReport run(LoadConfig config, PrintStream out) throws Exception {
+        return new LoadRun(config, out).run();
+    }
+
+    static String randomToken(int length) {
+        StringBuilder s = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            s.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return s.toString();
+    }
+
+    private LoadReport run() throws Exception {
+        InetAddress host = InetAddress.getByName(config.url().getHost());
+        WhipWhepClient client = new WhipWhepClient(config.url(), config.token(), config.key(), config.secret());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(),
+                new DefaultThreadFactory("prism-load"), NioIoHandler.newFactory());
+        ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
+        String tag = randomToken(4);
+        try {
+            long rampStart = System.nanoTime();
+            progressNanos = rampStart;
+            Semaphore parallel = new Semaphore(config.rampParallel());
+            List<CompletableFuture<?>> setups = new ArrayList<>();
+            for (int i = 0; i < config.publishers(); i++) {
+                WhipPublisher p = new WhipPublisher("load-pub-" + tag + "-" + i, config.videoBitrate());
+                publishers.add(p);
+                EventLoop loop = group.next();
+                setups.add(CompletableFuture.runAsync(() -> setUp(parallel, publishersUp,
+                        () -> p.connect(client, config.room(), host, loop, tasks)), tasks));
+            }
+            awaitRamp(setups, rampStart, "publishers");
+            if (publishersUp.get() == 0) {
+                throw new IllegalStateException("no publisher connected: " + firstFailure);
+            }
+            setups.clear();
+            for (int i = 0; i < config.viewers(); i++) {
+                WhepViewer v = new WhepViewer("load-view-" + tag + "-" + i);
+                EventLoop loop = group.next();
+                setups.add(CompletableFuture.runAsync(() -> setUp(parallel, viewersUp, () -> {
+                    CompletableFuture<Void> ready = v.connect(client, config.room(), host, loop, tasks, publishersUp.get());
+                    viewers.add(v);
+                    return ready;
+                }), tasks));
+            }
+            awaitRamp(setups, rampStart, "viewers");
+            warmUp();
+            return measure();
+        } finally {
+            tearDown(client, tasks);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            tasks.shutdownNow();
+        }
+    }
+
+    private interface Connect {
+        CompletableFuture<Void> start() throws Exception;
+    }
+
+    private void setUp(Semaphore parallel, AtomicInteger up, Connect connect) {
+        try {
+            parallel.acquire();
+            try {
+                connect.start().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                up.incrementAndGet();
+            } finally {
+                parallel.release();
+            }
+        } catch (Exception e) {
+            failures.incrementAndGet();
+            if (firstFailure == null) {
+                Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+                firstFailure = cause.toString();
+                out.println("load: a client failed to connect: " + firstFailure);
+            }
+        }
+    }
+
+    private void awaitRamp(List<CompletableFuture<?>> setups, long rampStart, String what) throws Exception {
+        CompletableFuture<Void> all = CompletableFuture.allOf(setups.toArray(new CompletableFuture[0]));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + setups.size() / 2);
+        while (!all.isDone()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("ramp-up of " + what + " did not finish in time");
+            }
+            try {
+                all.get(1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                progress("ramp", rampStart);
+            }
+        }
+    }
+
+    /** Lets JIT compilation and the viewers' first key frames settle before the measured window. */
+    private void warmUp() throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + config.warmup().toNanos();
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+            if (end - System.nanoTime() > 100_000_000L) {
+                progress("warm-up", start);
+            }
+        }
+    }
+
+    private LoadReport measure() throws Exception {
+        List<WhepViewer> ready = new ArrayList<>();
+        for (WhepViewer v : viewers) {
+            if (v.isReady()) {
+                ready.add(v);
+            }
+        }
+        List<WhepViewer.Stats> before = snapshot(ready);
+        for (WhepViewer v : ready) {
+            v.resetLatency();
+        }
+        long pubBytes0 = publishedBytes();
+        ProcessStats server0 = config.serverPid() > 0 ? ProcessStats.read(config.serverPid()) : null;
+        long t0 = System.nanoTime();
+        long end = t0 + config.duration().toNanos();
+        progressNanos = t0;
+        progressTotals = sum(before);
+        while (true) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            Thread.sleep(Math.min(1000, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            if (end - System.nanoTime() > 100_000_000L) {
+                progress("run", t0);
+            }
+        }
+        List<WhepViewer.Stats> after = snapshot(ready);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        ProcessStats server1 = config.serverPid() > 0 ? ProcessStats.read(config.serverPid()) : null;
+        long pubBytes = publishedBytes() - pubBytes0;
+
+        double lossMin = Double.MAX_VALUE;
+        double lossMax = 0;
+        double lossSum = 0;
+        long minVideo = Long.MAX_VALUE;
+        int withoutVideo = 0;
+        LatencyHistogram latency = new LatencyHistogram();
+        for (int i = 0; i < ready.size(); i++) {
+            WhepViewer.Stats d = after.get(i).minus(before.get(i));
+            double loss = d.expected() <= 0 ? 0 : 100.0 * d.lost() / d.expected();
+            lossMin = Math.min(lossMin, loss);
+            lossMax = Math.max(lossMax, loss);
+            lossSum += loss;
+            minVideo = Math.min(minVideo, d.videoPackets());
+            withoutVideo += d.videoPackets() == 0 ? 1 : 0;
+            latency.add(ready.get(i).latency());
+        }
+        WhepViewer.Stats total = sum(after).minus(sum(before));
+        long keyRequests = 0;
+        long keyFrames = 0;
+        long retransmitted = 0;
+        for (WhipPublisher p : publishers) {
+            keyRequests += p.keyFrameRequests;
+            keyFrames += p.keyFramesSent();
+            retransmitted += p.retransmitted;
+        }
+        int n = ready.size();
+        double cpu = server0 != null && server1 != null ? (server1.cpuNanos() - server0.cpuNanos()) / 1e9 : 0;
+        return new LoadReport(publishersUp.get(), config.publishers(), n, config.viewers(),
+                config.viewers() - n, seconds,
+                (total.videoPackets() + total.audioPackets()) / seconds, total.videoPackets() / seconds,
+                total.bytes() * 8 / seconds / 1e6, pubBytes * 8 / seconds / 1e6,
+                n == 0 ? 0 : lossMin, n == 0 ? 0 : lossSum / n, lossMax,
+                latency.percentileMicros(50) / 1000.0, latency.percentileMicros(99) / 1000.0,
+                latency.maxMicros() / 1000.0, latency.count(), n == 0 ? 0 : minVideo, withoutVideo,
+                total.authFailures(), total.replays(), total.badStamps(), total.nacksSent(), retransmitted,
+                keyRequests, keyFrames, server1 != null ? config.serverPid() : 0, cpu, cpu / seconds,
+                server1 != null ? server1.rssKb() : 0, server1 != null ? server1.peakRssKb() : 0);
+    }
+
+    private long publishedBytes() {
+        long b = 0;
+        for (WhipPublisher p : publishers) {
+            b += p.bytesSent;
+        }
+        return b;
+    }
+
+    private static List<WhepViewer.Stats> snapshot(List<WhepViewer> list) throws Exception {
+        List<CompletableFuture<WhepViewer.Stats>> fs = new ArrayList<>();
+        for (WhepViewer v : list) {
+            fs.add(v.stats());
+        }
+        List<WhepViewer.Stats> out = new ArrayList<>();
+        for (CompletableFuture<WhepViewer.Stats> f : fs) {
+            out.add(f.get(5, TimeUnit.SECONDS));
+        }
+        return out;
+    }
+
+    private static WhepViewer.Stats sum(List<WhepViewer.Stats> list) {
+        long[] t = new long[11];
+        for (WhepViewer.Stats s : list) {
+            t[0] += s.videoPackets();
+            t[1] += s.audioPackets();
+            t[2] += s.bytes();
+            t[3] += s.expected();
+            t[4] += s.lost();
+            t[5] += s.recovered();
+            t[6] += s.authFailures();
+            t[7] += s.replays();
+            t[8] += s.badStamps();
+            t[9] += s.unknownSsrc();
+            t[10] += s.nacksSent();
+        }
+        return new WhepViewer.Stats(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], 0, 0);
+    }
+
+    /** One line: elapsed time, clients up, receive rate since the last line, loss, latency so far. */
+    private void progress(String phase, long since) {
+        if (!config.progress()) {
+            return;
+        }
+        try {
+            List<WhepViewer> up = new ArrayList<>();
+            for (WhepViewer v : viewers) {
+                if (v.isReady()) {
+                    up.add(v);
+                }
+            }
+            WhepViewer.Stats totals = sum(snapshot(up));
+            long now = System.nanoTime();
+            double dt = Math.max(1e-3, (now - progressNanos) / 1e9);
+            WhepViewer.Stats d = totals.minus(progressTotals);
+            progressNanos = now;
+            progressTotals = totals;
+            LatencyHistogram latency = new LatencyHistogram();
+            for (WhepViewer v : up) {
+                latency.add(v.takeRecent());
+            }
+            out.println(String.format(Locale.ROOT,
+                    "[%s %5.1fs] publishers %d/%d viewers %d/%d failed %d | rx %.0f pkt/s %.2f Mbit/s | loss %.3f %% "
+                            + "| latency p50 %.2f ms p99 %.2f ms | auth failures %d",
+                    phase, (now - since) / 1e9, publishersUp.get(), config.publishers(), viewersUp.get(),
+                    config.viewers(), failures.get(), (d.videoPackets() + d.audioPackets()) / dt,
+                    d.bytes() * 8 / dt / 1e6, d.expected() <= 0 ? 0.0 : 100.0 * Math.max(0, d.lost()) / d.expected(),
+                    latency.percentileMicros(50) / 1000.0, latency.percentileMicros(99) / 1000.0, totals.authFailures()));
+        } catch (Exception e) {
+            out.println("[" + phase + "] progress unavailable: " + e);
+        }
+    }
+
+    private void tearDown(WhipWhepClient client, ExecutorService tasks) {
+        List<CompletableFuture<?>> deletes = new ArrayList<>();
+        Semaphore parallel = new Semaphore(16);
+        for (WhepViewer v : viewers) {
+            v.close();
+            deletes.add(CompletableFuture.runAsync(() -> delete(parallel, client, v.session()), tasks));
+        }
+        for (WhipPublisher p : publishers) {
+            p.close();
+            deletes.add(CompletableFuture.runAsync(() -> delete(parallel, client, p.session()), tasks));
+        }
+        try {
+            CompletableFuture.allOf(deletes.toArray(new CompletableFuture[0])).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            out.println("load: some sessions were not deleted: " + e);
+        }
+    }
+
+    private static void delete(Semaphore parallel, WhipWhepClient client, WhipWhepClient.Session s) {
+        try {
+            parallel.acquire();
+            try {
+                client.delete(s);
+            } finally {
+                parallel.release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.prism.loadtest;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -cp prism-benchmarks.jar dev.prism.loadtest.LoadTest --publishers 1 --viewers 20 --duration 10s}:
+ * synthetic WHIP publishers and WHEP viewers against one Prism server, then a summary (text and
+ * one JSON line). Exit status 0 when every client connected, every viewer got video and no SRTP
+ * authentication failed; 1 otherwise; 2 on bad arguments.
+ */
+@Command(name = "loadtest", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Synthetic WHIP publishers and WHEP viewers against one Prism server; reports loss, "
+                + "added latency, throughput and (with --server-pid) the server's CPU and memory.")
+public final class LoadTest implements Callable<Integer> {
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "server base URL (default ${DEFAULT-VALUE}); media goes only to this host")
+    URI url;
+
+    @Option(names = "--room", defaultValue = "load", description = "room name (default ${DEFAULT-VALUE})")
+    String room;
+
+    @Option(names = "--publishers", defaultValue = "1", description = "synthetic publishers, 1.." + LoadConfig.MAX_PUBLISHERS)
+    int publishers;
+
+    @Option(names = "--viewers", defaultValue = "10", description = "synthetic WHEP viewers, 0.." + LoadConfig.MAX_VIEWERS)
+    int viewers;
+
+    @Option(names = "--duration", defaultValue = "10s", description = "measured time after ramp-up: 500ms, 10s, 2m (default ${DEFAULT-VALUE})")
+    String duration;
+
+    @Option(names = "--warmup", defaultValue = "2s", description = "unmeasured time after ramp-up (default ${DEFAULT-VALUE})")
+    String warmup;
+
+    @Option(names = "--token", description = "one access token for every client")
+    String token;
+
+    @Option(names = "--key", description = "API key to sign tokens with (with --secret); without key and token, /dev/token is used")
+    String key;
+
+    @Option(names = "--secret", description = "secret of --key")
+    String secret;
+
+    @Option(names = "--server-pid", defaultValue = "0", description = "read the server's CPU time and RSS from /proc/PID")
+    long serverPid;
+
+    @Option(names = "--threads", description = "event-loop threads for all clients' media (default min(4, cores))")
+    Integer threads;
+
+    @Option(names = "--ramp-parallel", defaultValue = "8", description = "connection set-ups in flight at once (default ${DEFAULT-VALUE})")
+    int rampParallel;
+
+    @Option(names = "--video-bitrate", defaultValue = "1800000", description = "bit/s of each publisher's VP8 track (default ${DEFAULT-VALUE})")
+    int videoBitrate;
+
+    @Option(names = "--quiet", description = "no progress lines")
+    boolean quiet;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadTest()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LoadConfig config;
+        try {
+            config = new LoadConfig(url, room, publishers, viewers, parseDuration(warmup), parseDuration(duration), token, key, secret, serverPid,
+                    threads == null ? LoadConfig.defaultThreads() : threads, rampParallel, videoBitrate, !quiet);
+        } catch (IllegalArgumentException e) {
+            System.err.println("loadtest: " + e.getMessage());
+            return 2;
+        }
+        System.out.printf(Locale.ROOT, "loadtest: %d publisher(s) x %d viewer(s) in room '%s' at %s for %s%n",
+                config.publishers(), config.viewers(), config.room(), config.url(), config.duration());
+        LoadReport r = LoadRun.run(config, System.out);
+        System.out.println();
+        System.out.print(r.text());
+        System.out.println(r.json());
+        boolean ok = r.publishers() == r.publishersRequested() && r.viewersFailed() == 0 && r.authFailures() == 0
+                && r.viewersWithoutVideo() == 0;
+        return ok ? 0 : 1;
+    }
+
+    /** "500ms", "10s", "2m", "1h", or a plain number of seconds. */
+    static Duration parseDuration(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.equals("0")) {
+                return Duration.ZERO;
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.replaceAll("[smh]$", ""));
+            return switch (t.charAt(t.length() - 1)) {
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("--duration: cannot read '" + s + "' (use 500ms, 10s, 2m)");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.prism.loadtest;
+
+import dev.prism.sdp.ExtMap;
+import dev.prism.sdp.MediaDescription;
+import dev.prism.sdp.MediaKind;
+import dev.prism.sdp.RtpMap;
+import dev.prism.sdp.SdpParser;
+import dev.prism.sdp.SessionDescription;
+import dev.prism.sdp.SsrcAttribute;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The SDP a synthetic client offers, and what it needs from Prism's answer. Offers are what
+ * Prism's negotiation accepts (signaling/negotiation): BUNDLE, rtcp-mux, setup:actpass, Opus
+ * 48000/2 and VP8 with nack/pli; publishers also offer the mid and transport-wide-cc extensions
+ * (ids as Chromium uses them) and announce their SSRCs; viewers offer one recvonly video and
+ * audio m-line per publisher expected in the room, as the browser's whepView does for one.
+ */
+final class SdpOffers {
+    static final int VP8_PT = 96;
+    static final int OPUS_PT = 111;
+    static final int TWCC_ID = 3;
+    static final int MID_ID = 4;
+
+    private SdpOffers() {}
+
+    static String publish(String ufrag, String pwd, String fingerprint, long audioSsrc, long videoSsrc, String name) {
+        StringBuilder s = session("0 1");
+        media(s, "audio", OPUS_PT, "0", "sendonly", ufrag, pwd, fingerprint);
+        s.append("a=extmap:").append(MID_ID).append(" urn:ietf:params:rtp-hdrext:sdes:mid\r\n");
+        s.append("a=extmap:").append(TWCC_ID)
+                .append(" http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n");
+        s.append("a=rtpmap:111 opus/48000/2\r\na=rtcp-fb:111 transport-cc\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n");
+        s.append("a=msid:").append(name).append(" ").append(name).append("-audio\r\n");
+        s.append("a=ssrc:").append(audioSsrc).append(" cname:").append(name).append("\r\n");
+        media(s, "video", VP8_PT, "1", "sendonly", ufrag, pwd, fingerprint);
+        s.append("a=extmap:").append(MID_ID).append(" urn:ietf:params:rtp-hdrext:sdes:mid\r\n");
+        s.append("a=extmap:").append(TWCC_ID)
+                .append(" http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n");
+        s.append("a=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\na=rtcp-fb:96 transport-cc\r\n");
+        s.append("a=msid:").append(name).append(" ").append(name).append("-video\r\n");
+        s.append("a=ssrc:").append(videoSsrc).append(" cname:").append(name).append("\r\n");
+        return s.toString();
+    }
+
+    /** A WHEP offer receiving {@code publishers} video and audio tracks (mids 0, 1, ... video first). */
+    static String view(String ufrag, String pwd, String fingerprint, int publishers) {
+        List<String> mids = new ArrayList<>();
+        for (int i = 0; i < 2 * publishers; i++) {
+            mids.add(Integer.toString(i));
+        }
+        StringBuilder s = session(String.join(" ", mids));
+        for (int i = 0; i < publishers; i++) {
+            media(s, "video", VP8_PT, Integer.toString(2 * i), "recvonly", ufrag, pwd, fingerprint);
+            s.append("a=extmap:").append(MID_ID).append(" urn:ietf:params:rtp-hdrext:sdes:mid\r\n");
+            s.append("a=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\n");
+            media(s, "audio", OPUS_PT, Integer.toString(2 * i + 1), "recvonly", ufrag, pwd, fingerprint);
+            s.append("a=extmap:").append(MID_ID).append(" urn:ietf:params:rtp-hdrext:sdes:mid\r\n");
+            s.append("a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n");
+        }
+        return s.toString();
+    }
+
+    private static StringBuilder session(String mids) {
+        return new StringBuilder("v=0\r\no=- ").append(System.nanoTime() & Long.MAX_VALUE)
+                .append(" 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE ").append(mids)
+                .append("\r\na=extmap-allow-mixed\r\n");
+    }
+
+    private static void media(StringBuilder s, String kind, int pt, String mid, String direction, String ufrag,
+                              String pwd, String fingerprint) {
+        s.append("m=").append(kind).append(" 9 UDP/TLS/RTP/SAVPF ").append(pt).append("\r\nc=IN IP4 0.0.0.0\r\n")
+                .append("a=ice-ufrag:").append(ufrag).append("\r\na=ice-pwd:").append(pwd).append("\r\n")
+                .append("a=fingerprint:sha-256 ").append(fingerprint).append("\r\na=setup:actpass\r\n")
+                .append("a=mid:").append(mid).append("\r\na=").append(direction).append("\r\na=rtcp-mux\r\n");
+    }
+
+    /** One accepted m-line of the answer. */
+    record AnsweredMedia(String mid, boolean video, int payloadType, int clockRate, int midId, int twccId,
+                         List<Long> ssrcs, boolean nack) {}
+
+    /** What a client needs from Prism's answer: ICE, DTLS, the media port and the accepted m-lines. */
+    record Answer(String ufrag, String pwd, String fingerprint, int port, List<AnsweredMedia> media) {
+        static Answer parse(String sdp) {
+            SessionDescription a = SdpParser.parse(sdp);
+            String ufrag = a.iceUfrag();
+            String pwd = a.icePwd();
+            String fingerprint = a.fingerprints().isEmpty() ? null : a.fingerprints().get(0).toSdpValue();
+            int port = -1;
+            List<AnsweredMedia> out = new ArrayList<>();
+            for (MediaDescription m : a.media()) {
+                if (m.rejected()) {
+                    continue;
+                }
+                ufrag = m.iceUfrag() != null ? m.iceUfrag() : ufrag;
+                pwd = m.icePwd() != null ? m.icePwd() : pwd;
+                if (!m.fingerprints().isEmpty()) {
+                    fingerprint = m.fingerprints().get(0).toSdpValue();
+                }
+                if (port < 0 && !m.candidates().isEmpty()) {
+                    port = m.candidates().get(0).port();
+                }
+                if (m.payloadTypes().isEmpty()) {
+                    continue;
+                }
+                int pt = m.payloadTypes().get(0);
+                RtpMap rm = m.rtpMap(pt);
+                int midId = -1;
+                int twccId = -1;
+                for (ExtMap e : m.extMaps()) {
+                    if (e.uri().endsWith("sdes:mid")) {
+                        midId = e.id();
+                    } else if (e.uri().contains("transport-wide-cc")) {
+                        twccId = e.id();
+                    }
+                }
+                Set<Long> ssrcs = new LinkedHashSet<>();
+                for (SsrcAttribute ssrc : m.ssrcs()) {
+                    ssrcs.add(ssrc.ssrc());
+                }
+                boolean nack = m.rtcpFbs(pt).stream().anyMatch(f -> f.feedback().equals("nack"));
+                out.add(new AnsweredMedia(m.mid(), m.kind() == MediaKind.VIDEO, pt, rm == null ? 90000 : rm.clockRate(),
+                        midId, twccId, List.copyOf(ssrcs), nack));
+            }
+            if (ufrag == null || pwd == null || fingerprint == null || port < 0) {
+                throw new IllegalStateException("answer lacks ICE credentials, fingerprint or a candidate:\n" + sdp);
+            }
+            return new Answer(ufrag, pwd, fingerprint, port, out);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package dev.prism.loadtest;
+
+import dev.prism.demux.PacketClassifier;
+import dev.prism.dtls.DtlsCertificate;
+import dev.prism.dtls.DtlsSrtpKeys;
+import dev.prism.dtls.DtlsTransport;
+import dev.prism.srtp.SrtpContext;
+import dev.prism.stun.StunMessage;
+import dev.prism.stun.StunMessageWriter;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of one WebRTC transport to Prism, on one Netty event loop, with Prism's own
+ * codecs: ICE as the controlling agent against the server's ICE-lite (binding requests with
+ * USE-CANDIDATE, retransmitted until answered, then every 5 s for consent freshness), a DTLS
+ * client (Bouncy Castle on a virtual thread, the server's certificate checked against its
+ * fingerprint), and SRTP/SRTCP both ways. Decrypted packets go to a {@link Media} on the loop.
+ * Everything but {@link #connect} and {@link #close} runs on the peer's loop thread.
+ */
+final class SecurePeer {
+    /** Overhead SRTP adds to a packet at most: SRTCP index and a 16-byte GCM tag. */
+    static final int SRTP_OVERHEAD = 4 + 16;
+    private static final long CONSENT_MILLIS = 5_000;
+    private static final long RETRANSMIT_MILLIS = 100;
+    private static final int MAX_CHECKS = 100;
+
+    /** What the peer does with decrypted media; called on the loop, the buffer is only lent. */
+    interface Media {
+        void onRtp(ByteBuf packet, long arrivalNanos);
+
+        void onRtcp(ByteBuf packet, long arrivalNanos);
+    }
+
+    private final EventLoop loop;
+    private final InetSocketAddress server;
+    private final Media media;
+    private final Executor handshakeExecutor;
+    private final DtlsCertificate certificate;
+    private final String localUfrag;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private Channel channel;
+    private DtlsTransport dtls;
+    private SrtpContext outbound;
+    private SrtpContext inbound;
+    private String username;
+    private byte[] remotePassword;
+    private String remoteFingerprint;
+    private boolean iceConnected;
+    private int checksSent;
+    private ScheduledFuture<?> checks;
+    private volatile boolean closed;
+
+    volatile long rtpAuthFailures;
+    volatile long rtcpAuthFailures;
+    volatile long replays;
+    volatile long malformed;
+    volatile long strangers;
+    volatile long bytesReceived;
+
+    SecurePeer(EventLoop loop, InetSocketAddress server, Media media, Executor handshakeExecutor,
+               DtlsCertificate certificate, String localUfrag) {
+        this.loop = loop;
+        this.server = server;
+        this.media = media;
+        this.handshakeExecutor = handshakeExecutor;
+        this.certificate = certificate;
+        this.localUfrag = localUfrag;
+    }
+
+    /** Binds a local UDP port (before the offer is sent, so the socket exists when media starts). */
+    void bind() throws InterruptedException {
+        Bootstrap b = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                .option(ChannelOption.SO_SNDBUF, 1 << 20)
+                .handler(new Receiver());
+        channel = b.bind(new InetSocketAddress(0)).sync().channel();
+    }
+
+    /**
+     * Starts ICE and then DTLS towards the server whose answer gave these credentials; the future
+     * completes on the loop once SRTP is keyed, or fails (timeout, bad fingerprint, no answer).
+     */
+    CompletableFuture<Void> connect(String remoteUfrag, String remotePwd, String fingerprint) {
+        loop.execute(() -> {
+            username = remoteUfrag + ":" + localUfrag;
+            remotePassword = remotePwd.getBytes(StandardCharsets.UTF_8);
+            remoteFingerprint = fingerprint;
+            checks = loop.scheduleAtFixedRate(this::check, 0, RETRANSMIT_MILLIS, TimeUnit.MILLISECONDS);
+        });
+        return ready;
+    }
+
+    boolean isReady() {
+        return ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** A buffer for one outgoing packet of up to {@code length} plain bytes (room for the SRTP trailer). */
+    ByteBuf buffer(int length) {
+        return channel.alloc().directBuffer(length + SRTP_OVERHEAD);
+    }
+
+    /** Protects and queues an RTP packet (takes ownership); false when dropped. Loop thread. */
+    boolean writeRtp(ByteBuf packet) {
+        if (outbound == null || closed || outbound.protectRtp(packet) != SrtpContext.OK) {
+            packet.release();
+            return false;
+        }
+        channel.write(new DatagramPacket(packet, server), channel.voidPromise());
+        return true;
+    }
+
+    /** Protects and queues an RTCP packet (takes ownership). Loop thread. */
+    boolean writeRtcp(ByteBuf packet) {
+        if (outbound == null || closed || outbound.protectRtcp(packet) != SrtpContext.OK) {
+            packet.release();
+            return false;
+        }
+        channel.write(new DatagramPacket(packet, server), channel.voidPromise());
+        return true;
+    }
+
+    /** Queues an already protected datagram (a retransmission from history; takes ownership). */
+    void writeProtected(ByteBuf datagram) {
+        if (closed) {
+            datagram.release();
+            return;
+        }
+        channel.write(new DatagramPacket(datagram, server), channel.voidPromise());
+    }
+
+    void flush() {
+        if (channel != null) {
+            channel.flush();
+        }
+    }
+
+    private void check() {
+        if (closed) {
+            return;
+        }
+        if (!iceConnected && ++checksSent > MAX_CHECKS) {
+            fail(new IllegalStateException("no ICE binding response from " + server + " after " + MAX_CHECKS + " checks"));
+            return;
+        }
+        byte[] id = new byte[12];
+        ThreadLocalRandom.current().nextBytes(id);
+        ByteBuf b = channel.alloc().directBuffer(128);
+        StunMessageWriter.start(b, StunMessage.BINDING_REQUEST, id).username(username).priority(2130706431L)
+                .iceControlling(ThreadLocalRandom.current().nextLong() >>> 1).useCandidate()
+                .messageIntegrity(remotePassword).fingerprint();
+        channel.writeAndFlush(new DatagramPacket(b, server), channel.voidPromise());
+    }
+
+    private void onStun(ByteBuf msg) {
+        if (StunMessage.validate(msg) != StunMessage.OK || StunMessage.type(msg) != StunMessage.BINDING_SUCCESS
+                || !StunMessage.verifyMessageIntegrity(msg, remotePassword)) {
+            return;
+        }
+        if (iceConnected) {
+            return;
+        }
+        iceConnected = true;
+        checks.cancel(false);
+        checks = loop.scheduleAtFixedRate(this::check, CONSENT_MILLIS, CONSENT_MILLIS, TimeUnit.MILLISECONDS);
+        dtls = new DtlsTransport(certificate, DtlsTransport.Role.CLIENT, remoteFingerprint, new DtlsListener(),
+                handshakeExecutor, 10_000);
+        dtls.start();
+    }
+
+    private void fail(Throwable t) {
+        ready.completeExceptionally(t);
+        close();
+    }
+
+    /** Stops timers, ends DTLS and closes the socket. Any thread; idempotent. */
+    void close() {
+        closed = true;
+        loop.execute(() -> {
+            if (checks != null) {
+                checks.cancel(false);
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        });
+        DtlsTransport d = dtls;
+        if (d != null) {
+            d.close();
+        }
+        ready.completeExceptionally(new IllegalStateException("closed"));
+    }
+
+    private final class DtlsListener implements DtlsTransport.Listener {
+        @Override
+        public void sendDatagram(ByteBuf datagram) {
+            if (closed) {
+                datagram.release();
+                return;
+            }
+            channel.writeAndFlush(new DatagramPacket(datagram, server), channel.voidPromise());
+        }
+
+        @Override
+        public void onHandshakeComplete(DtlsSrtpKeys k) {
+            loop.execute(() -> {
+                outbound = SrtpContext.create(k.profile(), k.clientKey(), k.clientSalt());
+                inbound = SrtpContext.create(k.profile(), k.serverKey(), k.serverSalt());
+                ready.complete(null);
+            });
+        }
+
+        @Override
+        public void onHandshakeFailed(String reason, Throwable cause) {
+            loop.execute(() -> fail(new IllegalStateException("DTLS: " + reason, cause)));
+        }
+    }
+
+    private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            long now = System.nanoTime();
+            if (!server.equals(packet.sender())) {
+                strangers++;
+                return;
+            }
+            ByteBuf buf = packet.content();
+            bytesReceived += buf.readableBytes();
+            switch (PacketClassifier.classify(buf)) {
+                case PacketClassifier.STUN -> onStun(buf);
+                case PacketClassifier.DTLS -> {
+                    if (dtls != null) {
+                        dtls.receive(buf);
+                    }
+                }
+                case PacketClassifier.RTP -> {
+                    if (inbound == null) {
+                        return;
+                    }
+                    int r = inbound.unprotectRtp(buf);
+                    if (r == SrtpContext.OK) {
+                        media.onRtp(buf, now);
+                    } else {
+                        countError(r, false);
+                    }
+                }
+                case PacketClassifier.RTCP -> {
+                    if (inbound == null) {
+                        return;
+                    }
+                    int r = inbound.unprotectRtcp(buf);
+                    if (r == SrtpContext.OK) {
+                        media.onRtcp(buf, now);
+                    } else {
+                        countError(r, true);
+                    }
+                }
+                default -> malformed++;
+            }
+        }
+
+        private void countError(int r, boolean rtcp) {
+            if (r == SrtpContext.ERR_AUTH) {
+                if (rtcp) {
+                    rtcpAuthFailures++;
+                } else {
+                    rtpAuthFailures++;
+                }
+            } else if (r == SrtpContext.ERR_REPLAY) {
+                replays++;
+            } else {
+                malformed++;
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP port unreachable after the server went away, and the like: keep running.
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.prism.loadtest;
+
+import dev.prism.dtls.DtlsCertificate;
+import dev.prism.rtcp.ReceiverReport;
+import dev.prism.rtcp.ReportBlock;
+import dev.prism.rtcp.RtcpCompoundReader;
+import dev.prism.rtcp.RtcpFeedback;
+import dev.prism.rtcp.RtcpPacketType;
+import dev.prism.rtcp.SenderReport;
+import dev.prism.rtcp.TransportLayerNack;
+import dev.prism.rtp.RtpPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A synthetic WHEP viewer: offers one recvonly video and audio m-line per publisher, then over
+ * ICE/DTLS/SRTP unprotects every packet (auth failures counted by {@link SecurePeer}), counts
+ * packets and loss per SSRC ({@link ReceiveStream}), measures the latency the SFU adds from the
+ * {@link PayloadStamp} in each payload, sends a receiver report every second and NACKs for gaps
+ * in video (every 25 ms, each sequence number at most three times). Loop thread, except
+ * {@link #connect} and the snapshot methods, which hop onto the loop.
+ */
+final class WhepViewer implements SecurePeer.Media {
+    private static final long NACK_TICK_MILLIS = 25;
+    private static final long MAX_LATENCY_NANOS = 60_000_000_000L;
+
+    /** A viewer's cumulative counters at one moment (taken on its loop). */
+    record Stats(long videoPackets, long audioPackets, long bytes, long expected, long lost, long recovered,
+                 long authFailures, long replays, long badStamps, long unknownSsrc, long nacksSent,
+                 long senderReports, int streams) {
+        Stats minus(Stats o) {
+            return new Stats(videoPackets - o.videoPackets, audioPackets - o.audioPackets, bytes - o.bytes,
+                    expected - o.expected, lost - o.lost, recovered - o.recovered, authFailures - o.authFailures,
+                    replays - o.replays, badStamps - o.badStamps, unknownSsrc - o.unknownSsrc,
+                    nacksSent - o.nacksSent, senderReports - o.senderReports, streams);
+        }
+
+        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    final String identity;
+    private final int rtcpSsrc = ThreadLocalRandom.current().nextInt();
+    private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
+    private final int[] nackSeqs = new int[64];
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private ReceiveStream[] streams = new ReceiveStream[0];
+    private boolean[] nackable = new boolean[0];
+    private SecurePeer peer;
+    private WhipWhepClient.Session session;
+    private volatile LatencyHistogram latency = new LatencyHistogram();
+    private volatile LatencyHistogram recent = new LatencyHistogram();
+    private long videoPackets;
+    private long audioPackets;
+    private long bytes;
+    private long badStamps;
+    private long unknownSsrc;
+    private long nacksSent;
+    private long senderReports;
+
+    WhepViewer(String identity) {
+        this.identity = identity;
+    }
+
+    /** WHEP, ICE and DTLS. Blocking: call from a virtual thread. */
+    CompletableFuture<Void> connect(WhipWhepClient client, String room, InetAddress serverHost, EventLoop loop,
+                                    Executor handshakes, int publishers) throws Exception {
+        DtlsCertificate certificate = DtlsCertificate.generate();
+        String ufrag = LoadRun.randomToken(8);
+        String pwd = LoadRun.randomToken(24);
+        session = client.post(false, room, identity, SdpOffers.view(ufrag, pwd, certificate.sha256Fingerprint(), publishers));
+        SdpOffers.Answer answer = SdpOffers.Answer.parse(session.answer());
+        List<ReceiveStream> found = new ArrayList<>();
+        List<Boolean> nack = new ArrayList<>();
+        for (SdpOffers.AnsweredMedia m : answer.media()) {
+            for (long ssrc : m.ssrcs()) {
+                found.add(new ReceiveStream((int) ssrc, m.video(), m.clockRate()));
+                nack.add(m.video() && m.nack());
+            }
+        }
+        streams = found.toArray(new ReceiveStream[0]);
+        nackable = new boolean[nack.size()];
+        for (int i = 0; i < nackable.length; i++) {
+            nackable[i] = nack.get(i);
+        }
+        peer = new SecurePeer(loop, new InetSocketAddress(serverHost, answer.port()), this, handshakes, certificate, ufrag);
+        peer.bind();
+        return peer.connect(answer.ufrag(), answer.pwd(), answer.fingerprint()).thenRun(() -> loop.execute(() -> {
+            timers.add(loop.scheduleAtFixedRate(this::receiverReports, 1, 1, TimeUnit.SECONDS));
+            timers.add(loop.scheduleAtFixedRate(this::nacks, NACK_TICK_MILLIS, NACK_TICK_MILLIS, TimeUnit.MILLISECONDS));
+        }));
+    }
+
+    /** Video tracks the server assigned to this viewer (from its answer). */
+    int videoStreams() {
+        int n = 0;
+        for (ReceiveStream s : streams) {
+            n += s.video ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Override
+    public void onRtp(ByteBuf packet, long arrivalNanos) {
+        if (RtpPacket.validate(packet) < 0) {
+            badStamps++;
+            return;
+        }
+        int ssrc = RtpPacket.ssrc(packet);
+        ReceiveStream s = null;
+        for (ReceiveStream candidate : streams) {
+            if (candidate.ssrc == ssrc) {
+                s = candidate;
+                break;
+            }
+        }
+        if (s == null) {
+            unknownSsrc++;
+            return;
+        }
+        bytes += packet.readableBytes();
+        s.onPacket(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), arrivalNanos);
+        int payload = RtpPacket.payloadOffset(packet);
+        int length = RtpPacket.payloadLength(packet);
+        int stamp;
+        if (s.video) {
+            videoPackets++;
+            stamp = SyntheticVp8Source.stampOffset(packet, payload, length);
+        } else {
+            audioPackets++;
+            stamp = length >= PayloadStamp.LENGTH ? payload : -1;
+        }
+        long delay = stamp < 0 ? -1 : arrivalNanos - PayloadStamp.sendNanos(packet, stamp);
+        if (delay < 0 || delay > MAX_LATENCY_NANOS) {
+            badStamps++;
+        } else {
+            latency.record(delay / 1000);
+            recent.record(delay / 1000);
+        }
+    }
+
+    @Override
+    public void onRtcp(ByteBuf packet, long arrivalNanos) {
+        RtcpCompoundReader r = rtcp.reset(packet);
+        while (r.next()) {
+            if (r.packetType() == RtcpPacketType.SR) {
+                senderReports++;
+                int ssrc = SenderReport.ssrc(packet, r.offset());
+                for (ReceiveStream s : streams) {
+                    if (s.ssrc == ssrc) {
+                        s.onSenderReport(SenderReport.ntpTimestamp(packet, r.offset()), arrivalNanos);
+                    }
+                }
+            }
+        }
+    }
+
+    /** RR with a block per stream that has started, 31 blocks per RR (RFC 3550 §6.4.2). */
+    private void receiverReports() {
+        long now = System.nanoTime();
+        int started = 0;
+        for (ReceiveStream s : streams) {
+            started += s.started() ? 1 : 0;
+        }
+        int i = 0;
+        do {
+            int blocks = Math.min(ReceiverReport.MAX_REPORT_BLOCKS, started);
+            started -= blocks;
+            ByteBuf b = peer.buffer(ReceiverReport.FIXED_SIZE + blocks * ReportBlock.SIZE);
+            ReceiverReport.write(b, rtcpSsrc, blocks);
+            for (int written = 0; written < blocks; i++) {
+                if (streams[i].started()) {
+                    streams[i].writeReportBlock(b, now);
+                    written++;
+                }
+            }
+            peer.writeRtcp(b);
+        } while (started > 0);
+        peer.flush();
+    }
+
+    private void nacks() {
+        long now = System.nanoTime();
+        boolean sent = false;
+        for (int i = 0; i < streams.length; i++) {
+            if (!nackable[i]) {
+                continue;
+            }
+            int n = streams[i].dueNacks(nackSeqs, now);
+            if (n > 0) {
+                ByteBuf b = peer.buffer(RtcpFeedback.FIXED_SIZE + TransportLayerNack.PAIR_SIZE * n);
+                TransportLayerNack.write(b, rtcpSsrc, streams[i].ssrc, nackSeqs, n);
+                peer.writeRtcp(b);
+                nacksSent += n;
+                sent = true;
+            }
+        }
+        if (sent) {
+            peer.flush();
+        }
+    }
+
+    /** Cumulative counters, read on the loop. */
+    CompletableFuture<Stats> stats() {
+        CompletableFuture<Stats> f = new CompletableFuture<>();
+        peer.loop().execute(() -> {
+            long expected = 0;
+            long lost = 0;
+            long recovered = 0;
+            for (ReceiveStream s : streams) {
+                expected += s.expected();
+                lost += s.lost();
+                recovered += s.recovered;
+            }
+            f.complete(new Stats(videoPackets, audioPackets, bytes, expected, lost, recovered,
+                    peer.rtpAuthFailures + peer.rtcpAuthFailures, peer.replays, badStamps, unknownSsrc, nacksSent,
+                    senderReports, streams.length));
+        });
+        return f;
+    }
+
+    /** Starts a fresh latency histogram (the start of the measured window) and returns the old one. */
+    LatencyHistogram resetLatency() {
+        LatencyHistogram old = latency;
+        latency = new LatencyHistogram();
+        return old;
+    }
+
+    /** Latencies since the previous call (for progress lines); starts a fresh interval. */
+    LatencyHistogram takeRecent() {
+        LatencyHistogram old = recent;
+        recent = new LatencyHistogram();
+        return old;
+    }
+
+    LatencyHistogram latency() {
+        return latency;
+    }
+
+    boolean isReady() {
+        return peer != null && peer.isReady();
+    }
+
+    WhipWhepClient.Session session() {
+        return session;
+    }
+
+    void close() {
+        if (peer == null) {
+            return;
+        }
+        peer.loop().execute(() -> timers.forEach(t -> t.cancel(false)));
+        peer.close();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.prism.tests.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prism.api.PrismServer;
+import dev.prism.loadtest.LoadConfig;
+import dev.prism.loadtest.LoadReport;
+import dev.prism.loadtest.LoadRun;
+import dev.prism.tests.media.PrismFixture;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load tool against a real server on loopback, in-process: one synthetic publisher and four
+ * WHEP viewers for about 4 s. Every viewer must get video, with little loss, low added latency
+ * and no SRTP authentication failure; the server must have seen the viewers' keyframe requests.
+ */
+class LoadToolSmokeTest {
+    @Test
+    void onePublisherFourViewers() throws Exception {
+        String[] key = PrismFixture.KEYS.split(":", 2);
+        try (PrismServer server = PrismFixture.start(1)) {
+            LoadConfig config = LoadConfig.of(URI.create(PrismFixture.base(server)), "load-smoke", 1, 4,
+                    Duration.ofSeconds(4), key[0], key[1], ProcessHandle.current().pid());
+            LoadReport r = LoadRun.run(config, System.out);
+            System.out.print(r.text());
+            System.out.println(r.json());
+
+            assertEquals(1, r.publishers(), "publisher connected");
+            assertEquals(4, r.viewers(), "every viewer connected");
+            assertEquals(0, r.viewersWithoutVideo(), r.text());
+            // 30 fps in 4 s is 120 frames of 7 packets each; a quarter of that is plenty of margin.
+            assertTrue(r.minViewerVideoPackets() > 200, "every viewer received video packets: " + r.text());
+            assertTrue(r.lossMaxPercent() < 1.0, "loss below 1 % at every viewer: " + r.text());
+            assertTrue(r.latencySamples() > 1000, "latency measured: " + r.text());
+            assertTrue(r.latencyP50Millis() < 50, "added latency p50 below 50 ms: " + r.text());
+            assertEquals(0, r.authFailures(), "no SRTP authentication failures");
+            assertEquals(0, r.badStamps(), "every payload carried a readable send stamp");
+            assertTrue(r.keyFrameRequests() >= 1 && r.keyFramesSent() >= 1, "viewers' PLIs reached the publisher");
+            assertTrue(r.throughputMbps() > 4 * 1.2, "four viewers of a 1.8 Mbit/s stream: " + r.text());
+            assertTrue(r.serverRssKb() > 0 && r.serverCpuSeconds() > 0, "server figures from /proc");
+            assertEquals(0, server.mediaCounters().srtpAuthFailures.sum(), "the server authenticated every packet");
+        }
+    }
+}
