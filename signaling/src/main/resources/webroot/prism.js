@@ -36,6 +36,11 @@ export class PrismClient extends EventTarget {
     return pc;
   }
 
+  /** The largest video to receive (0 = no limit): the server picks simulcast layers that fit. */
+  setMaxVideoSize(width, height) {
+    return this._request({type: 'maxVideoSize', width, height});
+  }
+
   leave() {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({type: 'leave'}));
     for (const pc of [this.publisher, this.subscriber]) if (pc) pc.close();

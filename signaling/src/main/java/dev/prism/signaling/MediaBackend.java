@@ -42,6 +42,12 @@ public interface MediaBackend {
         /** The client's answer to the last {@link ParticipantListener#onSubscriberOffer}. */
         CompletionStage<Void> subscriberAnswer(String answerSdp);
 
+        /** The largest video this participant wants to receive (0 = no limit). */
+        default CompletionStage<Void> setMaxVideoSize(int width, int height) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new UnsupportedOperationException("maximum video size is not supported by this backend"));
+        }
+
         void leave();
     }
 
@@ -57,6 +63,9 @@ public interface MediaBackend {
         void onTrackPublished(String identity, String trackId, String kind);
 
         void onTrackUnpublished(String identity, String trackId);
+
+        /** The room's dominant speaker is now {@code identity}, whose media stream is {@code streamId}. */
+        default void onActiveSpeaker(String identity, String streamId) {}
 
         /** The participant was removed (room closed, server draining, transport failed). */
         void onClosed(String reason);

@@ -121,6 +121,26 @@ public final class Vp8PayloadDescriptor {
         return n > 0 && n < length && (buf.getByte(index + n) & 0x01) == 0;
     }
 
+    /**
+     * The frame size of a key frame's first packet, as {@code width << 16 | height}, or -1 when
+     * the payload does not start a key frame or is too short. RFC 6386 §9.1: after the 3-byte
+     * frame tag a key frame has the start code 9d 01 2a, then 14-bit width and height (little
+     * endian; the top two bits of each are the scaling mode).
+     */
+    public static int keyFrameSize(ByteBuf buf, int index, int length) {
+        if (!isKeyFrame(buf, index, length)) {
+            return -1;
+        }
+        int p = index + descriptorLength(buf, index, length);
+        if (index + length - p < 10 || buf.getUnsignedByte(p + 3) != 0x9d || buf.getUnsignedByte(p + 4) != 0x01
+                || buf.getUnsignedByte(p + 5) != 0x2a) {
+            return -1;
+        }
+        int width = buf.getUnsignedShortLE(p + 6) & 0x3FFF;
+        int height = buf.getUnsignedShortLE(p + 8) & 0x3FFF;
+        return width << 16 | height;
+    }
+
     /** Descriptor length without keeping the fields, or a negative ERR_ code. */
     public static int descriptorLength(ByteBuf buf, int index, int length) {
         if (length <= 0) {

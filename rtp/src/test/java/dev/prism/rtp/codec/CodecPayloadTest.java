@@ -260,4 +260,22 @@ class CodecPayloadTest {
             buf.release();
         }
     }
+
+    @Test
+    void vp8KeyFrameSizeFromTheFrameHeader() {
+        // Descriptor 90 80 (X, S, PID 7-bit 0x12), then a key frame tag, start code and
+        // 1280x720 (0x0500, 0x02d0, little endian) as Chromium's 720p encoder writes them.
+        io.netty.buffer.ByteBuf key = io.netty.buffer.Unpooled.wrappedBuffer(io.netty.buffer.ByteBufUtil.decodeHexDump(
+                "908012" + "b00b01" + "9d012a" + "0005" + "d002" + "00"));
+        assertEquals(1280 << 16 | 720, Vp8PayloadDescriptor.keyFrameSize(key, 0, key.readableBytes()));
+        io.netty.buffer.ByteBuf delta = io.netty.buffer.Unpooled.wrappedBuffer(io.netty.buffer.ByteBufUtil.decodeHexDump(
+                "908012" + "b10b01" + "9d012a" + "0005" + "d002" + "00"));
+        assertEquals(-1, Vp8PayloadDescriptor.keyFrameSize(delta, 0, delta.readableBytes()), "inter frame");
+        io.netty.buffer.ByteBuf cut = io.netty.buffer.Unpooled.wrappedBuffer(io.netty.buffer.ByteBufUtil.decodeHexDump(
+                "908012" + "b00b01" + "9d012a" + "00"));
+        assertEquals(-1, Vp8PayloadDescriptor.keyFrameSize(cut, 0, cut.readableBytes()), "truncated");
+        io.netty.buffer.ByteBuf badStart = io.netty.buffer.Unpooled.wrappedBuffer(io.netty.buffer.ByteBufUtil.decodeHexDump(
+                "908012" + "b00b01" + "9d012b" + "0005" + "d002" + "00"));
+        assertEquals(-1, Vp8PayloadDescriptor.keyFrameSize(badStart, 0, badStart.readableBytes()), "no start code");
+    }
 }

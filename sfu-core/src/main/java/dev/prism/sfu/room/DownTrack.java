@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class DownTrack {
     final PublishedTrack source;
     final PeerTransport transport;
+    private final Downlink downlink;
     final int ssrc;
     final int rtxSsrc;
     private final int rtxPayloadType;
@@ -28,19 +29,24 @@ final class DownTrack {
     private final int[] resendSeq;
     private final byte[] resendCount;
     private int currentLayer = -1;
+    /** The layer the subscriber's bandwidth allocator chose (-1: none yet, follow the best layer). */
+    private int allocatedLayer = -1;
     private boolean resumeAtKeyFrame;
     private long packets;
     private long octets;
     private long layerSwitches;
 
-    DownTrack(PublishedTrack source, PeerTransport transport, DownTrackSpec spec, TransportCounters counters) {
+    DownTrack(PublishedTrack source, PeerTransport transport, Downlink downlink, DownTrackSpec spec,
+              TransportCounters counters) {
         this.source = source;
         this.transport = transport;
+        this.downlink = downlink;
         this.counters = counters;
         this.ssrc = (int) spec.ssrc();
         this.rtxSsrc = spec.hasRtx() ? (int) spec.rtxSsrc() : 0;
         this.rtxPayloadType = spec.hasRtx() ? spec.rtxPayloadType() : -1;
-        this.rewriter = new StreamRewriter(ssrc, spec.payloadType(), source.spec.clockRate(), source.isVp8());
+        this.rewriter = new StreamRewriter(ssrc, spec.payloadType(), source.spec.clockRate(), source.isVp8(),
+                downlink.transportCcId());
         boolean video = source.spec.isVideo();
         this.resendSeq = video ? new int[RESEND_SLOTS] : null;
         this.resendCount = video ? new byte[RESEND_SLOTS] : null;
@@ -50,12 +56,36 @@ final class DownTrack {
     }
 
     boolean waitingForKeyFrame() {
-        return source.spec.isVideo() && (currentLayer < 0 || resumeAtKeyFrame || currentLayer != source.bestLayer());
+        return source.spec.isVideo() && (currentLayer < 0 || resumeAtKeyFrame || currentLayer != wantedLayer());
     }
 
-    /** The layer this subscriber should move to (for keyframe requests). */
+    /**
+     * The layer this subscriber should move to: the allocator's choice, or the nearest layer below
+     * it that is being sent; without a choice (no estimate yet, or not simulcast) the best layer.
+     */
     int wantedLayer() {
+        if (allocatedLayer < 0 || !source.spec.simulcast()) {
+            return source.bestLayer();
+        }
+        for (int l = allocatedLayer; l >= 0; l--) {
+            if (source.layerActive(l)) {
+                return l;
+            }
+        }
         return source.bestLayer();
+    }
+
+    /** The allocator's decision (off the packet path; read by {@link #forward}). */
+    void allocate(int layer) {
+        allocatedLayer = layer;
+    }
+
+    boolean isVideo() {
+        return source.spec.isVideo();
+    }
+
+    boolean canPad() {
+        return rtxSsrc != 0 && rewriter.started();
     }
 
     int currentLayer() {
@@ -77,7 +107,7 @@ final class DownTrack {
         if (!transport.isConnected()) {
             return;
         }
-        int target = source.bestLayer();
+        int target = wantedLayer();
         if (layer != currentLayer || resumeAtKeyFrame) {
             // Start, switch or resume only on a key frame of the layer we want.
             boolean video = source.spec.isVideo();
@@ -109,8 +139,9 @@ final class DownTrack {
             return;
         }
         int length = StreamRewriter.outputLength(packet);
-        ByteBuf out = transport.alloc().directBuffer(length + PeerTransport.SRTP_OVERHEAD);
-        rewriter.write(packet, out, nowMillis);
+        int size = length + rewriter.extensionBytes();
+        ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
+        rewriter.write(packet, out, nowMillis, downlink.nextTransportSequence(size));
         packets++;
         octets += length - RtpPacket.FIXED_HEADER_LENGTH;
         transport.sendRtp(out);
@@ -142,14 +173,26 @@ final class DownTrack {
             return;
         }
         resendCount[slot]++;
-        int length = StreamRewriter.outputLength(cached) + (rtxSsrc != 0 ? 2 : 0);
-        ByteBuf out = transport.alloc().directBuffer(length + PeerTransport.SRTP_OVERHEAD);
-        rewriter.writeRetransmission(cached, out, segment, outSeq, rtxSsrc, rtxPayloadType, rtxSeq);
+        int size = StreamRewriter.outputLength(cached) + rewriter.extensionBytes() + (rtxSsrc != 0 ? 2 : 0);
+        ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
+        rewriter.writeRetransmission(cached, out, segment, outSeq, rtxSsrc, rtxPayloadType, rtxSeq,
+                downlink.nextTransportSequence(size));
         if (rtxSsrc != 0) {
             rtxSeq = (rtxSeq + 1) & 0xFFFF;
         }
         counters.retransmissionsSent.increment();
         transport.sendRtp(out);
+    }
+
+    /** Sends {@code count} padding-only RTX packets of {@code paddingBytes} each (probing the link). */
+    void sendPadding(int count, int paddingBytes) {
+        for (int i = 0; i < count; i++) {
+            int size = RtpPacket.FIXED_HEADER_LENGTH + rewriter.extensionBytes() + paddingBytes;
+            ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
+            rewriter.writePadding(out, rtxSsrc, rtxPayloadType, rtxSeq, paddingBytes, downlink.nextTransportSequence(size));
+            rtxSeq = (rtxSeq + 1) & 0xFFFF;
+            transport.sendRtp(out);
+        }
     }
 
     /** RFC 3550 §6.4.1 SR for this stream, from the publisher's own NTP/RTP pair (keeps lip sync). */

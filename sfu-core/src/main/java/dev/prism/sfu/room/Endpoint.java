@@ -33,8 +33,37 @@ final class Endpoint {
     private int transportCcId = -1;
     private TransportFeedbackGenerator transportFeedback;
 
+    /** Sending side towards this endpoint as a subscriber; made with its first subscription. */
+    private Downlink downlink;
+
     Endpoint(PeerTransport transport) {
         this.transport = transport;
+    }
+
+    /** The downlink, made on first use with the subscriber's transport-wide CC extension id (-1: none). */
+    Downlink downlink(int transportCcId) {
+        if (downlink == null) {
+            downlink = new Downlink(transportCcId);
+            downlink.setMaxVideoSize(maxWidth, maxHeight);
+        }
+        return downlink;
+    }
+
+    private int maxWidth;
+    private int maxHeight;
+
+    /** The subscriber's declared maximum video size, kept until its downlink exists. */
+    void setMaxVideoSize(int width, int height) {
+        maxWidth = width;
+        maxHeight = height;
+        if (downlink != null) {
+            downlink.setMaxVideoSize(width, height);
+        }
+    }
+
+    /** The downlink, or null before the first subscription. */
+    Downlink downlink() {
+        return downlink;
     }
 
     /** Registers a published track; simulcast needs the MID and RID extensions negotiated. */

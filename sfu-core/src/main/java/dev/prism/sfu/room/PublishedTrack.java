@@ -46,9 +46,15 @@ final class PublishedTrack {
     private final NackGenerator[] nackGenerators;
     private final int[] nackScratch = new int[64];
     final List<DownTrack> downTracks = new ArrayList<>();
+    /** The active-speaker detector's slot of an audio track with audio levels, else -1 (room-owned). */
+    int speakerSlot = -1;
     private final long[] layerBytes;
     private final long[] layerBitrate;
     private final long[] lastPacketMillis;
+    /** Frame size per layer from its latest VP8 key frame (0 while unknown or for other codecs). */
+    final int[] layerWidth;
+    final int[] layerHeight;
+    private final boolean[] layerActive;
     private final long[] lastKeyframeRequestMillis;
     private final int rtcpSenderSsrc;
     private final TransportCounters counters;
@@ -70,6 +76,9 @@ final class PublishedTrack {
         this.layerBytes = new long[layerCount];
         this.layerBitrate = new long[layerCount];
         this.lastPacketMillis = new long[layerCount];
+        this.layerWidth = new int[layerCount];
+        this.layerHeight = new int[layerCount];
+        this.layerActive = new boolean[layerCount];
         this.lastKeyframeRequestMillis = new long[layerCount];
         this.layerRtxSsrc = new int[layerCount];
         this.caches = spec.isVideo() ? new RtpPacketCache[layerCount] : null;
@@ -165,6 +174,14 @@ final class PublishedTrack {
         int seq = RtpPacket.sequenceNumber(packet);
         statistics[layer].onPacket(seq, RtpPacket.timestamp(packet), nowMillis * 1000);
         boolean keyFrame = spec.isVideo() && isKeyFrame(packet);
+        if (keyFrame && codec == VP8) {
+            int size = Vp8PayloadDescriptor.keyFrameSize(packet, RtpPacket.payloadOffset(packet),
+                    RtpPacket.payloadLength(packet));
+            if (size > 0) {
+                layerWidth[layer] = size >>> 16;
+                layerHeight[layer] = size & 0xFFFF;
+            }
+        }
         if (caches != null && !caches[layer].put(packet, seq, nowMillis) && retransmission) {
             return; // a retransmission of what we already have: subscribers had it too
         }
@@ -213,6 +230,29 @@ final class PublishedTrack {
             }
         }
         bestLayer = spec.simulcast() ? best : 0;
+        for (int i = 0; i < layerCount; i++) {
+            layerActive[i] = nowMillis - lastPacketMillis[i] <= LAYER_TIMEOUT_MILLIS;
+        }
+    }
+
+    /**
+     * The highest layer whose frames fit {@code maxWidth} × {@code maxHeight} (0 = no limit), at
+     * least the lowest; a layer of unknown size counts as fitting.
+     */
+    int highestLayerFitting(int maxWidth, int maxHeight) {
+        int fit = 0;
+        for (int l = 0; l < layerCount; l++) {
+            boolean fits = (maxWidth <= 0 || layerWidth[l] <= maxWidth) && (maxHeight <= 0 || layerHeight[l] <= maxHeight);
+            if (fits) {
+                fit = l;
+            }
+        }
+        return fit;
+    }
+
+    /** Whether a layer is being sent (as of the last {@link #updateLayers}). */
+    boolean layerActive(int layer) {
+        return layer >= 0 && layer < layerCount && layerActive[layer];
     }
 
     long layerBitrate(int layer) {
@@ -295,8 +335,8 @@ final class PublishedTrack {
         requestKeyFrame(nowMillis, Math.max(0, bestLayer));
     }
 
-    DownTrack addDownTrack(PeerTransport subscriber, DownTrackSpec spec, long nowMillis) {
-        DownTrack down = new DownTrack(this, subscriber, spec, counters);
+    DownTrack addDownTrack(PeerTransport subscriber, Downlink downlink, DownTrackSpec spec) {
+        DownTrack down = new DownTrack(this, subscriber, downlink, spec, counters);
         downTracks.add(down);
         return down;
     }

@@ -3,6 +3,7 @@ package dev.prism.sfu.room;
 import dev.prism.dtls.DtlsCertificate;
 import dev.prism.rtcp.FullIntraRequest;
 import dev.prism.rtcp.PictureLossIndication;
+import dev.prism.rtcp.ReceiverEstimatedMaximumBitrate;
 import dev.prism.rtcp.RtcpCompoundReader;
 import dev.prism.rtcp.RtcpError;
 import dev.prism.rtcp.RtcpFeedback;
@@ -10,6 +11,8 @@ import dev.prism.rtcp.RtcpPacketType;
 import dev.prism.rtcp.SenderReport;
 import dev.prism.rtp.RtpPacket;
 import dev.prism.rtp.RtxPacket;
+import dev.prism.rtp.AudioLevel;
+import dev.prism.sfu.audio.ActiveSpeakerDetector;
 import dev.prism.rtcp.TransportLayerNack;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.PeerTransport;
@@ -50,6 +53,12 @@ public final class Room implements TransportListener {
     private final Map<PeerTransport, Endpoint> endpoints = new HashMap<>();
     private final Map<String, PublishedTrack> tracks = new LinkedHashMap<>();
     private final RtcpCompoundReader rtcpReader = new RtcpCompoundReader();
+    /** Dominant speaker from the audio levels of published audio tracks (slot = index in speakerSlots). */
+    private final ActiveSpeakerDetector speakers = new ActiveSpeakerDetector(MAX_SPEAKER_SOURCES);
+    private final PublishedTrack[] speakerSlots = new PublishedTrack[MAX_SPEAKER_SOURCES];
+    private static final int MAX_SPEAKER_SOURCES = 256;
+    private static final int SPEAKER_TICKS = 30;
+    private PeerTransport speakerOwner;
     private final Runnable tick = this::tick;
     // The NACK being served: a reusable consumer, so serving allocates nothing per sequence number.
     private DownTrack nackTarget;
@@ -62,10 +71,15 @@ public final class Room implements TransportListener {
     private boolean closed;
 
     /**
-     * Transport-wide CC feedback (libwebrtc sends it about every 50-100 ms) and NACK retries to
-     * publishers: NACKs for new gaps go at once, retries on this timer.
+     * The room's fast timer: probe padding paced every tick; transport-wide CC feedback
+     * (libwebrtc sends it about every 50-100 ms) and NACK retries to publishers every
+     * {@link #FEEDBACK_TICKS} (NACKs for new gaps go at once); subscribers' bandwidth allocation
+     * every {@link #ALLOCATION_TICKS}.
      */
-    private static final long FEEDBACK_INTERVAL_MILLIS = 50;
+    private static final long FEEDBACK_INTERVAL_MILLIS = 10;
+    private static final int FEEDBACK_TICKS = 5;
+    private static final int ALLOCATION_TICKS = 20;
+    private int fastTicks;
     private final java.util.concurrent.ScheduledFuture<?> feedbackTimer;
 
     public Room(String name, MediaWorker worker, List<java.net.InetSocketAddress> candidates,
@@ -86,11 +100,36 @@ public final class Room implements TransportListener {
 
     private void sendTransportFeedback() {
         long now = worker.nowMillis();
-        for (Endpoint e : endpoints.values()) {
-            e.sendTransportFeedback();
+        int tick = fastTicks++;
+        if (tick % SPEAKER_TICKS == 0) {
+            int changed = speakers.decide(now);
+            if (changed >= 0 && speakerSlots[changed] != null) {
+                PublishedTrack audio = speakerSlots[changed];
+                speakerOwner = audio.owner;
+                observer.onActiveSpeaker(name, audio.owner.id(), audio.spec);
+            } else if (speakers.speaker() < 0) {
+                speakerOwner = null;
+            }
         }
-        for (PublishedTrack track : tracks.values()) {
-            track.sendNacks(now);
+        if (tick % ALLOCATION_TICKS == 0) {
+            for (Endpoint e : endpoints.values()) {
+                if (e.downlink() != null) {
+                    e.downlink().allocate(e.down.values(), speakerOwner, now);
+                }
+            }
+        }
+        for (Endpoint e : endpoints.values()) {
+            if (e.downlink() != null) {
+                e.downlink().pace(now);
+            }
+        }
+        if (tick % FEEDBACK_TICKS == 0) {
+            for (Endpoint e : endpoints.values()) {
+                e.sendTransportFeedback();
+            }
+            for (PublishedTrack track : tracks.values()) {
+                track.sendNacks(now);
+            }
         }
         worker.flush();
     }
@@ -198,6 +237,16 @@ public final class Room implements TransportListener {
                     throw new IllegalArgumentException("track " + spec.trackId() + " is already published");
                 }
                 PublishedTrack track = new PublishedTrack(spec, t, e.rtcpSsrc, counters);
+                if (!spec.isVideo() && spec.audioLevelExtId() > 0) {
+                    for (int slot = 0; slot < MAX_SPEAKER_SOURCES; slot++) {
+                        if (speakerSlots[slot] == null) {
+                            speakerSlots[slot] = track;
+                            track.speakerSlot = slot;
+                            speakers.add(slot);
+                            break;
+                        }
+                    }
+                }
                 e.addPublished(track);
                 tracks.put(spec.trackId(), track);
                 observer.onTrackPublished(name, transportId, spec);
@@ -217,9 +266,25 @@ public final class Room implements TransportListener {
                 if (track == null) {
                     throw new IllegalArgumentException("no track " + spec.trackId() + " in room " + name);
                 }
-                e.down.put((int) spec.ssrc(), track.addDownTrack(t, spec, now));
+                e.down.put((int) spec.ssrc(), track.addDownTrack(t, e.downlink(spec.transportCcId()), spec));
             }
             return null;
+        });
+    }
+
+    /**
+     * The largest video a subscriber wants ({@code 0} for no limit): simulcast tracks are then sent
+     * no larger than that, which also saves its bandwidth. False when the transport is unknown.
+     */
+    public CompletableFuture<Boolean> setMaxVideoSize(String transportId, int width, int height) {
+        return onLoop(() -> {
+            PeerTransport t = transports.get(transportId);
+            Endpoint e = t == null ? null : endpoints.get(t);
+            if (e == null) {
+                return false;
+            }
+            e.setMaxVideoSize(width, height);
+            return true;
         });
     }
 
@@ -311,6 +376,12 @@ public final class Room implements TransportListener {
         }
         int layer = track.layerOfSsrc(ssrc);
         if (layer >= 0) {
+            if (track.speakerSlot >= 0) {
+                int at = RtpPacket.findExtension(packet, track.spec.audioLevelExtId());
+                if (at >= 0) {
+                    speakers.onLevel(track.speakerSlot, AudioLevel.level(packet, at), worker.nowMillis());
+                }
+            }
             track.onPacket(packet, layer, false, worker.nowMillis());
             return;
         }
@@ -352,11 +423,17 @@ public final class Room implements TransportListener {
                         for (int i = 0, n = FullIntraRequest.entryCount(packet, offset); i < n; i++) {
                             requestKeyFrame(e, FullIntraRequest.entrySsrc(packet, offset, i), now);
                         }
+                    } else if (format == RtcpPacketType.FMT_AFB && e.downlink() != null
+                            && ReceiverEstimatedMaximumBitrate.isRemb(packet, offset)) {
+                        e.downlink().onRemb(ReceiverEstimatedMaximumBitrate.bitrate(packet, offset));
                     }
                 }
                 case RtcpPacketType.RTPFB -> {
-                    if (RtcpFeedback.format(packet, offset) == RtcpPacketType.FMT_NACK) {
+                    int format = RtcpFeedback.format(packet, offset);
+                    if (format == RtcpPacketType.FMT_NACK) {
                         onNack(e, packet, offset, now);
+                    } else if (format == RtcpPacketType.FMT_TWCC && e.downlink() != null) {
+                        e.downlink().onTransportFeedback(packet, offset);
                     }
                 }
                 default -> {
@@ -410,6 +487,10 @@ public final class Room implements TransportListener {
             for (PublishedTrack track : e.ownTracks()) {
                 tracks.remove(track.spec.trackId());
                 track.release();
+                if (track.speakerSlot >= 0) {
+                    speakers.remove(track.speakerSlot);
+                    speakerSlots[track.speakerSlot] = null;
+                }
                 for (DownTrack d : track.downTracks) {
                     Endpoint sub = endpoints.get(d.transport);
                     if (sub != null) {

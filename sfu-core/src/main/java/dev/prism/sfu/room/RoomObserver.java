@@ -7,4 +7,7 @@ public interface RoomObserver {
     default void onTrackUnpublished(String room, String ownerTransportId, String trackId) {}
 
     default void onTransportClosed(String room, String transportId, String reason) {}
+
+    /** The room's dominant speaker changed to the owner of this audio track. */
+    default void onActiveSpeaker(String room, String ownerTransportId, PublishedTrackSpec audioTrack) {}
 }

@@ -39,6 +39,11 @@ public final class RoomRegistry implements AutoCloseable {
         }
 
         @Override
+        public void onActiveSpeaker(String room, String ownerTransportId, PublishedTrackSpec audioTrack) {
+            observers.forEach(o -> o.onActiveSpeaker(room, ownerTransportId, audioTrack));
+        }
+
+        @Override
         public void onTransportClosed(String room, String transportId, String reason) {
             observers.forEach(o -> o.onTransportClosed(room, transportId, reason));
         }

@@ -12,7 +12,9 @@ import io.netty.buffer.ByteBuf;
  * so that sequence numbers follow on without a gap and timestamps advance by the time that
  * passed; for VP8 the picture id and TL0PICIDX (RFC 7741 §4.2) continue likewise, so the
  * decoder sees one stream. The publisher's CSRCs and header extensions are dropped, since their
- * ids were negotiated with the publisher, not with this subscriber.
+ * ids were negotiated with the publisher, not with this subscriber; when the subscriber
+ * negotiated transport-wide CC, each packet instead carries Prism's own transport-wide sequence
+ * number in a one-byte header extension (RFC 8285 §4.2).
  *
  * <p>Each set of offsets is remembered as a <i>segment</i> (from the first output sequence number
  * it produced) together with the source it applied to, so that a NACKed output sequence number
@@ -23,6 +25,10 @@ final class StreamRewriter {
     private final int payloadType;
     private final int clockRate;
     private final boolean vp8;
+    /** Transport-wide sequence number extension id, or -1 for none. */
+    private final int transportCcId;
+    /** Bytes of the header extension block this rewriter adds (0 or 8). */
+    static final int TRANSPORT_CC_EXTENSION_BYTES = 8;
     private final Vp8PayloadDescriptor descriptor = new Vp8PayloadDescriptor();
     private boolean started;
     private int seqOffset;
@@ -54,6 +60,11 @@ final class StreamRewriter {
     }
 
     StreamRewriter(int ssrc, int payloadType, int clockRate, boolean vp8) {
+        this(ssrc, payloadType, clockRate, vp8, -1);
+    }
+
+    StreamRewriter(int ssrc, int payloadType, int clockRate, boolean vp8, int transportCcId) {
+        this.transportCcId = transportCcId >= 1 && transportCcId <= 14 ? transportCcId : -1;
         this.ssrc = ssrc;
         this.payloadType = payloadType;
         this.clockRate = clockRate;
@@ -105,12 +116,25 @@ final class StreamRewriter {
         return RtpPacket.FIXED_HEADER_LENGTH + packet.writerIndex() - RtpPacket.payloadOffset(packet);
     }
 
-    void write(ByteBuf packet, ByteBuf out) {
-        write(packet, out, lastOutputMillis);
+    /** Bytes the header extension adds to every packet written. */
+    int extensionBytes() {
+        return transportCcId > 0 ? TRANSPORT_CC_EXTENSION_BYTES : 0;
     }
 
-    /** Appends the rewritten copy of a validated RTP packet to {@code out}. Call after {@link #start}. */
+    void write(ByteBuf packet, ByteBuf out) {
+        write(packet, out, lastOutputMillis, 0);
+    }
+
     void write(ByteBuf packet, ByteBuf out, long nowMillis) {
+        write(packet, out, nowMillis, 0);
+    }
+
+    /**
+     * Appends the rewritten copy of a validated RTP packet to {@code out}, with
+     * {@code transportSeq} in its transport-wide sequence number extension when negotiated.
+     * Call after {@link #start}.
+     */
+    void write(ByteBuf packet, ByteBuf out, long nowMillis, int transportSeq) {
         int payloadOffset = RtpPacket.payloadOffset(packet);
         int payloadBytes = packet.writerIndex() - payloadOffset;
         int seq = RtpPacket.sequenceNumber(packet);
@@ -130,10 +154,11 @@ final class StreamRewriter {
         int start = out.writerIndex();
         int b0 = 0x80 | (packet.getByte(packet.readerIndex()) & 0x20); // V=2, P kept, X=0, CC=0
         int b1 = (RtpPacket.marker(packet) ? 0x80 : 0) | payloadType;
-        out.writeByte(b0).writeByte(b1).writeShort(outSeq).writeInt((int) outTimestamp).writeInt(ssrc);
+        writeHeader(out, b0, b1, outSeq, outTimestamp, ssrc, transportSeq);
+        int payloadIndex = out.writerIndex();
         out.writeBytes(packet, payloadOffset, payloadBytes);
         if (vp8) {
-            rewriteVp8(out, start + RtpPacket.FIXED_HEADER_LENGTH, payloadBytes);
+            rewriteVp8(out, payloadIndex, payloadBytes);
         }
         if (segmentPending) {
             segmentPending = false;
@@ -182,6 +207,11 @@ final class StreamRewriter {
      */
     void writeRetransmission(ByteBuf packet, ByteBuf out, int segment, int outSeq, int rtxSsrc,
                              int rtxPayloadType, int rtxSeq) {
+        writeRetransmission(packet, out, segment, outSeq, rtxSsrc, rtxPayloadType, rtxSeq, 0);
+    }
+
+    void writeRetransmission(ByteBuf packet, ByteBuf out, int segment, int outSeq, int rtxSsrc,
+                             int rtxPayloadType, int rtxSeq, int transportSeq) {
         int payloadOffset = RtpPacket.payloadOffset(packet);
         int payloadBytes = packet.writerIndex() - payloadOffset;
         long outTimestamp = (RtpPacket.timestamp(packet) + segmentTimestampOffset[segment]) & 0xFFFFFFFFL;
@@ -189,8 +219,7 @@ final class StreamRewriter {
         int start = out.writerIndex();
         int b0 = 0x80 | (packet.getByte(packet.readerIndex()) & 0x20);
         int b1 = (RtpPacket.marker(packet) ? 0x80 : 0) | (rtx ? rtxPayloadType : payloadType);
-        out.writeByte(b0).writeByte(b1).writeShort(rtx ? rtxSeq : outSeq).writeInt((int) outTimestamp)
-                .writeInt(rtx ? rtxSsrc : ssrc);
+        writeHeader(out, b0, b1, rtx ? rtxSeq : outSeq, outTimestamp, rtx ? rtxSsrc : ssrc, transportSeq);
         if (rtx) {
             out.writeShort(outSeq);
         }
@@ -205,7 +234,27 @@ final class StreamRewriter {
                         (descriptor.tl0PicIdx() + segmentTl0Offset[segment]) & 0xFF);
             }
         }
-        assert out.writerIndex() - start == outputLength(packet) + (rtx ? 2 : 0);
+        assert out.writerIndex() - start == outputLength(packet) + extensionBytes() + (rtx ? 2 : 0);
+    }
+
+    /** The fixed header, then the transport-wide sequence number extension when negotiated (X set). */
+    private void writeHeader(ByteBuf out, int b0, int b1, int seq, long timestamp, int ssrc, int transportSeq) {
+        boolean ext = transportCcId > 0;
+        out.writeByte(ext ? b0 | 0x10 : b0).writeByte(b1).writeShort(seq).writeInt((int) timestamp).writeInt(ssrc);
+        if (ext) {
+            // RFC 8285 §4.2: 0xBEDE, length 1 word; element id/len-1, two bytes of sequence, one byte padding.
+            out.writeShort(0xBEDE).writeShort(1).writeByte(transportCcId << 4 | 1).writeShort(transportSeq).writeByte(0);
+        }
+    }
+
+    /**
+     * A padding-only packet (RFC 3550 §5.1) of {@code paddingBytes} (1..255) on the RTX stream, for
+     * probing the subscriber's link (RFC 4588 allows RTX packets without an OSN).
+     */
+    void writePadding(ByteBuf out, int rtxSsrc, int rtxPayloadType, int rtxSeq, int paddingBytes, int transportSeq) {
+        writeHeader(out, 0x80 | 0x20, rtxPayloadType, rtxSeq, lastOutputTimestamp, rtxSsrc, transportSeq);
+        out.writeZero(paddingBytes - 1);
+        out.writeByte(paddingBytes);
     }
 
     private void rewriteVp8(ByteBuf out, int index, int length) {

@@ -109,6 +109,24 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
                     });
                 }
             }
+            case "maxVideoSize" -> {
+                int width = m.path("width").asInt(-1);
+                int height = m.path("height").asInt(-1);
+                if (p == null) {
+                    error(id, "not_joined", "join a room first");
+                } else if (!m.path("width").isInt() || !m.path("height").isInt() || width < 0 || height < 0
+                        || width > 16384 || height > 16384) {
+                    error(id, "bad_message", "maxVideoSize needs integer width and height in 0..16384 (0 = no limit)");
+                } else {
+                    p.setMaxVideoSize(width, height).whenComplete((v, e) -> {
+                        if (e != null) {
+                            error(id, e);
+                        } else if (id != null) {
+                            send(message("ok", id));
+                        }
+                    });
+                }
+            }
             case "trickle" -> {
                 // ICE-lite: the server learns candidates from connectivity checks.
                 if (id != null) {
@@ -196,6 +214,11 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
     @Override
     public void onTrackUnpublished(String identity, String trackId) {
         send(message("trackUnpublished", null).put("identity", identity).put("trackId", trackId));
+    }
+
+    @Override
+    public void onActiveSpeaker(String identity, String streamId) {
+        send(message("activeSpeaker", null).put("identity", identity).put("streamId", streamId));
     }
 
     @Override

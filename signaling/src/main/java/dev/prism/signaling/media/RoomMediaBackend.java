@@ -89,6 +89,20 @@ public final class RoomMediaBackend implements MediaBackend {
             public void onTrackUnpublished(String room, String ownerTransportId, String trackId) {
                 roomChanged(room, ownerTransportId, trackId, null, false);
             }
+
+            @Override
+            public void onActiveSpeaker(String room, String ownerTransportId, PublishedTrackSpec audioTrack) {
+                Map<String, RoomParticipant> members = participants.get(room);
+                if (members == null) {
+                    return;
+                }
+                String identity = identityOf(room, ownerTransportId);
+                CompletableFuture.runAsync(() -> { // off the room's loop
+                    for (RoomParticipant p : members.values()) {
+                        p.listener().onActiveSpeaker(identity, audioTrack.streamId());
+                    }
+                });
+            }
         });
     }
 
@@ -503,7 +517,7 @@ public final class RoomMediaBackend implements MediaBackend {
     static DownTrackSpec downTrack(NegotiatedMedia m) {
         NegotiatedCodec codec = m.codecs().get(0);
         return new DownTrackSpec(m.trackId(), m.ssrcs().get(0).ssrc(), codec.payloadType(), m.ssrcs().get(0).rtxSsrc(),
-                codec.rtxPayloadType());
+                codec.rtxPayloadType(), codec.rtcpFb().contains("transport-cc") ? m.extensions().twccId() : -1);
     }
 
     private static List<PublishedTrackSpec> publishedTracks(String transportId, String identity, NegotiationResult r) {

@@ -250,6 +250,13 @@ final class RoomParticipant implements Participant {
         return ids;
     }
 
+    @Override
+    public CompletionStage<Void> setMaxVideoSize(int width, int height) {
+        // The subscribe transport is made now if need be, so a size declared before any track applies.
+        return ensureSubscribeTransport().thenCompose(t -> room.setMaxVideoSize(t.transportId(), width, height))
+                .thenApply(known -> null);
+    }
+
     private CompletableFuture<LocalTransportInfo> ensureSubscribeTransport() {
         synchronized (this) {
             if (subscribeTransport != null) {

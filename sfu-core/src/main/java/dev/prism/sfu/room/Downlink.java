@@ -1,0 +1,192 @@
+package dev.prism.sfu.room;
+
+import dev.prism.sfu.cc.BandwidthAllocator;
+import dev.prism.sfu.cc.SendSideBandwidthEstimator;
+import dev.prism.sfu.transport.PeerTransport;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * What Prism sends one subscriber, as a whole: the transport-wide sequence numbers on its
+ * packets, the bandwidth estimate made from its transport-wide CC feedback (or its REMB when it
+ * negotiated no TWCC), the allocation of that estimate to its video subscriptions, and probing
+ * with RTX padding when a better layer waits for a higher estimate. Loop thread only; the
+ * allocation runs on the room's timer, the packet path only reads its outcome.
+ */
+final class Downlink {
+    /** Where the estimate starts: enough for a middle layer, not more than a slow link carries for long. */
+    static final long INITIAL_BPS = 800_000;
+    static final long MIN_BPS = 100_000;
+    static final long MAX_BPS = 20_000_000;
+    /** Share of the estimate spent on media; the rest absorbs estimate error and retransmissions. */
+    static final double HEADROOM = 0.9;
+    static final long PROBE_DURATION_MILLIS = 600;
+    static final long MIN_PROBE_BACKOFF_MILLIS = 1500;
+    static final long MAX_PROBE_BACKOFF_MILLIS = 6000;
+    static final int PADDING_BYTES = 255;
+
+    private final int transportCcId;
+    private final SendSideBandwidthEstimator estimator;
+    private long rembBps = -1;
+    private int transportSeq;
+    private long estimateBps = -1;
+    private long allocatedBps;
+    // Probing: padding to probeTargetBps until probeEndMillis; next attempt not before nextProbeMillis.
+    private long probeEndMillis;
+    private long probeTargetBps;
+    private long nextProbeMillis;
+    private long probeBackoffMillis = MIN_PROBE_BACKOFF_MILLIS;
+    private long lastPaceMillis;
+    private double paddingCredit;
+    private DownTrack paddingTrack;
+    private long probes;
+    /** The largest video the subscriber wants (0 = no limit), declared through signaling. */
+    private int maxWidth;
+    private int maxHeight;
+
+    Downlink(int transportCcId) {
+        this.transportCcId = transportCcId;
+        this.estimator = transportCcId > 0 ? new SendSideBandwidthEstimator(INITIAL_BPS, MIN_BPS, MAX_BPS) : null;
+    }
+
+    int transportCcId() {
+        return transportCcId;
+    }
+
+    /** The next transport-wide sequence number, with the packet recorded for the estimator (0 when not negotiated). */
+    int nextTransportSequence(int sizeBytes) {
+        if (estimator == null) {
+            return 0;
+        }
+        int seq = transportSeq;
+        transportSeq = (transportSeq + 1) & 0xFFFF;
+        estimator.onPacketSent(seq, sizeBytes, System.nanoTime() / 1000);
+        return seq;
+    }
+
+    void onTransportFeedback(ByteBuf packet, int offset) {
+        if (estimator != null) {
+            estimator.onTransportFeedback(packet, offset, System.nanoTime() / 1000);
+        }
+    }
+
+    /** The subscriber's REMB (RFC draft-alvestrand-rmcat-remb): its estimate when TWCC is not negotiated. */
+    void onRemb(long bitrate) {
+        rembBps = bitrate;
+    }
+
+    /** The estimate in bits/s, or -1 while there is none. */
+    long estimateBps() {
+        return estimateBps;
+    }
+
+    long allocatedBps() {
+        return allocatedBps;
+    }
+
+    long probes() {
+        return probes;
+    }
+
+    /** The subscriber's declared maximum video size (0 for no limit); applied at the next allocation. */
+    void setMaxVideoSize(int width, int height) {
+        maxWidth = Math.max(0, width);
+        maxHeight = Math.max(0, height);
+    }
+
+    /**
+     * Spends the estimate across the video down-tracks (every 200 ms from the room's timer) and
+     * starts a probe when a better allocation waits for more bandwidth.
+     */
+    void allocate(Collection<DownTrack> downTracks, PeerTransport speaker, long nowMillis) {
+        estimateBps = estimator != null ? estimator.estimateBps() : rembBps;
+        boolean limited = maxWidth > 0 || maxHeight > 0;
+        if (estimateBps < 0 && !limited) {
+            return; // no estimate and no size limit: every down-track follows its best layer
+        }
+        List<DownTrack> video = new ArrayList<>();
+        List<BandwidthAllocator.Subscription> subs = new ArrayList<>();
+        long audioBps = 0;
+        paddingTrack = null;
+        for (DownTrack d : downTracks) {
+            PublishedTrack t = d.source;
+            if (!d.isVideo()) {
+                audioBps += t.layerBitrate(0);
+                continue;
+            }
+            long[] rates = new long[t.layerCount];
+            for (int l = 0; l < t.layerCount; l++) {
+                rates[l] = t.layerActive(l) && !t.muted() ? t.layerBitrate(l) : -1;
+            }
+            video.add(d);
+            int priority = t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
+            subs.add(new BandwidthAllocator.Subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight)));
+            if (paddingTrack == null && d.canPad()) {
+                paddingTrack = d;
+            }
+        }
+        long budget = estimateBps < 0 ? Long.MAX_VALUE / 4 : (long) (estimateBps * HEADROOM) - audioBps;
+        int[] chosen = BandwidthAllocator.allocate(budget, subs);
+        for (int i = 0; i < chosen.length; i++) {
+            video.get(i).allocate(chosen[i]);
+        }
+        allocatedBps = BandwidthAllocator.total(subs, chosen) + audioBps;
+        long idealBps = BandwidthAllocator.total(subs, BandwidthAllocator.ideal(subs)) + audioBps;
+        boolean probing = nowMillis < probeEndMillis;
+        if (!probing && probeTargetBps > 0) {
+            // A probe ended: success if the estimate now covers what it aimed at.
+            probeBackoffMillis = estimateBps * HEADROOM >= probeTargetBps / 1.25
+                    ? MIN_PROBE_BACKOFF_MILLIS : Math.min(MAX_PROBE_BACKOFF_MILLIS, probeBackoffMillis * 2);
+            nextProbeMillis = nowMillis + probeBackoffMillis;
+            probeTargetBps = 0;
+        }
+        if (!probing && estimateBps >= 0 && estimator != null && paddingTrack != null && idealBps > allocatedBps
+                && nowMillis >= nextProbeMillis) {
+            // Aim a little past the next step up so that success leaves the headroom the allocator keeps.
+            long nextStep = nextStepBps(subs, chosen) + audioBps;
+            probeTargetBps = (long) (Math.min(idealBps, nextStep) * 1.25 / HEADROOM);
+            probeEndMillis = nowMillis + PROBE_DURATION_MILLIS;
+            lastPaceMillis = nowMillis;
+            paddingCredit = 0;
+            probes++;
+        }
+    }
+
+    /** Cost of the cheapest single upgrade of one subscription from {@code chosen}. */
+    private static long nextStepBps(List<BandwidthAllocator.Subscription> subs, int[] chosen) {
+        long total = BandwidthAllocator.total(subs, chosen);
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < chosen.length; i++) {
+            long[] rates = subs.get(i).layerBitrates();
+            for (int l = chosen[i] + 1; l < rates.length; l++) {
+                if (rates[l] >= 0) {
+                    long step = rates[l] - (chosen[i] >= 0 ? rates[chosen[i]] : 0);
+                    best = Math.min(best, step);
+                    break;
+                }
+            }
+        }
+        return best == Long.MAX_VALUE ? total : total + best;
+    }
+
+    /** While probing, tops the media rate up to the probe target with padding (every 10 ms). */
+    void pace(long nowMillis) {
+        if (nowMillis >= probeEndMillis || paddingTrack == null || !paddingTrack.canPad()) {
+            return;
+        }
+        long elapsed = nowMillis - lastPaceMillis;
+        lastPaceMillis = nowMillis;
+        long paddingBps = probeTargetBps - allocatedBps;
+        if (paddingBps <= 0 || elapsed <= 0) {
+            return;
+        }
+        paddingCredit += paddingBps / 8.0 * Math.min(elapsed, 50) / 1000.0;
+        int packets = (int) (paddingCredit / PADDING_BYTES);
+        if (packets > 0) {
+            paddingCredit -= packets * PADDING_BYTES;
+            paddingTrack.sendPadding(Math.min(packets, 40), PADDING_BYTES);
+        }
+    }
+}
