@@ -27,10 +27,13 @@ final class FeedbackLossWindow {
         now = Math.max(now, nowMicros);
     }
 
-    /** Lost over reported within the window ending at the newest feedback, 0 if none reported. */
+    /**
+     * Lost over reported within the window ending at the newest feedback, 0 if none reported.
+     * A late arrival of a packet reported lost earlier is entered as a negative loss, hence the clamp.
+     */
     double fraction() {
         long totalSum = reported();
-        return totalSum == 0 ? 0 : (double) lostInWindow() / totalSum;
+        return totalSum <= 0 ? 0 : Math.max(0, Math.min(1, (double) lostInWindow() / totalSum));
     }
 
     /** Packets reported (received or lost) within the window. */

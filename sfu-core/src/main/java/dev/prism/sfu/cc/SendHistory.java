@@ -19,6 +19,7 @@ final class SendHistory {
     private final long[] sendMicros = new long[SLOTS];
     private final int[] sizes = new int[SLOTS];
     private final boolean[] acked = new boolean[SLOTS];
+    private final boolean[] reportedLost = new boolean[SLOTS];
     private final SequenceUnwrapper unwrapper = new SequenceUnwrapper();
 
     SendHistory() {
@@ -32,6 +33,7 @@ final class SendHistory {
         sendMicros[slot] = micros;
         sizes[slot] = sizeBytes;
         acked[slot] = false;
+        reportedLost[slot] = false;
     }
 
     /**
@@ -68,5 +70,14 @@ final class SendHistory {
 
     void markAcked(int slot) {
         acked[slot] = true;
+    }
+
+    /** Whether an earlier feedback reported the packet lost (it may still arrive, reordered). */
+    boolean reportedLost(int slot) {
+        return reportedLost[slot];
+    }
+
+    void markReportedLost(int slot) {
+        reportedLost[slot] = true;
     }
 }

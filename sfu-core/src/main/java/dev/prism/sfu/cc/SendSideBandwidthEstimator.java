@@ -88,10 +88,18 @@ public final class SendSideBandwidthEstimator {
             if (history.acked(slot)) {
                 continue; // reported before
             }
-            reported++;
             if (!reader.received()) {
-                lost++;
+                if (!history.reportedLost(slot)) { // the generator may repeat a loss: count it once
+                    history.markReportedLost(slot);
+                    reported++;
+                    lost++;
+                }
                 continue;
+            }
+            if (history.reportedLost(slot)) {
+                lost--; // reported lost before, arrived after all: undo that loss, already counted as reported
+            } else {
+                reported++;
             }
             history.markAcked(slot);
             long send = history.sendMicros(slot);
@@ -108,14 +116,14 @@ public final class SendSideBandwidthEstimator {
                         trendline.numDeltas(), groups.groupArrivalMicros() / 1000);
             }
         }
-        if (reported > 0) {
+        if (reported > 0 || lost != 0) {
             lossWindow.add(nowMicros, lost, reported);
         }
         if (newestAckedSeq != Long.MIN_VALUE) {
             long sample = Math.max(0, nowMicros - newestAckedSend);
             srttMicros = srttMicros < 0 ? sample : (7 * srttMicros + sample) / 8; // RFC 6298 weight
         }
-        if (reported > 0) {
+        if (reported > 0 || lost != 0) {
             updateEstimate(nowMicros);
         }
     }
