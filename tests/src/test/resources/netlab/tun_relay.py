@@ -91,9 +91,9 @@ def main():
     setns(args.ns_b)
     fd_b = open_tun(args.dev_b)
 
-    rng = random.Random(args.seed)
-    down = Direction("down", args.loss_down, rng)
-    up = Direction("up", args.loss_up, rng)
+    # one generator per direction: a direction's drops depend only on the seed and its own packets
+    down = Direction("down", args.loss_down, random.Random(args.seed * 2))
+    up = Direction("up", args.loss_up, random.Random(args.seed * 2 + 1))
     settings = {"delay_ms": args.delay_ms, "rate_kbit": args.rate_kbit}
     started = time.monotonic()
     heap = []  # (due, seq, destination fd, direction, packet)

@@ -167,6 +167,30 @@ class NetLabTest {
     }
 
     @Test
+    void tunRelayHoldsARateWithTailDropAndChangesAtRunTime() throws Exception {
+        assumeLab();
+        try (NetLab lab = new NetLab()) {
+            NetLab.TunLink link = lab.tun("narrow", NetLab.TunOptions.lossAndDelay(0.0, 5).withRate(500, 100));
+            JsonNode shaped = downlink(link, 2000, 3);
+            NetLab.TunStats stats = link.stats();
+            link.setRate(0);
+            link.setLoss(0.5, 0.0);
+            NetLab.TunStats before = link.stats();
+            JsonNode halved = downlink(link, 1000, 2);
+            NetLab.TunStats after = link.stats();
+            long received = after.down().received() - before.down().received();
+            long dropped = after.down().dropped() - before.down().dropped();
+            System.out.printf("netlab tun rate: 2000 kbit/s offered → %.0f kbit/s at 500 (%d tail drops);"
+                    + " then 50 %% loss: %d of %d dropped, %d arrived%n",
+                    kbit(shaped), stats.down().tailDropped(), dropped, received, halved.path("packets").asInt());
+            assertTrue(kbit(shaped) >= 400 && kbit(shaped) <= 600, "held to 500 kbit/s: " + shaped);
+            assertTrue(stats.down().tailDropped() > 0, "excess tail-dropped: " + stats);
+            assertTrue(dropped > received * 0.4 && dropped < received * 0.6, "loss changed at run time: " + after);
+            assertEquals(received - dropped, halved.path("packets").asLong(), "the rest arrived: " + halved);
+        }
+    }
+
+    @Test
     void chromiumInAViewerNamespaceLoadsAPageFromTheServerAddress() throws Exception {
         assumeLab();
         assumeTrue(Chromium.available(), "chromium is not installed (.ci/run installs it)");
