@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,16 +37,21 @@ public final class Chromium implements AutoCloseable {
         return Files.isExecutable(EXECUTABLE);
     }
 
-    /** Starts Chromium; {@code extraFlags} are appended (e.g. "--force-fieldtrials=..."). */
-    public static Chromium launch(String... extraFlags) throws Exception {
-        Path profile = Files.createTempDirectory("prism-chromium-");
-        List<String> command = new ArrayList<>(List.of(EXECUTABLE.toString(),
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    private static List<String> flags(Path profile) {
+        return List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--mute-audio",
                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                 "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
-                "--remote-debugging-port=0", "--user-data-dir=" + profile));
+                "--user-data-dir=" + profile);
+    }
+
+    /** Starts Chromium; {@code extraFlags} are appended (e.g. "--force-fieldtrials=..."). */
+    public static Chromium launch(String... extraFlags) throws Exception {
+        Path profile = Files.createTempDirectory("prism-chromium-");
+        List<String> command = new ArrayList<>(List.of(EXECUTABLE.toString()));
+        command.addAll(flags(profile));
+        command.add("--remote-debugging-port=0");
         command.addAll(List.of(extraFlags));
         command.add("about:blank");
         Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -72,6 +78,56 @@ public final class Chromium implements AutoCloseable {
             process.destroyForcibly();
             deleteTree(profile);
             throw e;
+        }
+    }
+
+    /**
+     * Starts Chromium inside network namespace {@code netnsName} ({@code ip netns exec}, needs
+     * root). DevTools' TCP port would be unreachable from here, so it talks over
+     * {@code --remote-debugging-pipe}: the browser's fd 3 and fd 4 are this process's stdin and
+     * stdout. Otherwise the same flags and the same {@link BrowserPage} API as {@link #launch}.
+     */
+    public static Chromium launchIn(String netnsName, String... extraFlags) throws Exception {
+        Path profile = Files.createTempDirectory("prism-chromium-");
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netnsName, "sh", "-c",
+                "exec \"$0\" \"$@\" 3<&0 4>&1 0</dev/null 1>/dev/null", EXECUTABLE.toString()));
+        command.addAll(flags(profile));
+        command.add("--remote-debugging-pipe");
+        command.addAll(List.of(extraFlags));
+        command.add("about:blank");
+        Process process = new ProcessBuilder(command).start();
+        ArrayDeque<String> stderrTail = new ArrayDeque<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader err = new BufferedReader(
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    synchronized (stderrTail) {
+                        stderrTail.addLast(line);
+                        if (stderrTail.size() > 20) {
+                            stderrTail.removeFirst();
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        DevToolsConnection devTools = DevToolsConnection.openPipe(process.getOutputStream(), process.getInputStream());
+        try {
+            devTools.send(null, "Browser.getVersion", null, 30_000);
+            return new Chromium(process, profile, devTools);
+        } catch (Exception e) {
+            devTools.close();
+            process.destroyForcibly();
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            deleteTree(profile);
+            String tail;
+            synchronized (stderrTail) {
+                tail = String.join("\n", stderrTail);
+            }
+            throw new IOException("Chromium in namespace " + netnsName + " did not answer on the DevTools pipe: "
+                    + e + "\nstderr:\n" + tail, e);
         }
     }
 
