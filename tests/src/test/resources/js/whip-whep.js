@@ -42,11 +42,15 @@ prismTest.whepView = async (room, token) => {
 // Inbound totals of one peer connection: video frames decoded and width, audio packets.
 prismTest.inbound = async (pc) => {
   const out = {framesDecoded: 0, frameWidth: 0, videoPackets: 0, audioPackets: 0, audioSamples: 0,
-               packetsLost: 0, dtlsState: null, srtpCipher: null};
+               packetsLost: 0, dtlsState: null, srtpCipher: null, videoLost: 0, freezeCount: 0, nackCount: 0,
+               pliCount: 0, framesDropped: 0};
   (await pc.getStats()).forEach(s => {
     if (s.type === 'inbound-rtp' && s.kind === 'video') {
       out.framesDecoded += s.framesDecoded || 0; out.frameWidth = Math.max(out.frameWidth, s.frameWidth || 0);
       out.videoPackets += s.packetsReceived || 0; out.packetsLost += s.packetsLost || 0;
+      out.videoLost += s.packetsLost || 0; out.freezeCount += s.freezeCount || 0; out.nackCount += s.nackCount || 0;
+      out.pliCount += s.pliCount || 0; out.framesDropped += s.framesDropped || 0;
+      out.retransmitted = (out.retransmitted || 0) + (s.retransmittedPacketsReceived || 0);
     }
     if (s.type === 'inbound-rtp' && s.kind === 'audio') {
       out.audioPackets += s.packetsReceived || 0; out.audioSamples += s.totalSamplesReceived || 0;

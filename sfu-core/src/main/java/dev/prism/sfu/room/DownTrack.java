@@ -141,10 +141,10 @@ final class DownTrack {
         int length = StreamRewriter.outputLength(packet);
         int size = length + rewriter.extensionBytes();
         ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
-        rewriter.write(packet, out, nowMillis, downlink.nextTransportSequence(size));
+        rewriter.write(packet, out, nowMillis, downlink.nextTransportSequence());
         packets++;
         octets += length - RtpPacket.FIXED_HEADER_LENGTH;
-        transport.sendRtp(out);
+        downlink.send(out);
     }
 
     /**
@@ -176,12 +176,12 @@ final class DownTrack {
         int size = StreamRewriter.outputLength(cached) + rewriter.extensionBytes() + (rtxSsrc != 0 ? 2 : 0);
         ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
         rewriter.writeRetransmission(cached, out, segment, outSeq, rtxSsrc, rtxPayloadType, rtxSeq,
-                downlink.nextTransportSequence(size));
+                downlink.nextTransportSequence());
         if (rtxSsrc != 0) {
             rtxSeq = (rtxSeq + 1) & 0xFFFF;
         }
         counters.retransmissionsSent.increment();
-        transport.sendRtp(out);
+        downlink.send(out);
     }
 
     /** Sends {@code count} padding-only RTX packets of {@code paddingBytes} each (probing the link). */
@@ -189,9 +189,9 @@ final class DownTrack {
         for (int i = 0; i < count; i++) {
             int size = RtpPacket.FIXED_HEADER_LENGTH + rewriter.extensionBytes() + paddingBytes;
             ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
-            rewriter.writePadding(out, rtxSsrc, rtxPayloadType, rtxSeq, paddingBytes, downlink.nextTransportSequence(size));
+            rewriter.writePadding(out, rtxSsrc, rtxPayloadType, rtxSeq, paddingBytes, downlink.nextTransportSequence());
             rtxSeq = (rtxSeq + 1) & 0xFFFF;
-            transport.sendRtp(out);
+            downlink.sendNow(out);
         }
     }
 

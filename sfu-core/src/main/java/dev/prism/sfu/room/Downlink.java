@@ -17,18 +17,22 @@ import java.util.List;
  */
 final class Downlink {
     /** Where the estimate starts: enough for a middle layer, not more than a slow link carries for long. */
-    static final long INITIAL_BPS = 800_000;
+    static final long INITIAL_BPS = 600_000;
     static final long MIN_BPS = 100_000;
     static final long MAX_BPS = 20_000_000;
     /** Share of the estimate spent on media; the rest absorbs estimate error and retransmissions. */
     static final double HEADROOM = 0.9;
-    static final long PROBE_DURATION_MILLIS = 600;
+    static final long PROBE_DURATION_MILLIS = 500;
     static final long MIN_PROBE_BACKOFF_MILLIS = 1500;
-    static final long MAX_PROBE_BACKOFF_MILLIS = 6000;
+    static final long MAX_PROBE_BACKOFF_MILLIS = 8000;
     static final int PADDING_BYTES = 255;
+    static final long PROBE_RAMP_MILLIS = 300;
+    static final double PROBE_ABORT_LOSS = 0.03;
 
+    private final PeerTransport transport;
     private final int transportCcId;
     private final SendSideBandwidthEstimator estimator;
+    private final DownlinkPacer pacer = new DownlinkPacer(this::sendNow);
     private long rembBps = -1;
     private int transportSeq;
     private long estimateBps = -1;
@@ -36,6 +40,7 @@ final class Downlink {
     // Probing: padding to probeTargetBps until probeEndMillis; next attempt not before nextProbeMillis.
     private long probeEndMillis;
     private long probeTargetBps;
+    private long probeStartBps;
     private long nextProbeMillis;
     private long probeBackoffMillis = MIN_PROBE_BACKOFF_MILLIS;
     private long lastPaceMillis;
@@ -46,7 +51,8 @@ final class Downlink {
     private int maxWidth;
     private int maxHeight;
 
-    Downlink(int transportCcId) {
+    Downlink(PeerTransport transport, int transportCcId) {
+        this.transport = transport;
         this.transportCcId = transportCcId;
         this.estimator = transportCcId > 0 ? new SendSideBandwidthEstimator(INITIAL_BPS, MIN_BPS, MAX_BPS) : null;
     }
@@ -55,15 +61,37 @@ final class Downlink {
         return transportCcId;
     }
 
-    /** The next transport-wide sequence number, with the packet recorded for the estimator (0 when not negotiated). */
-    int nextTransportSequence(int sizeBytes) {
+    /** The next transport-wide sequence number (0 when not negotiated); recorded when the packet leaves. */
+    int nextTransportSequence() {
         if (estimator == null) {
             return 0;
         }
         int seq = transportSeq;
         transportSeq = (transportSeq + 1) & 0xFFFF;
-        estimator.onPacketSent(seq, sizeBytes, System.nanoTime() / 1000);
         return seq;
+    }
+
+    /** Sends an RTP packet through the pacer (media and retransmissions). Takes ownership. */
+    void send(ByteBuf packet) {
+        pacer.send(packet);
+    }
+
+    /**
+     * Sends an RTP packet now, recording its transport-wide sequence number and size with the
+     * time it really leaves, so pacing delay is not mistaken for queueing in the network.
+     */
+    void sendNow(ByteBuf packet) {
+        if (estimator != null) {
+            // Written by StreamRewriter: 12-byte header, 0xBEDE + length, id/len byte, then the sequence number.
+            int seq = packet.getUnsignedShort(packet.readerIndex() + StreamRewriter.TRANSPORT_SEQ_OFFSET);
+            estimator.onPacketSent(seq, packet.readableBytes(), System.nanoTime() / 1000);
+        }
+        transport.sendRtp(packet);
+    }
+
+    /** Releases packets still waiting to be paced out (the transport closed). */
+    void close() {
+        pacer.clear();
     }
 
     void onTransportFeedback(ByteBuf packet, int offset) {
@@ -102,6 +130,7 @@ final class Downlink {
      */
     void allocate(Collection<DownTrack> downTracks, PeerTransport speaker, long nowMillis) {
         estimateBps = estimator != null ? estimator.estimateBps() : rembBps;
+        pacer.setEstimate(estimateBps);
         boolean limited = maxWidth > 0 || maxHeight > 0;
         if (estimateBps < 0 && !limited) {
             return; // no estimate and no size limit: every down-track follows its best layer
@@ -118,7 +147,7 @@ final class Downlink {
             }
             long[] rates = new long[t.layerCount];
             for (int l = 0; l < t.layerCount; l++) {
-                rates[l] = t.layerActive(l) && !t.muted() ? t.layerBitrate(l) : -1;
+                rates[l] = t.layerActive(l) && !t.muted() ? t.layerPeakBitrate(l) : -1;
             }
             video.add(d);
             int priority = t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
@@ -148,6 +177,7 @@ final class Downlink {
             long nextStep = nextStepBps(subs, chosen) + audioBps;
             probeTargetBps = (long) (Math.min(idealBps, nextStep) * 1.25 / HEADROOM);
             probeEndMillis = nowMillis + PROBE_DURATION_MILLIS;
+            probeStartBps = estimateBps;
             lastPaceMillis = nowMillis;
             paddingCredit = 0;
             probes++;
@@ -171,14 +201,26 @@ final class Downlink {
         return best == Long.MAX_VALUE ? total : total + best;
     }
 
-    /** While probing, tops the media rate up to the probe target with padding (every 10 ms). */
+    /**
+     * While probing, tops the media rate up towards the probe target with padding (every 10 ms).
+     * The padding ramps up over the first part of the probe, and the probe stops at the first
+     * sign of a queue (over-use, or loss in the feedback), so probing a full link costs it a
+     * few packets of queueing rather than a burst of tail drops.
+     */
     void pace(long nowMillis) {
+        pacer.drain();
         if (nowMillis >= probeEndMillis || paddingTrack == null || !paddingTrack.canPad()) {
+            return;
+        }
+        if (estimator.bandwidthUsage() == dev.prism.sfu.cc.BandwidthUsage.OVERUSE
+                || estimator.lossFraction() > PROBE_ABORT_LOSS || estimator.estimateBps() < probeStartBps) {
+            probeEndMillis = nowMillis; // the link is full: stop now rather than fill its queue
             return;
         }
         long elapsed = nowMillis - lastPaceMillis;
         lastPaceMillis = nowMillis;
-        long paddingBps = probeTargetBps - allocatedBps;
+        double ramp = Math.min(1.0, (double) (nowMillis - (probeEndMillis - PROBE_DURATION_MILLIS)) / PROBE_RAMP_MILLIS);
+        long paddingBps = (long) ((probeTargetBps - allocatedBps) * ramp);
         if (paddingBps <= 0 || elapsed <= 0) {
             return;
         }

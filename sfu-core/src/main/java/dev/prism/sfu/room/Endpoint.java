@@ -43,7 +43,7 @@ final class Endpoint {
     /** The downlink, made on first use with the subscriber's transport-wide CC extension id (-1: none). */
     Downlink downlink(int transportCcId) {
         if (downlink == null) {
-            downlink = new Downlink(transportCcId);
+            downlink = new Downlink(transport, transportCcId);
             downlink.setMaxVideoSize(maxWidth, maxHeight);
         }
         return downlink;

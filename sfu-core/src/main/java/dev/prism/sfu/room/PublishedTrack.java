@@ -50,6 +50,10 @@ final class PublishedTrack {
     int speakerSlot = -1;
     private final long[] layerBytes;
     private final long[] layerBitrate;
+    /** The last {@link #PEAK_WINDOWS} rate measurements per layer, for {@link #layerPeakBitrate}. */
+    private final long[][] recentBitrates;
+    private int recentIndex;
+    static final int PEAK_WINDOWS = 5;
     private final long[] lastPacketMillis;
     /** Frame size per layer from its latest VP8 key frame (0 while unknown or for other codecs). */
     final int[] layerWidth;
@@ -75,6 +79,7 @@ final class PublishedTrack {
         this.statistics = new ReceiveStreamStatistics[layerCount];
         this.layerBytes = new long[layerCount];
         this.layerBitrate = new long[layerCount];
+        this.recentBitrates = new long[layerCount][PEAK_WINDOWS];
         this.lastPacketMillis = new long[layerCount];
         this.layerWidth = new int[layerCount];
         this.layerHeight = new int[layerCount];
@@ -218,9 +223,11 @@ final class PublishedTrack {
         if (elapsed >= 500) {
             for (int i = 0; i < layerCount; i++) {
                 layerBitrate[i] = layerBytes[i] * 8000 / elapsed;
+                recentBitrates[i][recentIndex] = layerBitrate[i];
                 layerBytes[i] = 0;
             }
             lastRateUpdateMillis = nowMillis;
+            recentIndex = (recentIndex + 1) % PEAK_WINDOWS;
         }
         int best = -1;
         for (int i = 0; i < layerCount; i++) {
@@ -257,6 +264,18 @@ final class PublishedTrack {
 
     long layerBitrate(int layer) {
         return layerBitrate[layer];
+    }
+
+    /**
+     * The highest rate a layer had over the last few seconds: what a subscriber's link must carry
+     * for it (key frames and the publisher's own ramp-ups included), so allocations do not flap.
+     */
+    long layerPeakBitrate(int layer) {
+        long peak = 0;
+        for (long rate : recentBitrates[layer]) {
+            peak = Math.max(peak, rate);
+        }
+        return peak;
     }
 
     private boolean isKeyFrame(ByteBuf packet) {

@@ -268,6 +268,10 @@ public final class Room implements TransportListener {
                 }
                 e.down.put((int) spec.ssrc(), track.addDownTrack(t, e.downlink(spec.transportCcId()), spec));
             }
+            // Allocate at once: the first key frame asked for is then one the subscriber's link carries.
+            if (e.downlink() != null) {
+                e.downlink().allocate(e.down.values(), speakerOwner, now);
+            }
             return null;
         });
     }
@@ -481,6 +485,9 @@ public final class Room implements TransportListener {
     public void onClosed(PeerTransport transport, String reason) {
         Endpoint e = endpoints.remove(transport);
         transports.remove(transport.id());
+        if (e != null && e.downlink() != null) {
+            e.downlink().close();
+        }
         worker.unregister(transport);
         if (e != null) {
             // Each simulcast track appears once per learnt layer SSRC, or not at all before packets.

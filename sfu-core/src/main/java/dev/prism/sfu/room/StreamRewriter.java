@@ -29,6 +29,8 @@ final class StreamRewriter {
     private final int transportCcId;
     /** Bytes of the header extension block this rewriter adds (0 or 8). */
     static final int TRANSPORT_CC_EXTENSION_BYTES = 8;
+    /** Where the transport-wide sequence number sits in a packet this rewriter wrote. */
+    static final int TRANSPORT_SEQ_OFFSET = RtpPacket.FIXED_HEADER_LENGTH + 5;
     private final Vp8PayloadDescriptor descriptor = new Vp8PayloadDescriptor();
     private boolean started;
     private int seqOffset;
