@@ -111,6 +111,24 @@ public final class NetLab implements AutoCloseable {
         return which("python3");
     }
 
+    /**
+     * Removes namespaces {@code prism-<pid>-*} left by JVMs that were killed before their
+     * shutdown hook ran (the process {@code pid} no longer exists). Not called automatically.
+     * Returns the names removed.
+     */
+    public static List<String> removeStaleNamespaces() throws IOException {
+        List<String> removed = new ArrayList<>();
+        for (String line : run("ip", "netns", "list").split("\n")) {
+            String name = line.trim().split("\\s+")[0];
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("prism-(\\d+)-.+").matcher(name);
+            if (m.matches() && !Files.exists(Path.of("/proc", m.group(1)))) {
+                runQuietly("ip", "netns", "del", name);
+                removed.add(name);
+            }
+        }
+        return removed;
+    }
+
     public String serverAddress() {
         return SERVER_ADDRESS;
     }

@@ -257,6 +257,18 @@ class NetLabTest {
         assertFalse(links.contains(tun.jvmDevice()), links);
         assertFalse(NetLab.run("ip", "addr", "show", "dev", "lo").contains(NetLab.SERVER_ADDRESS + "/32"));
         assertTrue(tun.stats().up().received() >= 0, "final counters survive close");
+
+        // a namespace of a JVM that no longer exists (no pid exceeds Linux's PID_MAX_LIMIT, 2^22)
+        String stale = "prism-" + (4_194_304 + 1) + "-stale";
+        NetLab.run("ip", "netns", "add", stale);
+        try {
+            String before = NetLab.run("ip", "netns", "list");
+            List<String> removed = NetLab.removeStaleNamespaces();
+            assertTrue(removed.contains(stale), stale + " not in " + removed + "; ip netns list: " + before);
+        } finally {
+            NetLab.runQuietly("ip", "netns", "del", stale);
+        }
+        assertFalse(NetLab.run("ip", "netns", "list").contains(stale));
     }
 
     /** JVM namespace → viewer: Java sends, a Python receiver in the viewer namespace counts. */
