@@ -56,6 +56,12 @@ public final class PrismMetrics implements AutoCloseable {
         counter("prism.retransmissions.capped", "NACKed packets not resent: resent too often already", c.retransmissionsCapped);
         counter("prism.retransmissions.received", "retransmissions (RTX) received from publishers", c.retransmissionsReceived);
         counter("prism.layer.switches", "simulcast layer switches made for subscribers", c.layerSwitches);
+        counter("prism.bandwidth.probes", "bandwidth probes (RTX padding) started for subscribers", c.probes);
+        for (String stat : new String[] {"min", "median", "max"}) {
+            Gauge.builder("prism.subscriber.estimate", rooms, r -> estimate(r, stat)).baseUnit("bits_per_second")
+                    .tag("stat", stat).description("subscribers' bandwidth estimates (TWCC or REMB), over all rooms")
+                    .register(registry);
+        }
         counter("prism.srtp.auth.failures", "SRTP/SRTCP packets failing authentication", c.srtpAuthFailures);
         counter("prism.srtp.replays", "SRTP/SRTCP packets refused as replays", c.srtpReplays);
         counter("prism.ice.consent.expired", "transports closed for lack of ICE consent (RFC 7675)", c.consentExpired);
@@ -79,6 +85,20 @@ public final class PrismMetrics implements AutoCloseable {
         }
         FunctionCounter.builder("prism.signaling.messages", signaling, RejectionCounters::messages)
                 .description("WebSocket messages and WHIP/WHEP requests received").register(registry);
+    }
+
+    /** min, median or max of every subscriber's estimate; 0 when there is none. */
+    private static double estimate(RoomRegistry rooms, String stat) {
+        long[] all = rooms.rooms().stream().flatMapToLong(r -> java.util.Arrays.stream(r.subscriberEstimates()))
+                .sorted().toArray();
+        if (all.length == 0) {
+            return 0;
+        }
+        return switch (stat) {
+            case "min" -> all[0];
+            case "max" -> all[all.length - 1];
+            default -> all[all.length / 2];
+        };
     }
 
     private void roomGauge(String name, String description, RoomRegistry rooms, ToIntFunction<Room> f) {

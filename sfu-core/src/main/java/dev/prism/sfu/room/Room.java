@@ -68,6 +68,8 @@ public final class Room implements TransportListener {
     private volatile int transportCount;
     private volatile int trackCount;
     private volatile int subscriptionCount;
+    /** Subscribers' bandwidth estimates (bits/s) at the last allocation, ascending; readable from any thread. */
+    private volatile long[] subscriberEstimates = new long[0];
     private boolean closed;
 
     /**
@@ -112,11 +114,21 @@ public final class Room implements TransportListener {
             }
         }
         if (tick % ALLOCATION_TICKS == 0) {
+            long[] estimates = new long[endpoints.size()];
+            int n = 0;
             for (Endpoint e : endpoints.values()) {
                 if (e.downlink() != null) {
+                    long probesBefore = e.downlink().probes();
                     e.downlink().allocate(e.down.values(), speakerOwner, now);
+                    counters.probes.add(e.downlink().probes() - probesBefore);
+                    if (e.downlink().estimateBps() >= 0) {
+                        estimates[n++] = e.downlink().estimateBps();
+                    }
                 }
             }
+            long[] sorted = java.util.Arrays.copyOf(estimates, n);
+            java.util.Arrays.sort(sorted);
+            subscriberEstimates = sorted;
         }
         for (Endpoint e : endpoints.values()) {
             if (e.downlink() != null) {
@@ -153,6 +165,11 @@ public final class Room implements TransportListener {
 
     public int subscriptionCount() {
         return subscriptionCount;
+    }
+
+    /** Each subscriber's bandwidth estimate in bits/s as of the last allocation (200 ms), ascending. */
+    public long[] subscriberEstimates() {
+        return subscriberEstimates;
     }
 
     private void recount() {

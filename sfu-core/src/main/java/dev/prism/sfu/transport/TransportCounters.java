@@ -38,6 +38,8 @@ public final class TransportCounters {
     public final LongAdder retransmissionsReceived = new LongAdder();
     /** Simulcast layer switches made for subscribers. */
     public final LongAdder layerSwitches = new LongAdder();
+    /** Bandwidth probes (RTX padding towards the next layer) started for subscribers. */
+    public final LongAdder probes = new LongAdder();
     public final LongAdder datagramsIn = new LongAdder();
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder datagramsOut = new LongAdder();

@@ -55,6 +55,13 @@ class OperatorBrowserTest {
             assertEquals(2.0, metric(s, "prism_published_tracks"));
             assertEquals(2.0, metric(s, "prism_subscriptions"));
             assertTrue(metric(s, "prism_dtls_handshakes_seconds_count") >= 2);
+            // The viewer's transport-wide CC feedback gives it a bandwidth estimate.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (metric(s, "prism_subscriber_estimate_bits_per_second") <= 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(metric(s, "prism_subscriber_estimate_bits_per_second") >= 100_000,
+                    "the viewer has a bandwidth estimate");
 
             HttpResponse<String> removed = HTTP.send(HttpRequest.newBuilder(URI.create(PrismFixture.base(s)
                     + "/v1/rooms/" + room + "/participants/streamer")).DELETE()
