@@ -26,8 +26,10 @@ final class DownTrack {
     // Retransmissions per output sequence number (slot = seq & mask), to cap them per packet.
     private static final int RESEND_SLOTS = 256;
     static final int MAX_RESENDS_PER_PACKET = 4;
+    static final long MIN_RESEND_INTERVAL_MILLIS = 20;
     private final int[] resendSeq;
     private final byte[] resendCount;
+    private final long[] resendMillis;
     private int currentLayer = -1;
     /** The layer the subscriber's bandwidth allocator chose (-1: none yet, follow the best layer). */
     private int allocatedLayer = -1;
@@ -50,6 +52,7 @@ final class DownTrack {
         boolean video = source.spec.isVideo();
         this.resendSeq = video ? new int[RESEND_SLOTS] : null;
         this.resendCount = video ? new byte[RESEND_SLOTS] : null;
+        this.resendMillis = video ? new long[RESEND_SLOTS] : null;
         if (video) {
             java.util.Arrays.fill(resendSeq, -1);
         }
@@ -172,7 +175,14 @@ final class DownTrack {
             counters.retransmissionsCapped.increment();
             return;
         }
+        // A NACK repeated before our last resend can have arrived asks for nothing new (libwebrtc
+        // waits an RTT likewise); the receiver asks again if that one is lost too.
+        long rtt = downlink.rttMillis();
+        if (resendCount[slot] > 0 && nowMillis - resendMillis[slot] < Math.max(MIN_RESEND_INTERVAL_MILLIS, rtt)) {
+            return;
+        }
         resendCount[slot]++;
+        resendMillis[slot] = nowMillis;
         int size = StreamRewriter.outputLength(cached) + rewriter.extensionBytes() + (rtxSsrc != 0 ? 2 : 0);
         ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
         rewriter.writeRetransmission(cached, out, segment, outSeq, rtxSsrc, rtxPayloadType, rtxSeq,
@@ -181,7 +191,7 @@ final class DownTrack {
             rtxSeq = (rtxSeq + 1) & 0xFFFF;
         }
         counters.retransmissionsSent.increment();
-        downlink.send(out);
+        downlink.sendRetransmission(out);
     }
 
     /** Sends {@code count} padding-only RTX packets of {@code paddingBytes} each (probing the link). */

@@ -71,9 +71,19 @@ final class Downlink {
         return seq;
     }
 
-    /** Sends an RTP packet through the pacer (media and retransmissions). Takes ownership. */
+    /** Sends an RTP packet through the pacer. Takes ownership. */
     void send(ByteBuf packet) {
         pacer.send(packet);
+    }
+
+    /** Sends a retransmission through the pacer, ahead of waiting media. Takes ownership. */
+    void sendRetransmission(ByteBuf packet) {
+        pacer.sendFirst(packet);
+    }
+
+    /** Round-trip time to the subscriber from its transport-wide feedback, or -1. */
+    long rttMillis() {
+        return estimator == null ? -1 : estimator.rttMillis();
     }
 
     /**

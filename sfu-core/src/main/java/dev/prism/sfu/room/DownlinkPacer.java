@@ -21,6 +21,8 @@ final class DownlinkPacer {
     static final int MAX_QUEUE_BYTES = 512 * 1024;
 
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(64);
+    /** Retransmissions go before waiting media: a late repair is no repair (the receiver asks again or gives up). */
+    private final ArrayDeque<ByteBuf> priority = new ArrayDeque<>(16);
     private final Sender sender;
     private long rateBytesPerSecond;
     private double tokens;
@@ -56,28 +58,47 @@ final class DownlinkPacer {
             return;
         }
         refill(nanoClock.getAsLong());
-        if (queue.isEmpty() && tokens >= 0) {
+        if (queue.isEmpty() && priority.isEmpty() && tokens >= 0) {
             tokens -= packet.readableBytes();
             sender.send(packet);
             return;
         }
+        enqueue(queue, packet);
+    }
+
+    /** Like {@link #send}, but ahead of any media waiting (retransmissions). */
+    void sendFirst(ByteBuf packet) {
+        if (rateBytesPerSecond == 0) {
+            sender.send(packet);
+            return;
+        }
+        refill(nanoClock.getAsLong());
+        if (priority.isEmpty() && tokens >= 0) {
+            tokens -= packet.readableBytes();
+            sender.send(packet);
+            return;
+        }
+        enqueue(priority, packet);
+    }
+
+    private void enqueue(ArrayDeque<ByteBuf> to, ByteBuf packet) {
         if (queuedBytes + packet.readableBytes() > MAX_QUEUE_BYTES) {
             packet.release();
             dropped++;
             return;
         }
         queuedBytes += packet.readableBytes();
-        queue.addLast(packet);
+        to.addLast(packet);
     }
 
     /** Lets out what the bucket allows (the room's 10 ms timer). */
     void drain() {
-        if (queue.isEmpty()) {
+        if (queue.isEmpty() && priority.isEmpty()) {
             return;
         }
         refill(nanoClock.getAsLong());
-        while (!queue.isEmpty() && (tokens >= 0 || rateBytesPerSecond == 0)) {
-            ByteBuf packet = queue.pollFirst();
+        while ((!queue.isEmpty() || !priority.isEmpty()) && (tokens >= 0 || rateBytesPerSecond == 0)) {
+            ByteBuf packet = priority.isEmpty() ? queue.pollFirst() : priority.pollFirst();
             queuedBytes -= packet.readableBytes();
             tokens -= packet.readableBytes();
             sender.send(packet);
@@ -88,6 +109,9 @@ final class DownlinkPacer {
     void clear() {
         ByteBuf b;
         while ((b = queue.pollFirst()) != null) {
+            b.release();
+        }
+        while ((b = priority.pollFirst()) != null) {
             b.release();
         }
         queuedBytes = 0;
