@@ -15,11 +15,15 @@ import java.time.Duration;
  * @param serverPid    the server's process id for CPU/RSS figures, or 0
  * @param threads      event-loop threads carrying all clients' media
  * @param rampParallel WHIP/WHEP set-ups in flight at once while ramping up
+ * @param sfu          which server speaks at {@code url}: Prism (WHIP/WHEP) or Janus (its HTTP API, videoroom)
  */
-public record LoadConfig(URI url, String room, int publishers, int viewers, Duration warmup, Duration duration, String token,
+public record LoadConfig(Sfu sfu, URI url, String room, int publishers, int viewers, Duration warmup, Duration duration, String token,
                          String key, String secret, long serverPid, int threads, int rampParallel, int videoBitrate,
                          boolean progress) {
     public static final int MAX_PUBLISHERS = 50;
+
+    /** The server under load and the signalling it speaks. */
+    public enum Sfu { PRISM, JANUS }
     public static final int MAX_VIEWERS = 5000;
     public static final Duration MAX_DURATION = Duration.ofHours(1);
 
@@ -53,7 +57,7 @@ public record LoadConfig(URI url, String room, int publishers, int viewers, Dura
     /** Defaults for everything but the shape of the load (in-process tests). */
     public static LoadConfig of(URI url, String room, int publishers, int viewers, Duration duration, String key,
                                 String secret, long serverPid) {
-        return new LoadConfig(url, room, publishers, viewers, Duration.ofSeconds(1), duration, null, key, secret, serverPid,
+        return new LoadConfig(Sfu.PRISM, url, room, publishers, viewers, Duration.ofSeconds(1), duration, null, key, secret, serverPid,
                 defaultThreads(), 8, 1_800_000, true);
     }
 

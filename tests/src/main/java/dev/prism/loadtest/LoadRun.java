@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs one load test: connects the publishers, then ramps the viewers up a few at a time, warms up
  * (JIT, first key frames), measures for the configured duration with a progress line every second
  * (rates, loss and latency of that second), and tears everything down
- * (DELETE on every WHIP/WHEP resource). All clients' media runs on {@code threads} Netty event
+ * (DELETE on every WHIP/WHEP resource; on Janus the room and session are destroyed, see
+ * {@link JanusRoom}). All clients' media runs on {@code threads} Netty event
  * loops; set-ups and DTLS handshakes run on virtual threads.
  */
 public final class LoadRun {
@@ -63,6 +64,7 @@ public final class LoadRun {
     private LoadReport run() throws Exception {
         InetAddress host = InetAddress.getByName(config.url().getHost());
         WhipWhepClient client = new WhipWhepClient(config.url(), config.token(), config.key(), config.secret());
+        JanusRoom janus = config.sfu() == LoadConfig.Sfu.JANUS ? new JanusRoom(config.url()) : null;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(),
                 new DefaultThreadFactory("prism-load"), NioIoHandler.newFactory());
         ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
@@ -77,7 +79,8 @@ public final class LoadRun {
                 publishers.add(p);
                 EventLoop loop = group.next();
                 setups.add(CompletableFuture.runAsync(() -> setUp(parallel, publishersUp,
-                        () -> p.connect(client, config.room(), host, loop, tasks)), tasks));
+                        () -> janus != null ? janus.publish(p, host, loop, tasks)
+                                : p.connect(client, config.room(), host, loop, tasks)), tasks));
             }
             awaitRamp(setups, rampStart, "publishers");
             if (publishersUp.get() == 0) {
@@ -88,7 +91,8 @@ public final class LoadRun {
                 WhepViewer v = new WhepViewer("load-view-" + tag + "-" + i);
                 EventLoop loop = group.next();
                 setups.add(CompletableFuture.runAsync(() -> setUp(parallel, viewersUp, () -> {
-                    CompletableFuture<Void> ready = v.connect(client, config.room(), host, loop, tasks, publishersUp.get());
+                    CompletableFuture<Void> ready = janus != null ? janus.view(v, host, loop, tasks)
+                            : v.connect(client, config.room(), host, loop, tasks, publishersUp.get());
                     viewers.add(v);
                     return ready;
                 }), tasks));
@@ -98,6 +102,12 @@ public final class LoadRun {
             return measure();
         } finally {
             tearDown(client, tasks);
+            if (janus != null) {
+                if (janus.hangups() > 0) {
+                    out.println("load: janus hung up " + janus.hangups() + " handle(s) during the run");
+                }
+                janus.close();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             tasks.shutdownNow();
         }

@@ -18,6 +18,10 @@ import picocli.CommandLine.Option;
         description = "Synthetic WHIP publishers and WHEP viewers against one Prism server; reports loss, "
                 + "added latency, throughput and (with --server-pid) the server's CPU and memory.")
 public final class LoadTest implements Callable<Integer> {
+    @Option(names = "--sfu", defaultValue = "prism", description = "server type: prism (WHIP/WHEP) or janus "
+            + "(Janus HTTP API and videoroom plugin; --url http://HOST:8088/janus) (default ${DEFAULT-VALUE})")
+    String sfu;
+
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "server base URL (default ${DEFAULT-VALUE}); media goes only to this host")
     URI url;
 
@@ -68,14 +72,20 @@ public final class LoadTest implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadConfig config;
         try {
-            config = new LoadConfig(url, room, publishers, viewers, parseDuration(warmup), parseDuration(duration), token, key, secret, serverPid,
+            LoadConfig.Sfu server = switch (sfu.toLowerCase(Locale.ROOT)) {
+                case "prism" -> LoadConfig.Sfu.PRISM;
+                case "janus" -> LoadConfig.Sfu.JANUS;
+                default -> throw new IllegalArgumentException("--sfu must be prism or janus, got " + sfu);
+            };
+            config = new LoadConfig(server, url, room, publishers, viewers, parseDuration(warmup), parseDuration(duration), token, key, secret, serverPid,
                     threads == null ? LoadConfig.defaultThreads() : threads, rampParallel, videoBitrate, !quiet);
         } catch (IllegalArgumentException e) {
             System.err.println("loadtest: " + e.getMessage());
             return 2;
         }
-        System.out.printf(Locale.ROOT, "loadtest: %d publisher(s) x %d viewer(s) in room '%s' at %s for %s%n",
-                config.publishers(), config.viewers(), config.room(), config.url(), config.duration());
+        System.out.printf(Locale.ROOT, "loadtest: %d publisher(s) x %d viewer(s) in room '%s' at %s (%s) for %s%n",
+                config.publishers(), config.viewers(), config.room(), config.url(),
+                config.sfu().name().toLowerCase(Locale.ROOT), config.duration());
         LoadReport r = LoadRun.run(config, System.out);
         System.out.println();
         System.out.print(r.text());

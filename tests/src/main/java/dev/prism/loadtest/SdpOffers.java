@@ -7,6 +7,7 @@ import dev.prism.sdp.RtpMap;
 import dev.prism.sdp.SdpParser;
 import dev.prism.sdp.SessionDescription;
 import dev.prism.sdp.SsrcAttribute;
+import dev.prism.sdp.SsrcGroup;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,17 +79,84 @@ final class SdpOffers {
                 .append("a=mid:").append(mid).append("\r\na=").append(direction).append("\r\na=rtcp-mux\r\n");
     }
 
+    /**
+     * Adds a host candidate ({@code address}:{@code port}) and end-of-candidates to every m-line
+     * of an offer or answer: a full ICE server (Janus) checks towards it, where Prism's ICE-lite
+     * learns the client's address from the client's own checks.
+     */
+    static String withCandidate(String sdp, String address, int port) {
+        return sdp.replace("a=rtcp-mux\r\n", "a=rtcp-mux\r\na=candidate:1 1 udp 2130706431 " + address + " " + port
+                + " typ host\r\na=end-of-candidates\r\n");
+    }
+
+    /**
+     * The answer to a server's offer of sendonly tracks (Janus's videoroom subscription): every
+     * audio and video m-line accepted recvonly with the first Opus or VP8 payload type (no RTX,
+     * no header extensions), NACK and PLI for video, our ICE credentials, fingerprint and host
+     * candidate, and setup:active (the server offers actpass); other m-lines are rejected.
+     */
+    static String answer(String offerSdp, String ufrag, String pwd, String fingerprint, String address, int port) {
+        SessionDescription o = SdpParser.parse(offerSdp);
+        List<String> mids = new ArrayList<>();
+        StringBuilder body = new StringBuilder();
+        for (MediaDescription m : o.media()) {
+            int pt = -1;
+            String codec = m.kind() == MediaKind.VIDEO ? "vp8" : m.kind() == MediaKind.AUDIO ? "opus" : null;
+            for (int f : m.payloadTypes()) {
+                RtpMap rm = m.rtpMap(f);
+                if (codec != null && rm != null && rm.encodingName().equalsIgnoreCase(codec)) {
+                    pt = f;
+                    break;
+                }
+            }
+            if (m.rejected() || pt < 0) {
+                body.append("m=").append(m.media()).append(" 0 ").append(m.proto()).append(" ")
+                        .append(String.join(" ", m.formats())).append("\r\nc=IN IP4 0.0.0.0\r\n");
+                if (m.mid() != null) {
+                    body.append("a=mid:").append(m.mid()).append("\r\n");
+                }
+                continue;
+            }
+            mids.add(m.mid());
+            body.append("m=").append(m.media()).append(" 9 UDP/TLS/RTP/SAVPF ").append(pt).append("\r\nc=IN IP4 0.0.0.0\r\n")
+                    .append("a=ice-ufrag:").append(ufrag).append("\r\na=ice-pwd:").append(pwd).append("\r\n")
+                    .append("a=fingerprint:sha-256 ").append(fingerprint).append("\r\na=setup:active\r\n")
+                    .append("a=mid:").append(m.mid()).append("\r\na=recvonly\r\na=rtcp-mux\r\n");
+            if (m.kind() == MediaKind.VIDEO) {
+                body.append("a=rtpmap:").append(pt).append(" VP8/90000\r\na=rtcp-fb:").append(pt).append(" nack\r\n")
+                        .append("a=rtcp-fb:").append(pt).append(" nack pli\r\n");
+            } else {
+                body.append("a=rtpmap:").append(pt).append(" opus/48000/2\r\na=fmtp:").append(pt)
+                        .append(" minptime=10;useinbandfec=1\r\n");
+            }
+        }
+        StringBuilder s = new StringBuilder("v=0\r\no=- ").append(System.nanoTime() & Long.MAX_VALUE)
+                .append(" 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE ").append(String.join(" ", mids))
+                .append("\r\n").append(body);
+        return withCandidate(s.toString(), address, port);
+    }
+
     /** One accepted m-line of the answer. */
     record AnsweredMedia(String mid, boolean video, int payloadType, int clockRate, int midId, int twccId,
                          List<Long> ssrcs, boolean nack) {}
 
-    /** What a client needs from Prism's answer: ICE, DTLS, the media port and the accepted m-lines. */
-    record Answer(String ufrag, String pwd, String fingerprint, int port, List<AnsweredMedia> media) {
+    /**
+     * What a client needs from the server's answer (or, answering Janus, its offer): ICE, DTLS
+     * and its role, the media address and the accepted m-lines. SSRCs that are the second of an
+     * FID group (RTX) are left out of the media streams.
+     *
+     * @param setup the server's a=setup ("active", "passive", "actpass"), or null
+     * @param address the first candidate's address, or null
+     */
+    record Answer(String ufrag, String pwd, String fingerprint, int port, List<AnsweredMedia> media, String setup,
+                  String address) {
         static Answer parse(String sdp) {
             SessionDescription a = SdpParser.parse(sdp);
             String ufrag = a.iceUfrag();
             String pwd = a.icePwd();
             String fingerprint = a.fingerprints().isEmpty() ? null : a.fingerprints().get(0).toSdpValue();
+            String setup = null;
+            String address = null;
             int port = -1;
             List<AnsweredMedia> out = new ArrayList<>();
             for (MediaDescription m : a.media()) {
@@ -100,8 +168,12 @@ final class SdpOffers {
                 if (!m.fingerprints().isEmpty()) {
                     fingerprint = m.fingerprints().get(0).toSdpValue();
                 }
+                if (setup == null && m.setup() != null) {
+                    setup = m.setup().token();
+                }
                 if (port < 0 && !m.candidates().isEmpty()) {
                     port = m.candidates().get(0).port();
+                    address = m.candidates().get(0).address();
                 }
                 if (m.payloadTypes().isEmpty()) {
                     continue;
@@ -121,6 +193,11 @@ final class SdpOffers {
                 for (SsrcAttribute ssrc : m.ssrcs()) {
                     ssrcs.add(ssrc.ssrc());
                 }
+                for (SsrcGroup g : m.ssrcGroups()) {
+                    if (g.semantics().equals("FID") && g.ssrcs().size() > 1) {
+                        ssrcs.remove(g.ssrcs().get(1));
+                    }
+                }
                 boolean nack = m.rtcpFbs(pt).stream().anyMatch(f -> f.feedback().equals("nack"));
                 out.add(new AnsweredMedia(m.mid(), m.kind() == MediaKind.VIDEO, pt, rm == null ? 90000 : rm.clockRate(),
                         midId, twccId, List.copyOf(ssrcs), nack));
@@ -128,7 +205,7 @@ final class SdpOffers {
             if (ufrag == null || pwd == null || fingerprint == null || port < 0) {
                 throw new IllegalStateException("answer lacks ICE credentials, fingerprint or a candidate:\n" + sdp);
             }
-            return new Answer(ufrag, pwd, fingerprint, port, out);
+            return new Answer(ufrag, pwd, fingerprint, port, out, setup, address);
         }
     }
 }

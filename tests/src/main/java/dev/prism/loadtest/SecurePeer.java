@@ -25,11 +25,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client side of one WebRTC transport to Prism, on one Netty event loop, with Prism's own
- * codecs: ICE as the controlling agent against the server's ICE-lite (binding requests with
- * USE-CANDIDATE, retransmitted until answered, then every 5 s for consent freshness), a DTLS
- * client (Bouncy Castle on a virtual thread, the server's certificate checked against its
- * fingerprint), and SRTP/SRTCP both ways. Decrypted packets go to a {@link Media} on the loop.
+ * The client side of one WebRTC transport to an SFU, on one Netty event loop, with Prism's own
+ * codecs: ICE as the controlling agent (binding requests with USE-CANDIDATE, retransmitted until
+ * answered, then every 5 s for consent freshness), a DTLS client or server (Bouncy Castle on a
+ * virtual thread, the server's certificate checked against its fingerprint), and SRTP/SRTCP both
+ * ways. Decrypted packets go to a {@link Media} on the loop. Against Prism's ICE-lite nothing
+ * else is needed; against a full ICE agent (Janus) the peer also answers the server's binding
+ * requests (checked against the local password, XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY,
+ * FINGERPRINT) and, with {@link #winRoleConflicts}, claims the controlling role with the
+ * largest tie-breaker so that a server which also thinks it controls gives way (RFC 8445 §7.3.1.1).
  * Everything but {@link #connect} and {@link #close} runs on the peer's loop thread.
  */
 final class SecurePeer {
@@ -47,11 +51,13 @@ final class SecurePeer {
     }
 
     private final EventLoop loop;
-    private final InetSocketAddress server;
+    private InetSocketAddress server;
     private final Media media;
     private final Executor handshakeExecutor;
     private final DtlsCertificate certificate;
     private final String localUfrag;
+    private final byte[] localPassword;
+    private long tieBreaker = ThreadLocalRandom.current().nextLong() >>> 1;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private Channel channel;
     private DtlsTransport dtls;
@@ -60,6 +66,7 @@ final class SecurePeer {
     private String username;
     private byte[] remotePassword;
     private String remoteFingerprint;
+    private DtlsTransport.Role dtlsRole = DtlsTransport.Role.CLIENT;
     private boolean iceConnected;
     private int checksSent;
     private ScheduledFuture<?> checks;
@@ -71,15 +78,26 @@ final class SecurePeer {
     volatile long malformed;
     volatile long strangers;
     volatile long bytesReceived;
+    volatile long bindingRequestsAnswered;
 
-    SecurePeer(EventLoop loop, InetSocketAddress server, Media media, Executor handshakeExecutor,
-               DtlsCertificate certificate, String localUfrag) {
+    SecurePeer(EventLoop loop, Media media, Executor handshakeExecutor, DtlsCertificate certificate, String localUfrag,
+               String localPwd) {
         this.loop = loop;
-        this.server = server;
         this.media = media;
         this.handshakeExecutor = handshakeExecutor;
         this.certificate = certificate;
         this.localUfrag = localUfrag;
+        this.localPassword = localPwd.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Claims the controlling role with the largest tie-breaker (for full ICE servers). Before connect. */
+    void winRoleConflicts() {
+        tieBreaker = -1L; // 2^64 - 1 unsigned
+    }
+
+    /** The local UDP port (after {@link #bind}). */
+    int localPort() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
     /** Binds a local UDP port (before the offer is sent, so the socket exists when media starts). */
@@ -92,17 +110,38 @@ final class SecurePeer {
     }
 
     /**
-     * Starts ICE and then DTLS towards the server whose answer gave these credentials; the future
-     * completes on the loop once SRTP is keyed, or fails (timeout, bad fingerprint, no answer).
+     * Starts ICE and then DTLS (as the client) towards the server whose answer gave these
+     * credentials; the future completes on the loop once SRTP is keyed, or fails (timeout, bad
+     * fingerprint, no answer).
      */
-    CompletableFuture<Void> connect(String remoteUfrag, String remotePwd, String fingerprint) {
+    CompletableFuture<Void> connect(InetSocketAddress server, String remoteUfrag, String remotePwd, String fingerprint) {
+        return connect(server, remoteUfrag, remotePwd, fingerprint, DtlsTransport.Role.CLIENT);
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, String, String, String)} with the given DTLS role; as
+     * the DTLS server the handshake waits from the start, so a ClientHello that arrives before our
+     * own ICE check is answered is not lost.
+     */
+    CompletableFuture<Void> connect(InetSocketAddress server, String remoteUfrag, String remotePwd, String fingerprint,
+                                    DtlsTransport.Role role) {
         loop.execute(() -> {
+            this.server = server;
             username = remoteUfrag + ":" + localUfrag;
             remotePassword = remotePwd.getBytes(StandardCharsets.UTF_8);
             remoteFingerprint = fingerprint;
+            dtlsRole = role;
+            if (role == DtlsTransport.Role.SERVER) {
+                startDtls();
+            }
             checks = loop.scheduleAtFixedRate(this::check, 0, RETRANSMIT_MILLIS, TimeUnit.MILLISECONDS);
         });
         return ready;
+    }
+
+    private void startDtls() {
+        dtls = new DtlsTransport(certificate, dtlsRole, remoteFingerprint, new DtlsListener(), handshakeExecutor, 10_000);
+        dtls.start();
     }
 
     boolean isReady() {
@@ -165,13 +204,20 @@ final class SecurePeer {
         ThreadLocalRandom.current().nextBytes(id);
         ByteBuf b = channel.alloc().directBuffer(128);
         StunMessageWriter.start(b, StunMessage.BINDING_REQUEST, id).username(username).priority(2130706431L)
-                .iceControlling(ThreadLocalRandom.current().nextLong() >>> 1).useCandidate()
+                .iceControlling(tieBreaker).useCandidate()
                 .messageIntegrity(remotePassword).fingerprint();
         channel.writeAndFlush(new DatagramPacket(b, server), channel.voidPromise());
     }
 
-    private void onStun(ByteBuf msg) {
-        if (StunMessage.validate(msg) != StunMessage.OK || StunMessage.type(msg) != StunMessage.BINDING_SUCCESS
+    private void onStun(ByteBuf msg, InetSocketAddress from) {
+        if (StunMessage.validate(msg) != StunMessage.OK) {
+            return;
+        }
+        if (StunMessage.type(msg) == StunMessage.BINDING_REQUEST) {
+            answerCheck(msg, from);
+            return;
+        }
+        if (StunMessage.type(msg) != StunMessage.BINDING_SUCCESS || remotePassword == null
                 || !StunMessage.verifyMessageIntegrity(msg, remotePassword)) {
             return;
         }
@@ -181,9 +227,22 @@ final class SecurePeer {
         iceConnected = true;
         checks.cancel(false);
         checks = loop.scheduleAtFixedRate(this::check, CONSENT_MILLIS, CONSENT_MILLIS, TimeUnit.MILLISECONDS);
-        dtls = new DtlsTransport(certificate, DtlsTransport.Role.CLIENT, remoteFingerprint, new DtlsListener(),
-                handshakeExecutor, 10_000);
-        dtls.start();
+        if (dtls == null) {
+            startDtls();
+        }
+    }
+
+    /** A full ICE server's connectivity check (or consent request): a success response when it is for us. */
+    private void answerCheck(ByteBuf request, InetSocketAddress from) {
+        String user = StunMessage.username(request);
+        if (user == null || !user.startsWith(localUfrag + ":") || !StunMessage.verifyMessageIntegrity(request, localPassword)) {
+            return;
+        }
+        ByteBuf b = channel.alloc().directBuffer(128);
+        StunMessageWriter.response(b, StunMessage.BINDING_SUCCESS, request).xorMappedAddress(from)
+                .messageIntegrity(localPassword).fingerprint();
+        channel.writeAndFlush(new DatagramPacket(b, from), channel.voidPromise());
+        bindingRequestsAnswered++;
     }
 
     private void fail(Throwable t) {
@@ -222,8 +281,11 @@ final class SecurePeer {
         @Override
         public void onHandshakeComplete(DtlsSrtpKeys k) {
             loop.execute(() -> {
-                outbound = SrtpContext.create(k.profile(), k.clientKey(), k.clientSalt());
-                inbound = SrtpContext.create(k.profile(), k.serverKey(), k.serverSalt());
+                boolean client = dtlsRole == DtlsTransport.Role.CLIENT;
+                outbound = SrtpContext.create(k.profile(), client ? k.clientKey() : k.serverKey(),
+                        client ? k.clientSalt() : k.serverSalt());
+                inbound = SrtpContext.create(k.profile(), client ? k.serverKey() : k.clientKey(),
+                        client ? k.serverSalt() : k.clientSalt());
                 ready.complete(null);
             });
         }
@@ -238,14 +300,14 @@ final class SecurePeer {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             long now = System.nanoTime();
-            if (!server.equals(packet.sender())) {
+            if (server == null || !server.equals(packet.sender())) {
                 strangers++;
                 return;
             }
             ByteBuf buf = packet.content();
             bytesReceived += buf.readableBytes();
             switch (PacketClassifier.classify(buf)) {
-                case PacketClassifier.STUN -> onStun(buf);
+                case PacketClassifier.STUN -> onStun(buf, packet.sender());
                 case PacketClassifier.DTLS -> {
                     if (dtls != null) {
                         dtls.receive(buf);

@@ -1,6 +1,7 @@
 package dev.prism.loadtest;
 
 import dev.prism.dtls.DtlsCertificate;
+import dev.prism.dtls.DtlsTransport;
 import dev.prism.rtcp.ReceiverReport;
 import dev.prism.rtcp.ReportBlock;
 import dev.prism.rtcp.RtcpCompoundReader;
@@ -76,8 +77,59 @@ final class WhepViewer implements SecurePeer.Media {
         DtlsCertificate certificate = DtlsCertificate.generate();
         String ufrag = LoadRun.randomToken(8);
         String pwd = LoadRun.randomToken(24);
-        session = client.post(false, room, identity, SdpOffers.view(ufrag, pwd, certificate.sha256Fingerprint(), publishers));
+        peer = new SecurePeer(loop, this, handshakes, certificate, ufrag, pwd);
+        peer.bind();
+        try {
+            session = client.post(false, room, identity, SdpOffers.view(ufrag, pwd, certificate.sha256Fingerprint(), publishers));
+        } catch (Exception e) {
+            peer.close();
+            throw e;
+        }
         SdpOffers.Answer answer = SdpOffers.Answer.parse(session.answer());
+        receive(answer);
+        return peer.connect(new InetSocketAddress(serverHost, answer.port()), answer.ufrag(), answer.pwd(), answer.fingerprint())
+                .thenRun(() -> startFeedback(loop));
+    }
+
+    /** Sends our answer to the server's offer (blocking). */
+    interface AnswerSender {
+        void send(String answer) throws Exception;
+    }
+
+    /**
+     * The other direction, for a server that offers (Janus's videoroom subscription): answers
+     * {@code offerSdp} recvonly with a host candidate on {@code serverHost}, starts ICE (the peer
+     * also answers the server's checks and wins role conflicts) and DTLS as the client
+     * (setup:active), then hands the answer to {@code sender}. Blocking: call from a virtual thread.
+     */
+    CompletableFuture<Void> connectAnswering(String offerSdp, AnswerSender sender, InetAddress serverHost, EventLoop loop,
+                                             Executor handshakes) throws Exception {
+        DtlsCertificate certificate = DtlsCertificate.generate();
+        String ufrag = LoadRun.randomToken(8);
+        String pwd = LoadRun.randomToken(24);
+        SdpOffers.Answer offer = SdpOffers.Answer.parse(offerSdp);
+        if ("active".equals(offer.setup())) {
+            throw new IllegalStateException("the server's offer wants to be the DTLS client (setup:active); not supported");
+        }
+        receive(offer);
+        peer = new SecurePeer(loop, this, handshakes, certificate, ufrag, pwd);
+        peer.bind();
+        peer.winRoleConflicts();
+        String answer = SdpOffers.answer(offerSdp, ufrag, pwd, certificate.sha256Fingerprint(), serverHost.getHostAddress(),
+                peer.localPort());
+        CompletableFuture<Void> ready = peer.connect(new InetSocketAddress(serverHost, offer.port()), offer.ufrag(),
+                offer.pwd(), offer.fingerprint(), DtlsTransport.Role.CLIENT);
+        try {
+            sender.send(answer);
+        } catch (Exception e) {
+            peer.close();
+            throw e;
+        }
+        return ready.thenRun(() -> startFeedback(loop));
+    }
+
+    /** The streams to expect: every SSRC of the accepted m-lines; NACKs for video when negotiated. */
+    private void receive(SdpOffers.Answer answer) {
         List<ReceiveStream> found = new ArrayList<>();
         List<Boolean> nack = new ArrayList<>();
         for (SdpOffers.AnsweredMedia m : answer.media()) {
@@ -91,12 +143,13 @@ final class WhepViewer implements SecurePeer.Media {
         for (int i = 0; i < nackable.length; i++) {
             nackable[i] = nack.get(i);
         }
-        peer = new SecurePeer(loop, new InetSocketAddress(serverHost, answer.port()), this, handshakes, certificate, ufrag);
-        peer.bind();
-        return peer.connect(answer.ufrag(), answer.pwd(), answer.fingerprint()).thenRun(() -> loop.execute(() -> {
+    }
+
+    private void startFeedback(EventLoop loop) {
+        loop.execute(() -> {
             timers.add(loop.scheduleAtFixedRate(this::receiverReports, 1, 1, TimeUnit.SECONDS));
             timers.add(loop.scheduleAtFixedRate(this::nacks, NACK_TICK_MILLIS, NACK_TICK_MILLIS, TimeUnit.MILLISECONDS));
-        }));
+        });
     }
 
     /** Video tracks the server assigned to this viewer (from its answer). */

@@ -1,6 +1,7 @@
 package dev.prism.loadtest;
 
 import dev.prism.dtls.DtlsCertificate;
+import dev.prism.dtls.DtlsTransport;
 import dev.prism.rtcp.RtcpCompoundReader;
 import dev.prism.rtcp.RtcpFeedback;
 import dev.prism.rtcp.RtcpPacketType;
@@ -84,13 +85,44 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     /** WHIP, ICE and DTLS; media starts when the returned future completes. Blocking: call from a virtual thread. */
     CompletableFuture<Void> connect(WhipWhepClient client, String room, InetAddress serverHost, EventLoop loop,
                                     Executor handshakes) throws Exception {
+        return connect(offer -> {
+            session = client.post(true, room, identity, offer);
+            return session.answer();
+        }, serverHost, loop, handshakes, false);
+    }
+
+    /** Sends our offer to the server and returns its answer (blocking). */
+    interface OfferExchange {
+        String exchange(String offer) throws Exception;
+    }
+
+    /**
+     * Offer, answer through {@code signaling}, ICE and DTLS in the role the answer chose. With
+     * {@code fullIce} (a server that is a full ICE agent, Janus) the offer carries a host candidate
+     * on {@code serverHost} and the peer answers the server's checks and wins role conflicts.
+     * Blocking: call from a virtual thread.
+     */
+    CompletableFuture<Void> connect(OfferExchange signaling, InetAddress serverHost, EventLoop loop, Executor handshakes,
+                                    boolean fullIce) throws Exception {
         DtlsCertificate certificate = DtlsCertificate.generate();
         String ufrag = LoadRun.randomToken(8);
         String pwd = LoadRun.randomToken(24);
+        peer = new SecurePeer(loop, this, handshakes, certificate, ufrag, pwd);
+        peer.bind();
         String offer = SdpOffers.publish(ufrag, pwd, certificate.sha256Fingerprint(), audioSsrc & 0xFFFFFFFFL,
                 videoSsrc & 0xFFFFFFFFL, identity);
-        session = client.post(true, room, identity, offer);
-        SdpOffers.Answer answer = SdpOffers.Answer.parse(session.answer());
+        if (fullIce) {
+            offer = SdpOffers.withCandidate(offer, serverHost.getHostAddress(), peer.localPort());
+            peer.winRoleConflicts();
+        }
+        String answerSdp;
+        try {
+            answerSdp = signaling.exchange(offer);
+        } catch (Exception e) {
+            peer.close();
+            throw e;
+        }
+        SdpOffers.Answer answer = SdpOffers.Answer.parse(answerSdp);
         for (SdpOffers.AnsweredMedia m : answer.media()) {
             if (m.video()) {
                 videoMedia = m;
@@ -99,11 +131,13 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
             }
         }
         if (videoMedia == null || audioMedia == null) {
-            throw new IllegalStateException("the WHIP answer did not accept both audio and video:\n" + session.answer());
+            peer.close();
+            throw new IllegalStateException("the answer did not accept both audio and video:\n" + answerSdp);
         }
-        peer = new SecurePeer(loop, new InetSocketAddress(serverHost, answer.port()), this, handshakes, certificate, ufrag);
-        peer.bind();
-        return peer.connect(answer.ufrag(), answer.pwd(), answer.fingerprint()).thenRun(() -> loop.execute(this::start));
+        // The answerer picks the DTLS role: Prism answers passive (we are the client), Janus active.
+        DtlsTransport.Role role = "active".equals(answer.setup()) ? DtlsTransport.Role.SERVER : DtlsTransport.Role.CLIENT;
+        return peer.connect(new InetSocketAddress(serverHost, answer.port()), answer.ufrag(), answer.pwd(),
+                answer.fingerprint(), role).thenRun(() -> loop.execute(this::start));
     }
 
     private void start() {

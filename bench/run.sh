@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Prism vs Janus 1.1.2 (videoroom): the same load-tool workload (1 synthetic publisher, VP8
+# ~1.8 Mbit/s + Opus, N viewers) against each server, interleaved (Prism, Janus, Janus, Prism)
+# per viewer count, the server pinned to CPU 0 and the load tool to CPU 1, all inside a private
+# network namespace (nothing leaves the machine). Writes docs/BENCHMARKS-sfu.md and two PNG plots.
+#
+#   bench/run.sh [--viewers "10 50 100 200"] [--duration 10s] [--janus-loops "0"] [--out docs/BENCHMARKS-sfu.md]
+#
+# --janus-loops: Janus threading variants to run, each a value of event_loops in janus.jcfg:
+#   0 = one GLib loop/thread per handle (Janus's default), K > 0 = K shared loops. "0 1" runs both
+#   (series "janus" and "janus-loops1"), interleaved as P J0 J1 J1 J0 P.
+# Needs: root (unshare -n, veth), taskset, janus (apt-get install -y janus), a JDK 21+, Maven.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+VIEWERS="10 50 100 200"
+DURATION=10s
+WARMUP=3s
+JANUS_LOOPS="0"
+OUT=docs/BENCHMARKS-sfu.md
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --viewers) VIEWERS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --janus-loops) JANUS_LOOPS=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    *) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+die() { echo "bench/run.sh: $*" >&2; exit 1; }
+command -v janus >/dev/null || die "janus is not installed: apt-get install -y janus (Janus 1.1.2 on Debian 12), then run again"
+for t in taskset unshare ip curl; do command -v $t >/dev/null || die "$t is missing"; done
+[ "$(nproc --all)" -ge 2 ] || die "needs 2 CPUs (server on CPU 0, load tool on CPU 1)"
+
+if [ "${PRISM_BENCH_IN_NETNS:-}" != 1 ]; then
+  [ "$(id -u)" = 0 ] || die "needs root for a private network namespace (unshare -n) and a veth pair"
+  echo "== building (api/target/prism-sfu.jar, tests/target/prism-benchmarks.jar)"
+  ./prism build
+  ./prism loadtest --help >/dev/null   # builds the load-tool jar when stale
+  exec unshare -n env PRISM_BENCH_IN_NETNS=1 "$0" --viewers "$VIEWERS" --duration "$DURATION" --warmup "$WARMUP" \
+    --janus-loops "$JANUS_LOOPS" --out "$OUT"
+fi
+
+# ---- inside the private namespace from here on
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}'; }
+JDK=""
+for d in ${JAVA_HOME:-} /usr/lib/jvm/*/; do
+  d=${d%/}; [ -x "$d/bin/java" ] || continue
+  v=$(java_major "$d"); [ "${v:-0}" -ge 21 ] || continue
+  if [ -z "$JDK" ] || [ "$v" -gt "$(java_major "$JDK")" ]; then JDK=$d; fi
+done
+[ -n "$JDK" ] || die "no JDK 21+ found"
+JAVA="$JDK/bin/java"
+JFLAGS=(-XX:+UseZGC --enable-native-access=ALL-UNNAMED)
+[ "$(java_major "$JDK")" -ge 23 ] && JFLAGS+=(--sun-misc-unsafe-memory-access=allow)
+
+ip link set lo up
+# Janus (libnice) ignores interfaces flagged loopback: give it 127.0.0.2/32 on a veth.
+ip link add prismb0 type veth peer name prismb1
+ip addr add 127.0.0.2/32 dev prismb0
+ip link set prismb0 up; ip link set prismb1 up
+
+WORK=$(mktemp -d /tmp/prism-bench.XXXXXX)
+RESULTS=$WORK/results.tsv
+: > "$RESULTS"
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+KEY=bench
+SECRET=bench-secret-of-at-least-thirty-two-characters
+
+start_prism() {
+  PRISM_KEYS="$KEY:$SECRET" PRISM_MEDIA_IP=127.0.0.1 PRISM_HTTP_HOST=127.0.0.1 \
+    taskset -c 0 "$JAVA" "${JFLAGS[@]}" -jar api/target/prism-sfu.jar > "$WORK/prism-$1.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 100); do curl -sf http://127.0.0.1:8080/healthz >/dev/null && return 0; sleep 0.2; done
+  die "Prism did not start (see $WORK/prism-$1.log)"
+}
+
+start_janus() { # $1 = event_loops, $2 = run tag
+  local conf=$WORK/janus-conf-$1
+  if [ ! -d "$conf" ]; then
+    cp -r bench/janus "$conf"
+    [ "$1" -gt 0 ] && sed -i "s/^\t#event_loops = 0/\tevent_loops = $1/" "$conf/janus.jcfg"
+  fi
+  taskset -c 0 janus -F "$conf" -o -N -L "$WORK/janus-$2.log" > /dev/null 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 100); do
+    curl -sf -X POST -d '{"janus":"info","transaction":"b"}' http://127.0.0.2:8088/janus >/dev/null && return 0
+    sleep 0.2
+  done
+  die "Janus did not start (see $WORK/janus-$2.log)"
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+  sleep 1
+}
+
+run_one() { # $1 = series (prism | janus | janus-loopsK), $2 = viewers
+  local series=$1 n=$2 tag="$1-$2-$RANDOM" args
+  if [ "$series" = prism ]; then
+    start_prism "$tag"
+    args=(--sfu prism --url http://127.0.0.1:8080 --key "$KEY" --secret "$SECRET")
+  else
+    local loops=0
+    [ "$series" != janus ] && loops=${series#janus-loops}
+    start_janus "$loops" "$tag"
+    args=(--sfu janus --url http://127.0.0.2:8088/janus)
+  fi
+  echo "== $series, 1 publisher x $n viewers ($DURATION, server pid $SERVER_PID)"
+  taskset -c 1 "$JAVA" "${JFLAGS[@]}" -cp tests/target/prism-benchmarks.jar dev.prism.loadtest.LoadTest "${args[@]}" \
+    --publishers 1 --viewers "$n" --duration "$DURATION" --warmup "$WARMUP" --server-pid "$SERVER_PID" --quiet \
+    > "$WORK/load-$tag.txt" 2>&1 || true
+  local json
+  json=$(grep '^{' "$WORK/load-$tag.txt" | tail -1 || true)
+  [ -n "$json" ] || { echo "   (no summary; tail of $WORK/load-$tag.txt:)"; tail -5 "$WORK/load-$tag.txt"; json=FAILED; }
+  printf '%s\t%s\t%s\n' "$series" "$n" "$json" >> "$RESULTS"
+  grep -E '^(received|loss per|added lat|server pid)' "$WORK/load-$tag.txt" | sed 's/^/   /' || true
+  stop_server
+}
+
+JSERIES=()
+for l in $JANUS_LOOPS; do
+  if [ "$l" = 0 ]; then JSERIES+=(janus); else JSERIES+=("janus-loops$l"); fi
+done
+REVERSED=()
+for ((i=${#JSERIES[@]}-1; i>=0; i--)); do REVERSED+=("${JSERIES[$i]}"); done
+
+START=$(date +%s)
+for n in $VIEWERS; do
+  for s in prism "${JSERIES[@]}" "${REVERSED[@]}" prism; do run_one "$s" "$n"; done
+done
+ELAPSED=$(( $(date +%s) - START ))
+
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+HEADER="# Prism vs Janus: the same SFU workload
+
+Generated by \`bench/run.sh --viewers \"$VIEWERS\" --duration $DURATION --janus-loops \"$JANUS_LOOPS\"\`
+on $(date -u +%Y-%m-%d) ($CPU, $(nproc --all) CPUs; whole run ${ELAPSED} s). Raw summaries: the table
+at the end.
+
+**Workload** (load tool, \`tests/src/main/java/dev/prism/loadtest\`): 1 synthetic publisher (VP8 at
+~1.8 Mbit/s, 30 fps, ~7 packets per frame, plus Opus 50 packets/s) and N viewers, each its own
+ICE/DTLS-SRTP transport with receiver reports and NACKs. Prism is driven over WHIP/WHEP, Janus
+1.1.2 over its HTTP API and the videoroom plugin (one session, a handle per peer; Janus offers
+to subscribers, the tool answers). Measured for $DURATION after every client connected and a
+$WARMUP warm-up; each server is a fresh process per run.
+
+**Machine discipline** (../shared/TESTING.md): server pinned to CPU 0 (\`taskset -c 0\`), load
+tool to CPU 1, both in a private network namespace; CPU is the server's utime+stime from
+/proc over the measured window; runs interleaved Prism, Janus, Janus, Prism per viewer count
+and averaged (CPU figures as total CPU over total packets).
+
+**Servers**: Prism \`java -XX:+UseZGC -jar api/target/prism-sfu.jar\` (one media worker, as it
+sees one CPU; \`PRISM_MEDIA_IP=127.0.0.1\`). Janus \`janus -F bench/janus\` (HTTP transport and
+videoroom only, \`interface\`/\`ice_enforce_list\` 127.0.0.2 on a veth, no STUN, log level 3);
+series \`janus\` = \`event_loops\` unset (a GLib loop and thread per handle, Janus's default),
+\`janus-loopsK\` = K shared loops. The videoroom itself has no thread setting in 1.1.2.
+
+**Reading it**: *forwarded pkt/s* is what all viewers received per second; *pkt per
+CPU-second* = packets received by viewers / server CPU seconds (higher is better); *CPU µs/pkt*
+its inverse. Latency is publisher stamp to viewer decrypt on this machine, so it includes the
+load tool's own scheduling (one core for all clients): compare servers, not absolutes. At high
+viewer counts the single load-tool core may itself drop packets; loss is then not the server's.
+Ratios are Prism / Janus.
+"
+"$JAVA" -Djava.awt.headless=true -cp tests/target/prism-benchmarks.jar dev.prism.loadtest.BenchmarkPlots \
+  "$RESULTS" "$OUT" "$(dirname "$OUT")" "$HEADER"
+{
+  echo
+  echo "## Raw summaries"
+  echo
+  echo '```'
+  cat "$RESULTS"
+  echo '```'
+} >> "$OUT"
+cp "$RESULTS" "$(dirname "$OUT")/bench-sfu-results.tsv"
+echo "== done in ${ELAPSED} s: $OUT (work files in $WORK)"

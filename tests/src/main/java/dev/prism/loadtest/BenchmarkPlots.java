@@ -1,0 +1,237 @@
+package dev.prism.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns bench/run.sh's results (one line per load run: {@code server<TAB>viewers<TAB>summary
+ * JSON}) into a Markdown report and two PNG plots, drawn with java.awt in headless mode (no
+ * plotting tools on these machines). Repeats of one server and viewer count are averaged, CPU
+ * figures as total CPU over total packets. Usage:
+ * {@code BenchmarkPlots RESULTS.tsv OUT.md PLOT_DIR "header text"}.
+ */
+public final class BenchmarkPlots {
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+            new Color(0xff7f0e), new Color(0x9467bd)};
+
+    /** The averaged repeats of one server at one viewer count. */
+    record Point(int runs, double packets, double seconds, double cpuSeconds, double lossAvg, double lossMax, double p50, double p99,
+                 double rssMiB, double viewers, int failedRuns) {
+        double packetsPerCpuSecond() {
+            return cpuSeconds > 0 ? packets / cpuSeconds : Double.NaN;
+        }
+
+        double cpuMicrosPerPacket() {
+            return packets > 0 ? cpuSeconds * 1e6 / packets : Double.NaN;
+        }
+    }
+
+    private BenchmarkPlots() {}
+
+    public static void main(String[] args) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        if (args.length < 3) {
+            System.err.println("usage: BenchmarkPlots RESULTS.tsv OUT.md PLOT_DIR [header]");
+            System.exit(2);
+        }
+        Path results = Path.of(args[0]);
+        Path md = Path.of(args[1]);
+        Path plots = Path.of(args[2]);
+        String header = args.length > 3 ? args[3] : "";
+        Map<String, TreeMap<Integer, Point>> series = read(results);
+        Files.createDirectories(plots);
+        String cpuPng = "bench-sfu-cpu-per-packet.png";
+        String p99Png = "bench-sfu-latency-p99.png";
+        plot(series, Point::cpuMicrosPerPacket, "Server CPU per forwarded packet (µs, lower is better)", plots.resolve(cpuPng));
+        plot(series, Point::p99, "Added latency p99 (ms, lower is better)", plots.resolve(p99Png));
+        String rel = md.toAbsolutePath().getParent().relativize(plots.toAbsolutePath()).toString();
+        rel = rel.isEmpty() ? "" : rel + "/";
+        Files.writeString(md, markdown(series, header, rel + cpuPng, rel + p99Png));
+        System.out.println("wrote " + md + ", " + plots.resolve(cpuPng) + ", " + plots.resolve(p99Png));
+    }
+
+    static Map<String, TreeMap<Integer, Point>> read(Path results) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, TreeMap<Integer, List<JsonNode>>> raw = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(results)) {
+            String[] f = line.split("\t", 3);
+            if (f.length < 3 || line.isBlank()) {
+                continue;
+            }
+            raw.computeIfAbsent(f[0], k -> new TreeMap<>()).computeIfAbsent(Integer.parseInt(f[1]), k -> new ArrayList<>())
+                    .add(f[2].startsWith("{") ? json.readTree(f[2]) : null);
+        }
+        Map<String, TreeMap<Integer, Point>> out = new LinkedHashMap<>();
+        raw.forEach((server, byViewers) -> {
+            TreeMap<Integer, Point> points = new TreeMap<>();
+            byViewers.forEach((viewers, runs) -> {
+                double packets = 0, seconds = 0, cpu = 0, loss = 0, lossMax = 0, p50 = 0, p99 = 0, rss = 0, up = 0;
+                int n = 0, failed = 0;
+                for (JsonNode r : runs) {
+                    if (r == null || r.path("serverCpuSeconds").isNull() || r.path("viewers").asInt() == 0) {
+                        failed++;
+                        continue;
+                    }
+                    n++;
+                    packets += r.path("packetsPerSecond").asDouble() * r.path("seconds").asDouble();
+                    seconds += r.path("seconds").asDouble();
+                    cpu += r.path("serverCpuSeconds").asDouble();
+                    loss += r.path("lossAvgPercent").asDouble();
+                    lossMax = Math.max(lossMax, r.path("lossMaxPercent").asDouble());
+                    p50 += r.path("latencyP50Ms").asDouble();
+                    p99 += r.path("latencyP99Ms").asDouble();
+                    rss += r.path("serverRssKb").asDouble() / 1024;
+                    up += r.path("viewers").asDouble();
+                }
+                points.put(viewers, n == 0 ? new Point(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, failed)
+                        : new Point(n, packets, seconds, cpu, loss / n, lossMax, p50 / n, p99 / n, rss / n, up / n, failed));
+            });
+            out.put(server, points);
+        });
+        return out;
+    }
+
+    static String markdown(Map<String, TreeMap<Integer, Point>> series, String header, String cpuPng, String p99Png) {
+        StringBuilder s = new StringBuilder(header);
+        s.append("\n## Results\n\n");
+        s.append("| server | viewers | runs | viewers up | forwarded pkt/s | server CPU s | pkt per CPU-second | CPU µs/pkt "
+                + "| loss avg % | loss max % | latency p50 ms | latency p99 ms | RSS MiB |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        series.forEach((server, points) -> points.forEach((viewers, p) -> s.append(f(
+                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.0f | %.2f | %.3f | %.3f | %.2f | %.2f | %.1f |\n", server, viewers,
+                p.runs(), p.failedRuns() > 0 ? " (+" + p.failedRuns() + " failed)" : "", p.viewers(),
+                p.runs() == 0 ? Double.NaN : p.packets() / p.seconds(), p.cpuSeconds() / Math.max(1, p.runs()),
+                p.packetsPerCpuSecond(), p.cpuMicrosPerPacket(), p.lossAvg(), p.lossMax(), p.p50(), p.p99(), p.rssMiB()))));
+        List<String> names = new ArrayList<>(series.keySet());
+        String base = names.stream().filter(n -> n.startsWith("prism")).findFirst().orElse(null);
+        if (base != null) {
+            for (String other : names) {
+                if (other.equals(base)) {
+                    continue;
+                }
+                s.append("\n### ").append(base).append(" / ").append(other).append("\n\n");
+                s.append("| viewers | packets per CPU-second (higher = Prism better) | CPU per packet | latency p50 | latency p99 | RSS |\n");
+                s.append("|---:|---:|---:|---:|---:|---:|\n");
+                TreeSet<Integer> vs = new TreeSet<>(series.get(base).keySet());
+                vs.retainAll(series.get(other).keySet());
+                for (int v : vs) {
+                    Point a = series.get(base).get(v);
+                    Point b = series.get(other).get(v);
+                    s.append(f("| %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n", v,
+                            a.packetsPerCpuSecond() / b.packetsPerCpuSecond(), a.cpuMicrosPerPacket() / b.cpuMicrosPerPacket(),
+                            a.p50() / b.p50(), a.p99() / b.p99(), a.rssMiB() / b.rssMiB()));
+                }
+            }
+        }
+        s.append("\n![server CPU per forwarded packet](").append(cpuPng).append(")\n\n");
+        s.append("![added latency p99](").append(p99Png).append(")\n");
+        return s.toString();
+    }
+
+    /** A line chart of {@code metric} against viewers, one line per server, y from zero. */
+    static void plot(Map<String, TreeMap<Integer, Point>> series, ToDoubleFunction<Point> metric, String title, Path png)
+            throws IOException {
+        int w = 800, h = 500, left = 80, right = 160, top = 50, bottom = 60;
+        double xMax = 1, yMax = 0;
+        for (TreeMap<Integer, Point> points : series.values()) {
+            for (Map.Entry<Integer, Point> e : points.entrySet()) {
+                xMax = Math.max(xMax, e.getKey());
+                double y = metric.applyAsDouble(e.getValue());
+                if (Double.isFinite(y)) {
+                    yMax = Math.max(yMax, y);
+                }
+            }
+        }
+        yMax = niceCeiling(yMax <= 0 ? 1 : yMax * 1.05);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.setColor(Color.BLACK);
+        g.drawString(title, left, 28);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int pw = w - left - right, ph = h - top - bottom;
+        for (int i = 0; i <= 5; i++) {
+            int y = top + ph - ph * i / 5;
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(left, y, left + pw, y);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(f(yMax >= 10 ? "%.0f" : "%.2f", yMax * i / 5), 10, y + 4);
+        }
+        TreeSet<Integer> xs = new TreeSet<>();
+        series.values().forEach(p -> xs.addAll(p.keySet()));
+        for (int x : xs) {
+            int px = left + (int) (pw * x / xMax);
+            g.setColor(new Color(0xeeeeee));
+            g.drawLine(px, top, px, top + ph);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(Integer.toString(x), px - 8, top + ph + 18);
+        }
+        g.setColor(Color.BLACK);
+        g.drawRect(left, top, pw, ph);
+        g.drawString("viewers (1 publisher, VP8 ~1.8 Mbit/s + Opus)", left + pw / 2 - 120, h - 15);
+        int k = 0;
+        for (Map.Entry<String, TreeMap<Integer, Point>> e : series.entrySet()) {
+            Color c = COLORS[k % COLORS.length];
+            g.setColor(c);
+            g.setStroke(new BasicStroke(2.5f));
+            int lastX = -1, lastY = -1;
+            for (Map.Entry<Integer, Point> p : e.getValue().entrySet()) {
+                double y = metric.applyAsDouble(p.getValue());
+                if (!Double.isFinite(y)) {
+                    lastX = -1;
+                    continue;
+                }
+                int px = left + (int) (pw * p.getKey() / xMax);
+                int py = top + ph - (int) (ph * y / yMax);
+                g.fillOval(px - 4, py - 4, 8, 8);
+                if (lastX >= 0) {
+                    g.drawLine(lastX, lastY, px, py);
+                }
+                lastX = px;
+                lastY = py;
+            }
+            g.fillRect(left + pw + 15, top + 10 + 22 * k, 14, 14);
+            g.setColor(Color.BLACK);
+            g.drawString(e.getKey(), left + pw + 35, top + 22 + 22 * k);
+            k++;
+        }
+        g.dispose();
+        ImageIO.write(img, "png", png.toFile());
+    }
+
+    private static double niceCeiling(double v) {
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * p >= v) {
+                return m * p;
+            }
+        }
+        return 10 * p;
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}
