@@ -78,6 +78,13 @@ final class DownTrack {
         return source.bestLayer();
     }
 
+    int allocatedLayer() {
+        return allocatedLayer;
+    }
+
+    /** Consecutive allocations that wanted a lower layer than {@link #allocatedLayer} (the allocator's hysteresis). */
+    int downgradeVotes;
+
     /** The allocator's decision (off the packet path; read by {@link #forward}). */
     void allocate(int layer) {
         allocatedLayer = layer;

@@ -26,6 +26,8 @@ final class Downlink {
     static final long MIN_PROBE_BACKOFF_MILLIS = 1500;
     static final long MAX_PROBE_BACKOFF_MILLIS = 8000;
     static final int PADDING_BYTES = 255;
+    /** Allocations (200 ms apart) in a row that must call for a lower layer before it is taken. */
+    static final int DOWNGRADE_AFTER_ALLOCATIONS = 4;
     static final long PROBE_RAMP_MILLIS = 300;
     static final double PROBE_ABORT_LOSS = 0.03;
 
@@ -168,8 +170,22 @@ final class Downlink {
         }
         long budget = estimateBps < 0 ? Long.MAX_VALUE / 4 : (long) (estimateBps * HEADROOM) - audioBps;
         int[] chosen = BandwidthAllocator.allocate(budget, subs);
+        boolean lossy = estimator != null && estimator.lossFraction() > 0.1;
         for (int i = 0; i < chosen.length; i++) {
-            video.get(i).allocate(chosen[i]);
+            DownTrack d = video.get(i);
+            int current = d.allocatedLayer();
+            // A dip must last before a layer is given up (a switch costs a key frame), unless loss says
+            // the link is overrun now; going up waits for the probe anyway.
+            if (current >= 0 && chosen[i] >= 0 && chosen[i] < current && !lossy
+                    && ++d.downgradeVotes < DOWNGRADE_AFTER_ALLOCATIONS) {
+                chosen[i] = current;
+            } else if (chosen[i] >= current || lossy) {
+                d.downgradeVotes = 0;
+            }
+            if (chosen[i] != current) {
+                d.downgradeVotes = 0;
+            }
+            d.allocate(chosen[i]);
         }
         allocatedBps = BandwidthAllocator.total(subs, chosen) + audioBps;
         long idealBps = BandwidthAllocator.total(subs, BandwidthAllocator.ideal(subs)) + audioBps;

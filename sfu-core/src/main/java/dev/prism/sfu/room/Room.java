@@ -38,6 +38,7 @@ import java.util.function.Supplier;
  */
 public final class Room implements TransportListener {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final char[] ICE_CHARS =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
 
@@ -59,6 +60,11 @@ public final class Room implements TransportListener {
     private static final int MAX_SPEAKER_SOURCES = 256;
     private static final int SPEAKER_TICKS = 30;
     private PeerTransport speakerOwner;
+    /** The dominant speaker for the control plane (participants joining later are told it). */
+    private volatile ActiveSpeaker currentSpeaker;
+
+    /** Who speaks: the owner transport and the speaker's audio track. */
+    public record ActiveSpeaker(String ownerTransportId, PublishedTrackSpec audioTrack) {}
     private final Runnable tick = this::tick;
     // The NACK being served: a reusable consumer, so serving allocates nothing per sequence number.
     private DownTrack nackTarget;
@@ -108,9 +114,11 @@ public final class Room implements TransportListener {
             if (changed >= 0 && speakerSlots[changed] != null) {
                 PublishedTrack audio = speakerSlots[changed];
                 speakerOwner = audio.owner;
+                currentSpeaker = new ActiveSpeaker(audio.owner.id(), audio.spec);
                 observer.onActiveSpeaker(name, audio.owner.id(), audio.spec);
             } else if (speakers.speaker() < 0) {
                 speakerOwner = null;
+                currentSpeaker = null;
             }
         }
         if (tick % ALLOCATION_TICKS == 0) {
@@ -167,6 +175,11 @@ public final class Room implements TransportListener {
         return subscriptionCount;
     }
 
+    /** The room's dominant speaker now, or null; readable from any thread. */
+    public ActiveSpeaker activeSpeaker() {
+        return currentSpeaker;
+    }
+
     /** Each subscriber's bandwidth estimate in bits/s as of the last allocation (200 ms), ascending. */
     public long[] subscriberEstimates() {
         return subscriberEstimates;
@@ -208,7 +221,8 @@ public final class Room implements TransportListener {
      */
     public CompletableFuture<LocalTransportInfo> createTransport(RemoteTransportInfo remote) {
         return onLoop(() -> {
-            String id = randomString(16);
+            // Ids appear in URLs (WHIP/WHEP resources, REST track paths): letters and digits only.
+            String id = randomString(16, ID_CHARS);
             String ufrag = randomString(8);
             String pwd = randomString(24);
             PeerTransport t = new PeerTransport(id, ufrag, pwd, remote, certificate, worker, this, counters,
@@ -576,9 +590,13 @@ public final class Room implements TransportListener {
     }
 
     private static String randomString(int length) {
+        return randomString(length, ICE_CHARS);
+    }
+
+    private static String randomString(int length, char[] alphabet) {
         char[] out = new char[length];
         for (int i = 0; i < length; i++) {
-            out[i] = ICE_CHARS[RANDOM.nextInt(ICE_CHARS.length)];
+            out[i] = alphabet[RANDOM.nextInt(alphabet.length)];
         }
         return new String(out);
     }

