@@ -23,21 +23,33 @@ prismTest.whipPublish = async (room, token, opts = {}) => {
   return {pc, location, stream};
 };
 
-prismTest.whepView = async (room, token) => {
+// A WHEP viewer in two steps, so a test can prepare several and send their requests close together.
+prismTest.whepPrepare = async () => {
   const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle'});
   pc.addTransceiver('video', {direction: 'recvonly'});
   pc.addTransceiver('audio', {direction: 'recvonly'});
   const ended = [];
   pc.ontrack = e => { e.track.onended = () => ended.push(e.track.kind); };
+  const prepared = {pc, ended, connectedAt: null};
+  pc.addEventListener('connectionstatechange', () => {
+    if (pc.connectionState === 'connected' && prepared.connectedAt === null) prepared.connectedAt = performance.now();
+  });
   await pc.setLocalDescription(await pc.createOffer());
+  return prepared;
+};
+
+prismTest.whepSend = async (prepared, room, token) => {
+  const {pc, ended} = prepared;
   const res = await fetch(`/whep/${room}`, {method: 'POST', body: pc.localDescription.sdp,
     headers: {'Content-Type': 'application/sdp', 'Authorization': `Bearer ${token}`}});
   if (res.status !== 201) throw new Error(`WHEP ${res.status}: ${await res.text()}`);
   const location = res.headers.get('Location');
   const answeredAt = performance.now();
   await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
-  return {pc, location, answeredAt, ended};
+  return Object.assign(prepared, {location, answeredAt});
 };
+
+prismTest.whepView = async (room, token) => prismTest.whepSend(await prismTest.whepPrepare(), room, token);
 
 // Inbound totals of one peer connection: video frames decoded and width, audio packets.
 prismTest.inbound = async (pc) => {

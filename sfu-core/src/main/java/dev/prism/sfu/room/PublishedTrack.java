@@ -19,17 +19,10 @@ import java.util.List;
 /**
  * A track one publisher sends into the room: its layers (one, or one per simulcast rid, each
  * with its own SSRC learnt from the RID header extension), their receive statistics and rates,
- * the subscribers it fans out to, and keyframe requests towards the publisher, throttled per
- * layer so that however many viewers ask, the publisher sees at most one PLI per layer per
- * {@link #KEYFRAME_REQUEST_INTERVAL_MILLIS}. Loop thread only.
+ * the subscribers it fans out to, and keyframe requests towards the publisher, collapsed per
+ * layer by a {@link KeyframeRequester} however many viewers ask. Loop thread only.
  */
 final class PublishedTrack {
-    /**
-     * One key frame serves every subscriber waiting when it arrives, so requests are spaced: 500 ms
-     * keeps a burst of joins to a few key frames (each costs the publisher a bitrate spike) while a
-     * late joiner waits at most about that long for its first frame.
-     */
-    static final long KEYFRAME_REQUEST_INTERVAL_MILLIS = 500;
     /** A layer with no packet for this long is not offered to subscribers. */
     static final long LAYER_TIMEOUT_MILLIS = 1500;
 
@@ -59,7 +52,7 @@ final class PublishedTrack {
     final int[] layerWidth;
     final int[] layerHeight;
     private final boolean[] layerActive;
-    private final long[] lastKeyframeRequestMillis;
+    private final KeyframeRequester keyframes;
     private final int rtcpSenderSsrc;
     private final TransportCounters counters;
     private final int codec;
@@ -84,7 +77,7 @@ final class PublishedTrack {
         this.layerWidth = new int[layerCount];
         this.layerHeight = new int[layerCount];
         this.layerActive = new boolean[layerCount];
-        this.lastKeyframeRequestMillis = new long[layerCount];
+        this.keyframes = new KeyframeRequester(layerCount);
         this.layerRtxSsrc = new int[layerCount];
         this.caches = spec.isVideo() ? new RtpPacketCache[layerCount] : null;
         this.nackGenerators = spec.isVideo() && spec.rtcpFb().contains("nack") ? new NackGenerator[layerCount] : null;
@@ -97,7 +90,6 @@ final class PublishedTrack {
             }
             statistics[i] = new ReceiveStreamStatistics(spec.clockRate());
             lastPacketMillis[i] = Long.MIN_VALUE / 2;
-            lastKeyframeRequestMillis[i] = Long.MIN_VALUE / 2;
         }
         if (!spec.simulcast()) {
             layerSsrc[0] = (int) spec.ssrc();
@@ -179,6 +171,9 @@ final class PublishedTrack {
         int seq = RtpPacket.sequenceNumber(packet);
         statistics[layer].onPacket(seq, RtpPacket.timestamp(packet), nowMillis * 1000);
         boolean keyFrame = spec.isVideo() && isKeyFrame(packet);
+        if (keyFrame) {
+            keyframes.onKeyFrame(layer, nowMillis);
+        }
         if (keyFrame && codec == VP8) {
             int size = Vp8PayloadDescriptor.keyFrameSize(packet, RtpPacket.payloadOffset(packet),
                     RtpPacket.payloadLength(packet));
@@ -335,13 +330,12 @@ final class PublishedTrack {
         }
     }
 
-    /** Sends a PLI for {@code layer} to the publisher unless one went out less than KEYFRAME_REQUEST_INTERVAL_MILLIS ago. */
+    /** Sends a PLI for {@code layer} to the publisher unless the {@link KeyframeRequester} absorbs it. */
     void requestKeyFrame(long nowMillis, int layer) {
         if (!spec.isVideo() || !owner.isConnected() || layer < 0 || layerSsrc[layer] == 0 && spec.simulcast()
-                || nowMillis - lastKeyframeRequestMillis[layer] < KEYFRAME_REQUEST_INTERVAL_MILLIS) {
+                || !keyframes.tryRequest(layer, nowMillis)) {
             return;
         }
-        lastKeyframeRequestMillis[layer] = nowMillis;
         ByteBuf pli = owner.alloc().directBuffer(PictureLossIndication.SIZE + PeerTransport.SRTP_OVERHEAD);
         PictureLossIndication.write(pli, rtcpSenderSsrc, layerSsrc[layer]);
         if (owner.sendRtcp(pli)) {

@@ -147,6 +147,20 @@ public final class Chromium implements AutoCloseable {
         return page;
     }
 
+    /** Closes every tab opened so far (their peer connections end with them); the browser stays. */
+    public void closePages() {
+        for (BrowserPage page : pages) {
+            try {
+                var p = DevToolsConnection.params();
+                p.put("targetId", page.targetId());
+                devTools.send(null, "Target.closeTarget", p, 3_000);
+            } catch (Exception ignored) {
+                // the tab may have gone already
+            }
+        }
+        pages.clear();
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -10,6 +10,7 @@ import dev.prism.tests.browser.BrowserPage;
 import dev.prism.tests.browser.Chromium;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,14 @@ class DemoPagesTest {
         }
         if (server != null) {
             server.close();
+        }
+    }
+
+    /** Each test's tabs close with it, so the next one does not share the CPU with their encoders. */
+    @AfterEach
+    void closePages() {
+        if (chromium != null) {
+            chromium.closePages();
         }
     }
 

@@ -23,19 +23,27 @@ class KeyframeCollapseTest {
             Thread.sleep(1500); // the publisher's start-up key frames are behind us
             int before = page.eval("prismTest.outbound(pub.pc)").path("pliCount").asInt();
             String token = PrismFixture.js(server.token("v", "kf", false, true, 600));
-            // Ten WHEP viewers in the same page, started 100 ms apart: all within one second.
+            // Ten WHEP viewers in the same page: offers made first (a loaded browser takes its time),
+            // then their requests sent 100 ms apart, so all ten join within one second.
             page.eval("""
-                    (async () => { window.views = [];
-                      for (let i = 0; i < 10; i++) {
-                        prismTest.whepView('kf', %s).then(v => views.push(v));
-                        await new Promise(r => setTimeout(r, 100));
+                    (async () => { const ready = [];
+                      for (let i = 0; i < 10; i++) ready.push(await prismTest.whepPrepare());
+                      window.views = []; window.sentAt = [];
+                      for (const r of ready) {
+                        sentAt.push(performance.now());
+                        prismTest.whepSend(r, 'kf', %s).then(v => views.push(v));
+                        await new Promise(res => setTimeout(res, 100));
                       } return true; })()""".formatted(token));
             page.waitUntil("""
                     (async () => { if (views.length < 10) return 0; let n = 0;
                       for (const v of views) if ((await prismTest.inbound(v.pc)).framesDecoded > 0) n++; return n; })()""",
                     v -> v.asInt() == 10, Duration.ofSeconds(20));
             int after = page.eval("prismTest.outbound(pub.pc)").path("pliCount").asInt();
-            System.out.printf("keyframes: 10 viewers joining within 1 s caused %d PLIs at the publisher%n", after - before);
+            double spread = page.eval("sentAt[9] - sentAt[0]").asDouble();
+            double connected = page.eval("(t => Math.max(...t) - Math.min(...t))(views.map(v => v.connectedAt))").asDouble();
+            System.out.printf("keyframes: 10 viewers joining within %.0f ms (connected within %.0f ms) caused %d PLIs"
+                    + " at the publisher%n", spread, connected, after - before);
+            assertTrue(spread < 1000, "the test's own requests went out within a second: " + spread);
             assertTrue(after - before <= 3, "at most three keyframe requests, was " + (after - before));
         }
     }

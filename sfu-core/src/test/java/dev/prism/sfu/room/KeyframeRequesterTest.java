@@ -1,0 +1,68 @@
+package dev.prism.sfu.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class KeyframeRequesterTest {
+    @Test
+    void requestsWhileOneIsOutstandingAreAbsorbed() {
+        KeyframeRequester r = new KeyframeRequester(1);
+        assertTrue(r.tryRequest(0, 1000));
+        assertTrue(r.isOutstanding(0));
+        assertFalse(r.tryRequest(0, 1050));
+        assertFalse(r.tryRequest(0, 1600), "still outstanding: the coming key frame serves this one too");
+        r.onKeyFrame(0, 1700);
+        assertFalse(r.isOutstanding(0));
+    }
+
+    @Test
+    void anUnansweredRequestIsRepeatedAfterTheRetryTime() {
+        KeyframeRequester r = new KeyframeRequester(1);
+        assertTrue(r.tryRequest(0, 0));
+        assertFalse(r.tryRequest(0, KeyframeRequester.RETRY_MILLIS - 1));
+        assertTrue(r.tryRequest(0, KeyframeRequester.RETRY_MILLIS));
+    }
+
+    @Test
+    void noRequestSoonAfterAKeyFrameEvenAnUnrequestedOne() {
+        KeyframeRequester r = new KeyframeRequester(1);
+        r.onKeyFrame(0, 10_000);
+        assertFalse(r.tryRequest(0, 10_000 + KeyframeRequester.MIN_INTERVAL_MILLIS - 1));
+        assertTrue(r.tryRequest(0, 10_000 + KeyframeRequester.MIN_INTERVAL_MILLIS));
+    }
+
+    @Test
+    void aBurstOfJoinsCostsAKeyFrameAboutEveryIntervalPlusTheEncodersAnswerTime() {
+        // Ten subscribers asking every 10 ms for 1.1 s; the encoder answers each PLI 100 ms later.
+        KeyframeRequester r = new KeyframeRequester(1);
+        int sent = 0;
+        long answerAt = -1;
+        for (long t = 0; t <= 1100; t += 10) {
+            if (t == answerAt) {
+                r.onKeyFrame(0, t);
+            }
+            for (int viewer = 0; viewer < 10; viewer++) {
+                if (r.tryRequest(0, t)) {
+                    sent++;
+                    answerAt = t + 100;
+                }
+            }
+        }
+        // Requests at 0, 600 (100 + 500); the third would be due at 1200.
+        assertEquals(2, sent);
+    }
+
+    @Test
+    void layersAreIndependent() {
+        KeyframeRequester r = new KeyframeRequester(3);
+        assertTrue(r.tryRequest(0, 0));
+        assertTrue(r.tryRequest(2, 0));
+        assertFalse(r.tryRequest(0, 1));
+        r.onKeyFrame(2, 50);
+        assertFalse(r.isOutstanding(2));
+        assertTrue(r.isOutstanding(0));
+    }
+}
