@@ -252,6 +252,15 @@ final class PublishedTrack {
         return fit;
     }
 
+    /** Frame width of a layer from its last VP8 key frame, 0 while unknown. */
+    int layerWidth(int layer) {
+        return layerWidth[layer];
+    }
+
+    int layerHeight(int layer) {
+        return layerHeight[layer];
+    }
+
     /** Whether a layer is being sent (as of the last {@link #updateLayers}). */
     boolean layerActive(int layer) {
         return layer >= 0 && layer < layerCount && layerActive[layer];
@@ -355,6 +364,12 @@ final class PublishedTrack {
     }
 
     void removeDownTracksOf(PeerTransport subscriber) {
-        downTracks.removeIf(d -> d.transport == subscriber);
+        downTracks.removeIf(d -> {
+            if (d.transport == subscriber) {
+                d.close();
+                return true;
+            }
+            return false;
+        });
     }
 }
