@@ -159,10 +159,11 @@ final class Downlink {
             }
             long[] rates = new long[t.layerCount];
             for (int l = 0; l < t.layerCount; l++) {
-                rates[l] = t.layerActive(l) && !t.muted() ? t.layerPeakBitrate(l) : -1;
+                rates[l] = t.muted() ? -1 : t.allocatableBitrate(l, nowMillis); // paused layers stay choosable
             }
             video.add(d);
-            int priority = t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
+            int priority = t.spec.isScreen() ? BandwidthAllocator.PRIORITY_SCREEN
+                    : t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
             subs.add(new BandwidthAllocator.Subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight)));
             if (paddingTrack == null && d.canPad()) {
                 paddingTrack = d;

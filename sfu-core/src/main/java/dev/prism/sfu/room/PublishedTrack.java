@@ -357,4 +357,78 @@ final class PublishedTrack {
     void removeDownTracksOf(PeerTransport subscriber) {
         downTracks.removeIf(d -> d.transport == subscriber);
     }
+
+    // Pausing layers nobody receives (a publisher Prism can tell: see Room.enableLayerPausing).
+    private LayerDemand demand;
+    private PausedLayerRates pausedRates;
+
+    /** Lets Prism ask the publisher to pause layers of this track nobody receives (simulcast video only). */
+    void enableLayerPausing(long nowMillis) {
+        if (spec.simulcast() && spec.isVideo() && demand == null && layerCount <= LayerDemand.MAX_LAYERS) {
+            demand = new LayerDemand(layerCount, nowMillis);
+            pausedRates = new PausedLayerRates(layerCount);
+        }
+    }
+
+    /**
+     * What a subscriber's allocator may choose for a layer: its recent peak rate while it is being
+     * sent, the rate it had before a pause while paused (or coming back), else -1.
+     */
+    long allocatableBitrate(int layer, long nowMillis) {
+        if (layerActive(layer)) {
+            return layerPeakBitrate(layer);
+        }
+        return pausedRates == null ? -1 : pausedRates.rate(layer, nowMillis);
+    }
+
+    /**
+     * Updates which layers subscribers want (the room's allocation timer, after the allocators ran)
+     * and returns true when the publisher must be told a new set of active layers
+     * ({@link #activeLayers()}).
+     */
+    boolean updateLayerDemand(long nowMillis) {
+        if (demand == null || muted) {
+            return false;
+        }
+        int wanted = 0;
+        for (int i = 0, n = downTracks.size(); i < n; i++) {
+            DownTrack d = downTracks.get(i);
+            int allocated = d.allocatedLayer();
+            // No allocation (no estimate, no size limit): the subscriber follows the best layer there is.
+            wanted |= 1 << (allocated >= 0 ? Math.min(allocated, layerCount - 1) : layerCount - 1);
+            int current = d.currentLayer();
+            if (current >= 0) {
+                wanted |= 1 << current;
+            }
+            int target = d.wantedLayer();
+            if (target >= 0) {
+                wanted |= 1 << target;
+            }
+        }
+        int before = demand.activeMask();
+        if (!demand.update(wanted, nowMillis)) {
+            return false;
+        }
+        int after = demand.activeMask();
+        for (int l = 1; l < layerCount; l++) {
+            int bit = 1 << l;
+            if ((before & bit) != 0 && (after & bit) == 0) {
+                pausedRates.pause(l, layerPeakBitrate(l));
+                counters.layersPaused.increment();
+            } else if ((before & bit) == 0 && (after & bit) != 0) {
+                pausedRates.resume(l, nowMillis);
+                counters.layersResumed.increment();
+            }
+        }
+        return true;
+    }
+
+    /** The layers the publisher is asked to send (all of them unless pausing is enabled), lowest first. */
+    boolean[] activeLayers() {
+        boolean[] out = new boolean[layerCount];
+        for (int l = 0; l < layerCount; l++) {
+            out[l] = demand == null || demand.active(l);
+        }
+        return out;
+    }
 }
