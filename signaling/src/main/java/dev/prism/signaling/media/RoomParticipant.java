@@ -8,6 +8,7 @@ import dev.prism.sdp.SessionDescription;
 import dev.prism.sfu.room.DownTrackSpec;
 import dev.prism.sfu.room.PublishedTrackSpec;
 import dev.prism.sfu.room.Room;
+import dev.prism.sfu.room.TrackSource;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.signaling.MediaBackend.Participant;
 import dev.prism.signaling.MediaBackend.ParticipantListener;
@@ -89,7 +90,7 @@ final class RoomParticipant implements Participant {
     }
 
     @Override
-    public CompletionStage<String> publishOffer(String offerSdp) {
+    public CompletionStage<String> publishOffer(String offerSdp, Map<String, TrackSource> sources) {
         if (!canPublish) {
             return CompletableFuture.failedFuture(new SignalingException(403, "publish_not_allowed",
                     "the access token does not grant canPublish"));
@@ -107,7 +108,7 @@ final class RoomParticipant implements Participant {
             }
             publishTransportId = "";
         }
-        return backend.publishInto(room, identity, offerSdp, transportId -> {
+        return backend.publishInto(room, identity, offerSdp, sources, transportId -> {
             synchronized (this) {
                 publishTransportId = transportId;
             }
@@ -118,6 +119,8 @@ final class RoomParticipant implements Participant {
             }
             member.transports.add(session.id());
             member.publishing = true;
+            // This publisher hears "layers" messages, so Prism may pause simulcast layers nobody receives.
+            room.enableLayerPausing(session.id());
             return session.answerSdp();
         }).whenComplete((answer, error) -> {
             if (error != null) {
