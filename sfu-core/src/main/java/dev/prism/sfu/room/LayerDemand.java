@@ -48,6 +48,29 @@ final class LayerDemand {
         return changed;
     }
 
+    /**
+     * The layers some subscriber receives or is moving to, as bits: each down-track's current
+     * layer, the layer it waits to switch to, and its allocation; a down-track without an
+     * allocation (no estimate, no size limit) follows the best layer, so wants the top one.
+     */
+    static int wantedBy(java.util.List<DownTrack> downTracks, int layers) {
+        int wanted = 0;
+        for (int i = 0, n = downTracks.size(); i < n; i++) {
+            DownTrack d = downTracks.get(i);
+            int allocated = d.allocatedLayer();
+            wanted |= 1 << (allocated >= 0 ? Math.min(allocated, layers - 1) : layers - 1);
+            int current = d.currentLayer();
+            if (current >= 0) {
+                wanted |= 1 << current;
+            }
+            int target = d.wantedLayer();
+            if (target >= 0) {
+                wanted |= 1 << target;
+            }
+        }
+        return wanted;
+    }
+
     /** The layers the publisher should send, as bits (the lowest always set). */
     int activeMask() {
         return active;

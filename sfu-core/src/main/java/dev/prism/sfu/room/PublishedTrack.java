@@ -390,21 +390,7 @@ final class PublishedTrack {
         if (demand == null || muted) {
             return false;
         }
-        int wanted = 0;
-        for (int i = 0, n = downTracks.size(); i < n; i++) {
-            DownTrack d = downTracks.get(i);
-            int allocated = d.allocatedLayer();
-            // No allocation (no estimate, no size limit): the subscriber follows the best layer there is.
-            wanted |= 1 << (allocated >= 0 ? Math.min(allocated, layerCount - 1) : layerCount - 1);
-            int current = d.currentLayer();
-            if (current >= 0) {
-                wanted |= 1 << current;
-            }
-            int target = d.wantedLayer();
-            if (target >= 0) {
-                wanted |= 1 << target;
-            }
-        }
+        int wanted = LayerDemand.wantedBy(downTracks, layerCount);
         int before = demand.activeMask();
         if (!demand.update(wanted, nowMillis)) {
             return false;
@@ -413,7 +399,7 @@ final class PublishedTrack {
         for (int l = 1; l < layerCount; l++) {
             int bit = 1 << l;
             if ((before & bit) != 0 && (after & bit) == 0) {
-                pausedRates.pause(l, layerPeakBitrate(l));
+                pausedRates.pause(l, layerPeakBitrate(l), nowMillis);
                 counters.layersPaused.increment();
             } else if ((before & bit) == 0 && (after & bit) != 0) {
                 pausedRates.resume(l, nowMillis);

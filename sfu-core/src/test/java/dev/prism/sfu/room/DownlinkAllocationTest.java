@@ -153,6 +153,16 @@ class DownlinkAllocationTest {
         assertArrayEquals(new boolean[] {true, true, true}, camera.activeLayers());
     }
 
+    @Test
+    void aSubscriberWithoutAnAllocationKeepsTheTopLayer() {
+        PublishedTrack camera = track("alice-1", alice, null);
+        camera.enableLayerPausing(0);
+        subscribe(camera); // no estimate and no size limit yet: it follows the best layer
+        sendLayers(0, 0b111, camera);
+        assertTrue(camera.updateLayerDemand(60_000));
+        assertArrayEquals(new boolean[] {true, false, true}, camera.activeLayers(), "only the middle layer is unused");
+    }
+
     // --- fixtures ---
 
     private PublishedTrack track(String id, PeerTransport owner, TrackSource source) {

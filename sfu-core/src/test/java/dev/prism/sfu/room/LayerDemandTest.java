@@ -76,8 +76,8 @@ class LayerDemandTest {
     void pausedLayersKeepTheirRateUntilTheirGraceAfterResumingEnds() {
         PausedLayerRates r = new PausedLayerRates(3);
         assertEquals(-1, r.rate(2, 0), "never paused: nothing to assume");
-        r.pause(2, 1_500_000);
-        r.pause(1, 0);
+        r.pause(2, 1_500_000, 0);
+        r.pause(1, 0, 0);
         assertTrue(r.paused(2));
         assertEquals(1_500_000, r.rate(2, 100_000), "paused: offered at its last rate however long");
         assertEquals(PausedLayerRates.UNMEASURED_BPS_PER_LAYER, r.rate(1, 100_000), "never measured: a guess");
@@ -86,5 +86,26 @@ class LayerDemandTest {
         assertEquals(1_500_000, r.rate(2, 200_000 + PausedLayerRates.RESUME_GRACE_MILLIS - 1));
         assertEquals(-1, r.rate(2, 200_000 + PausedLayerRates.RESUME_GRACE_MILLIS),
                 "resumed but still not sent: the publisher's own choice");
+    }
+
+    @Test
+    void aLayerThatCameBackWithNothingIsNotOfferedAgainForAWhileDoublingEachTime() {
+        PausedLayerRates r = new PausedLayerRates(3);
+        r.pause(2, 1_500_000, 0);
+        long t = 10_000;
+        for (long backoff : new long[] {10_000, 20_000, 40_000, 80_000, 80_000}) {
+            r.resume(2, t);
+            t += PausedLayerRates.RESUME_GRACE_MILLIS + LayerDemand.PAUSE_AFTER_MILLIS;
+            r.pause(2, 0, t); // the publisher sent nothing after the resume (its uplink)
+            assertEquals(-1, r.rate(2, t + backoff - 1), "backing off " + backoff);
+            assertEquals(1_500_000, r.rate(2, t + backoff), "offered again at its last real rate");
+            t += backoff;
+        }
+        r.resume(2, t);
+        r.pause(2, 900_000, t + 8000); // this time it came back
+        assertEquals(900_000, r.rate(2, t + 8000), "no backoff after a resume that worked");
+        r.resume(2, t + 9000);
+        r.pause(2, 0, t + 20_000);
+        assertEquals(-1, r.rate(2, t + 20_000 + PausedLayerRates.MIN_BACKOFF_MILLIS - 1), "backoff starts over");
     }
 }
