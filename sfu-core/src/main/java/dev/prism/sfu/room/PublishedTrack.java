@@ -239,12 +239,23 @@ final class PublishedTrack {
 
     /**
      * The highest layer whose frames fit {@code maxWidth} × {@code maxHeight} (0 = no limit), at
-     * least the lowest; a layer of unknown size counts as fitting.
+     * least the lowest; a layer of unknown size (no key frame seen: e.g. paused before it was
+     * ever sent) is taken to double a known lower layer per step, the usual simulcast ladder, or
+     * counts as fitting when no lower size is known.
      */
     int highestLayerFitting(int maxWidth, int maxHeight) {
         int fit = 0;
+        int known = -1;
         for (int l = 0; l < layerCount; l++) {
-            boolean fits = (maxWidth <= 0 || layerWidth[l] <= maxWidth) && (maxHeight <= 0 || layerHeight[l] <= maxHeight);
+            int width = layerWidth[l];
+            int height = layerHeight[l];
+            if (width > 0) {
+                known = l;
+            } else if (known >= 0) {
+                width = layerWidth[known] << (l - known);
+                height = layerHeight[known] << (l - known);
+            }
+            boolean fits = (maxWidth <= 0 || width <= maxWidth) && (maxHeight <= 0 || height <= maxHeight);
             if (fits) {
                 fit = l;
             }

@@ -163,6 +163,32 @@ class DownlinkAllocationTest {
         assertArrayEquals(new boolean[] {true, false, true}, camera.activeLayers(), "only the middle layer is unused");
     }
 
+    @Test
+    void aLayerNeverSeenIsTakenToDoubleTheSizeOfTheOneBelow() {
+        PublishedTrack camera = track("alice-1", alice, null);
+        ByteBuf key = keyFrame(camera.layerSsrc[0], 320, 180);
+        try {
+            camera.onPacket(key, 0, false, 0);
+        } finally {
+            key.release();
+        }
+        assertEquals(320, camera.layerWidth[0]);
+        assertEquals(0, camera.highestLayerFitting(320, 180), "h and f (unseen) are taken as 640 and 1280 wide");
+        assertEquals(1, camera.highestLayerFitting(640, 360));
+        assertEquals(2, camera.highestLayerFitting(0, 0));
+        PublishedTrack unknown = track("bob-1", bob, null);
+        assertEquals(2, unknown.highestLayerFitting(320, 180), "no size known at all: nothing is ruled out");
+    }
+
+    /** A VP8 key frame's first packet (RFC 6386 §9.1 frame tag, start code, 14-bit sizes). */
+    private ByteBuf keyFrame(int ssrc, int width, int height) {
+        ByteBuf b = UnpooledByteBufAllocator.DEFAULT.buffer(64);
+        b.writeByte(0x80).writeByte(96).writeShort(seq++ & 0xFFFF).writeInt(seq * 3000).writeInt(ssrc);
+        b.writeByte(0x10).writeByte(0x10).writeByte(0x00).writeByte(0x00).writeByte(0x9d).writeByte(0x01).writeByte(0x2a);
+        b.writeShortLE(width).writeShortLE(height).writeZero(20);
+        return b;
+    }
+
     // --- fixtures ---
 
     private PublishedTrack track(String id, PeerTransport owner, TrackSource source) {

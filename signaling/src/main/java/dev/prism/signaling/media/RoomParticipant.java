@@ -52,6 +52,7 @@ final class RoomParticipant implements Participant {
     private final Set<String> subscribed = new HashSet<>();
     private String publishTransportId;
     private LocalTransportInfo subscribeTransport;
+    private CompletableFuture<LocalTransportInfo> subscribeTransportCreation;
     private boolean subscribeRemoteSet;
     private SessionDescription pendingOffer;
     private SessionDescription lastOffer;
@@ -260,19 +261,30 @@ final class RoomParticipant implements Participant {
                 .thenApply(known -> null);
     }
 
-    private CompletableFuture<LocalTransportInfo> ensureSubscribeTransport() {
-        synchronized (this) {
-            if (subscribeTransport != null) {
-                return CompletableFuture.completedFuture(subscribeTransport);
-            }
+    /**
+     * The subscribe transport, made on first use. Made once even when the first offer and a
+     * {@code maxVideoSize} ask for it at the same moment (else the size went to a second
+     * transport that never carried anything).
+     */
+    private synchronized CompletableFuture<LocalTransportInfo> ensureSubscribeTransport() {
+        if (subscribeTransportCreation == null) {
+            CompletableFuture<LocalTransportInfo> creation = room.createTransport(null).thenApply(t -> {
+                member.transports.add(t.transportId());
+                synchronized (this) {
+                    subscribeTransport = t;
+                }
+                return t;
+            });
+            subscribeTransportCreation = creation;
+            creation.whenComplete((t, error) -> {
+                if (error != null) {
+                    synchronized (this) {
+                        subscribeTransportCreation = null; // let a later call try again
+                    }
+                }
+            });
         }
-        return room.createTransport(null).thenApply(t -> {
-            member.transports.add(t.transportId());
-            synchronized (this) {
-                subscribeTransport = t;
-            }
-            return t;
-        });
+        return subscribeTransportCreation;
     }
 
     @Override
