@@ -27,6 +27,10 @@ final class Downlink {
     static final long MAX_BPS = 20_000_000;
     /** Share of the estimate spent on media; the rest absorbs estimate error and retransmissions. */
     static final double HEADROOM = 0.9;
+    /** An upgrade must fit this many times over (hysteresis against up/down flapping). */
+    static final double UPGRADE_MARGIN = 1.2;
+    /** A probe aims this far past the rate that would allow the upgrade; reaching the latter is success. */
+    static final double PROBE_OVERSHOOT = 1.1;
     static final long PROBE_DURATION_MILLIS = 500;
     /** After a successful probe the next step is tried this soon (libwebrtc probes further at once). */
     static final long PROBE_AFTER_SUCCESS_MILLIS = 500;
@@ -262,10 +266,17 @@ final class Downlink {
         }
         long budget = estimateBps < 0 ? Long.MAX_VALUE / 4 : (long) (estimateBps * HEADROOM) - audioBps;
         int[] chosen = BandwidthAllocator.allocate(budget, subs);
+        // Going up needs UPGRADE_MARGIN more than staying: a layer that only just fits is dropped
+        // again at its next key frame, and each round trip costs the subscriber a key-frame burst.
+        int[] affordable = budget == Long.MAX_VALUE / 4 ? chosen
+                : BandwidthAllocator.allocate((long) (budget / UPGRADE_MARGIN), subs);
         boolean lossy = estimator != null && estimator.lossFraction() > 0.1;
         for (int i = 0; i < chosen.length; i++) {
             DownTrack d = video.get(i);
             int current = d.allocatedLayer();
+            if (chosen[i] > current) {
+                chosen[i] = Math.max(current, affordable[i]);
+            }
             // A dip must last before a layer is given up (a switch costs a key frame), unless loss says
             // the link is overrun now; going up waits for the probe anyway.
             if (current >= 0 && chosen[i] >= 0 && chosen[i] < current && !lossy
@@ -284,7 +295,7 @@ final class Downlink {
         boolean probing = nowMillis < probeEndMillis;
         if (!probing && probeTargetBps > 0) {
             // A probe ended: success if the estimate now covers what it aimed at.
-            if (estimateBps * HEADROOM >= probeTargetBps / 1.25) {
+            if (estimateBps >= probeTargetBps / PROBE_OVERSHOOT) {
                 probeBackoffMillis = MIN_PROBE_BACKOFF_MILLIS;
                 nextProbeMillis = nowMillis + PROBE_AFTER_SUCCESS_MILLIS;
                 probeFailed = false;
@@ -301,7 +312,7 @@ final class Downlink {
             // goal is everything the subscriber could use until a probe fails (libwebrtc likewise
             // probes at 3 and 6 × its start rate at once), then one step up at a time.
             long goal = probeFailed ? Math.min(idealBps, nextStepBps(subs, chosen) + audioBps) : idealBps;
-            probeTargetBps = (long) (goal * 1.25 / HEADROOM);
+            probeTargetBps = (long) (goal * UPGRADE_MARGIN * PROBE_OVERSHOOT / HEADROOM);
             probeEndMillis = nowMillis + PROBE_DURATION_MILLIS;
             probeStartBps = estimateBps;
             lastPaceMillis = nowMillis;

@@ -49,8 +49,9 @@ class DownlinkAllocationTest {
         DownTrack screenDown = subscribe(screen);
         DownTrack cameraDown = subscribe(speakerCamera);
         sendLayers(1000, 0b111, screen, speakerCamera);
-        // 0.9 × 1.9 M = 1.71 M: both lowest layers (0.3 M), then 1.35 M more lifts one track to its top.
-        downlink.onRemb(1_900_000);
+        // 0.9 × 2.3 M = 2.07 M, and an upgrade must fit 1.2 times (1.725 M): both lowest layers
+        // (0.3 M), then 1.35 M more lifts one track to its top; the rest pays for no other upgrade.
+        downlink.onRemb(2_300_000);
         downlink.allocate(List.of(cameraDown, screenDown), bob, 2000);
         assertEquals(2, screenDown.allocatedLayer(), "the screen share goes first");
         assertEquals(0, cameraDown.allocatedLayer(), "the speaker gets what is left");
@@ -63,7 +64,7 @@ class DownlinkAllocationTest {
         DownTrack otherDown = subscribe(other);
         DownTrack cameraDown = subscribe(speakerCamera);
         sendLayers(1000, 0b111, other, speakerCamera);
-        downlink.onRemb(1_900_000);
+        downlink.onRemb(2_300_000);
         downlink.allocate(List.of(otherDown, cameraDown), bob, 2000);
         assertEquals(2, cameraDown.allocatedLayer());
         assertEquals(0, otherDown.allocatedLayer());

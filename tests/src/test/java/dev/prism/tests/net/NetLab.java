@@ -471,11 +471,16 @@ public final class NetLab implements AutoCloseable {
             clear(List.of("tc", "-n", namespace), viewerDevice);
         }
 
-        /** Packets the server→viewer rate limit has dropped since it was set (0 without one). */
+        /**
+         * Packets the server→viewer rate limit has dropped since it was set, plus those waiting in
+         * its queue, which changing or removing the limit discards (0 without one).
+         */
         public long droppedByRateLimit() throws IOException {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("dropped (\\d+)")
-                    .matcher(run("tc", "-s", "qdisc", "show", "dev", jvmDevice));
-            return m.find() ? Long.parseLong(m.group(1)) : 0;
+            String stats = run("tc", "-s", "qdisc", "show", "dev", jvmDevice);
+            java.util.regex.Matcher dropped = java.util.regex.Pattern.compile("dropped (\\d+)").matcher(stats);
+            java.util.regex.Matcher backlog = java.util.regex.Pattern.compile("backlog \\S+ (\\d+)p").matcher(stats);
+            return (dropped.find() ? Long.parseLong(dropped.group(1)) : 0)
+                    + (backlog.find() ? Long.parseLong(backlog.group(1)) : 0);
         }
 
         /** The current root qdisc of the JVM end, as {@code tc qdisc show} prints it. */
