@@ -157,37 +157,37 @@ final class Downlink {
                 audioBps += t.layerBitrate(0);
                 continue;
             }
-            long[] rates = new long[t.layerCount];
-            for (int l = 0; l < t.layerCount; l++) {
-                rates[l] = t.layerActive(l) && !t.muted() ? t.layerPeakBitrate(l) : -1;
-            }
             video.add(d);
             int priority = t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
-            subs.add(new BandwidthAllocator.Subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight)));
+            subs.add(t.subscription(priority, t.highestLayerFitting(maxWidth, maxHeight)));
             if (paddingTrack == null && d.canPad()) {
                 paddingTrack = d;
             }
         }
         long budget = estimateBps < 0 ? Long.MAX_VALUE / 4 : (long) (estimateBps * HEADROOM) - audioBps;
-        int[] chosen = BandwidthAllocator.allocate(budget, subs);
+        // Steps are (spatial, temporal) choices; compared as layer << 2 | temporal (BandwidthAllocator.Subscription#choice).
+        int[] steps = BandwidthAllocator.allocate(budget, subs);
+        int[] chosen = new int[steps.length];
         boolean lossy = estimator != null && estimator.lossFraction() > 0.1;
         for (int i = 0; i < chosen.length; i++) {
             DownTrack d = video.get(i);
-            int current = d.allocatedLayer();
+            chosen[i] = subs.get(i).choice(steps[i]);
+            int current = d.allocation();
             // A dip must last before a layer is given up (a switch costs a key frame), unless loss says
             // the link is overrun now; going up waits for the probe anyway.
             if (current >= 0 && chosen[i] >= 0 && chosen[i] < current && !lossy
-                    && ++d.downgradeVotes < DOWNGRADE_AFTER_ALLOCATIONS) {
+                    && ++d.downgradeVotes < DOWNGRADE_AFTER_ALLOCATIONS && subs.get(i).stepOf(current) >= 0) {
                 chosen[i] = current;
+                steps[i] = subs.get(i).stepOf(current);
             } else if (chosen[i] >= current || lossy) {
                 d.downgradeVotes = 0;
             }
             if (chosen[i] != current) {
                 d.downgradeVotes = 0;
             }
-            d.allocate(chosen[i]);
+            d.allocate(chosen[i] >> 2, chosen[i] & 3);
         }
-        allocatedBps = BandwidthAllocator.total(subs, chosen) + audioBps;
+        allocatedBps = BandwidthAllocator.total(subs, steps) + audioBps;
         long idealBps = BandwidthAllocator.total(subs, BandwidthAllocator.ideal(subs)) + audioBps;
         boolean probing = nowMillis < probeEndMillis;
         if (!probing && probeTargetBps > 0) {
@@ -200,7 +200,7 @@ final class Downlink {
         if (!probing && estimateBps >= 0 && estimator != null && paddingTrack != null && idealBps > allocatedBps
                 && nowMillis >= nextProbeMillis) {
             // Aim a little past the next step up so that success leaves the headroom the allocator keeps.
-            long nextStep = nextStepBps(subs, chosen) + audioBps;
+            long nextStep = nextStepBps(subs, steps) + audioBps;
             probeTargetBps = (long) (Math.min(idealBps, nextStep) * 1.25 / HEADROOM);
             probeEndMillis = nowMillis + PROBE_DURATION_MILLIS;
             probeStartBps = estimateBps;
@@ -215,7 +215,7 @@ final class Downlink {
         long total = BandwidthAllocator.total(subs, chosen);
         long best = Long.MAX_VALUE;
         for (int i = 0; i < chosen.length; i++) {
-            long[] rates = subs.get(i).layerBitrates();
+            long[] rates = subs.get(i).stepBitrates();
             for (int l = chosen[i] + 1; l < rates.length; l++) {
                 if (rates[l] >= 0) {
                     long step = rates[l] - (chosen[i] >= 0 ? rates[chosen[i]] : 0);
