@@ -205,9 +205,9 @@ final class DownTrack {
         if (resendSeq == null || !transport.isConnected()) {
             return;
         }
-        int slot = rewriter.historyOf(outSeq);
+        int slot = rewriter.history().slotOf(outSeq);
         ByteBuf cached = slot < 0 ? null
-                : source.cachedPacket(rewriter.historySource(slot), rewriter.historySourceSequence(slot), nowMillis);
+                : source.cachedPacket(rewriter.history().source(slot), rewriter.history().sourceSequence(slot), nowMillis);
         if (cached == null) {
             counters.retransmissionsMissed.increment();
             return;

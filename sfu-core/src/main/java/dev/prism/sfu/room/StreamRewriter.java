@@ -24,10 +24,9 @@ import io.netty.buffer.ByteBuf;
  * packet arriving late (reordered, or repaired by the publisher) is rewritten with the offsets
  * of its own place in the stream.
  *
- * <p>What each of the last {@link #HISTORY} output packets carried (its source layer and
- * sequence number, and its output timestamp, picture id and TL0PICIDX) is kept in a ring indexed
- * by output sequence number, so a NACKed output packet is found in the publisher's cache and
- * rewritten exactly as first sent. All of it is preallocated: nothing is allocated per packet.
+ * <p>Every packet written is recorded in a {@link SentPacketHistory}, so a NACKed output packet
+ * is found in the publisher's cache and rewritten exactly as first sent. All of it is
+ * preallocated: nothing is allocated per packet.
  */
 final class StreamRewriter {
     private final int ssrc;
@@ -68,14 +67,7 @@ final class StreamRewriter {
     private final int[] segmentSource = new int[SEGMENTS];
     private int segmentHead = -1;
     private int segmentCount;
-    // Output history for NACKs (slot = output seq & (HISTORY - 1)); historySeq -1 = empty.
-    static final int HISTORY = 1024;
-    private final int[] historySeq = new int[HISTORY];
-    private final int[] historySourceSeq = new int[HISTORY];
-    private final int[] historySource = new int[HISTORY];
-    private final int[] historyTimestamp = new int[HISTORY];
-    private final int[] historyPictureId = new int[HISTORY];
-    private final int[] historyTl0 = new int[HISTORY];
+    private final SentPacketHistory history = new SentPacketHistory();
     // What rewriteVp8 wrote into the last packet (-1: absent).
     private int writtenPictureId;
     private int writtenTl0;
@@ -94,7 +86,6 @@ final class StreamRewriter {
         this.payloadType = payloadType;
         this.clockRate = clockRate;
         this.vp8 = vp8;
-        java.util.Arrays.fill(historySeq, -1);
     }
 
     boolean started() {
@@ -109,7 +100,7 @@ final class StreamRewriter {
         newSource();
     }
 
-    /** Tags the packets written from now on with their source (a simulcast layer), for {@link #historySource}. */
+    /** Tags the packets written from now on with their source (a simulcast layer), for the {@link #history}. */
     void setSource(int source) {
         this.source = source;
     }
@@ -232,7 +223,6 @@ final class StreamRewriter {
         long outTimestamp = (RtpPacket.timestamp(packet) + useTimestampOffset) & 0xFFFFFFFFL;
         // Sequence order, not arrival order, decides what "last" means (reordering must not rewind).
         if (((outSeq - lastOutputSeq) & 0xFFFF) < 0x8000 || lastOutputMillis == 0) {
-            clearHistoryGap(outSeq);
             lastOutputSeq = outSeq;
             lastOutputTimestamp = outTimestamp;
             lastOutputMillis = nowMillis;
@@ -258,21 +248,7 @@ final class StreamRewriter {
             segmentTl0Offset[segmentHead] = tl0Offset;
             segmentSource[segmentHead] = source;
         }
-        int slot = outSeq & (HISTORY - 1);
-        historySeq[slot] = outSeq;
-        historySourceSeq[slot] = seq;
-        historySource[slot] = source;
-        historyTimestamp[slot] = (int) outTimestamp;
-        historyPictureId[slot] = writtenPictureId;
-        historyTl0[slot] = writtenTl0;
-    }
-
-    /** Output sequence numbers jumped past (packets lost upstream) must not keep a stale entry from a lap ago. */
-    private void clearHistoryGap(int outSeq) {
-        int gap = Math.min(HISTORY, ((outSeq - lastOutputSeq) & 0xFFFF) - 1);
-        for (int i = 1; i <= gap; i++) {
-            historySeq[(lastOutputSeq + i) & (HISTORY - 1)] = -1;
-        }
+        history.record(outSeq, seq, source, outTimestamp, writtenPictureId, writtenTl0);
     }
 
     /** The newest segment of the current source that a late packet {@code seq} falls in, or -1. */
@@ -288,26 +264,9 @@ final class StreamRewriter {
         return -1;
     }
 
-    /**
-     * The history slot of output sequence number {@code outSeq}, or -1 when it was never written
-     * (ahead of the newest, dropped upstream) or is older than the last {@link #HISTORY}.
-     */
-    int historyOf(int outSeq) {
-        if (((lastOutputSeq - outSeq) & 0xFFFF) >= HISTORY) {
-            return -1;
-        }
-        int slot = outSeq & (HISTORY - 1);
-        return historySeq[slot] == outSeq ? slot : -1;
-    }
-
-    /** The source (layer) of the packet in a history slot. */
-    int historySource(int slot) {
-        return historySource[slot];
-    }
-
-    /** The source sequence number of the packet in a history slot. */
-    int historySourceSequence(int slot) {
-        return historySourceSeq[slot];
+    /** What the packets written were, by output sequence number (for NACKs). */
+    SentPacketHistory history() {
+        return history;
     }
 
     /**
@@ -323,8 +282,8 @@ final class StreamRewriter {
                              int transportSeq) {
         int payloadOffset = RtpPacket.payloadOffset(packet);
         int payloadBytes = packet.writerIndex() - payloadOffset;
-        int outSeq = historySeq[slot];
-        long outTimestamp = historyTimestamp[slot] & 0xFFFFFFFFL;
+        int outSeq = history.outputSequence(slot);
+        long outTimestamp = history.timestamp(slot);
         boolean rtx = rtxPayloadType >= 0;
         int start = out.writerIndex();
         int b0 = 0x80 | (packet.getByte(packet.readerIndex()) & 0x20);
@@ -335,11 +294,11 @@ final class StreamRewriter {
         }
         int payloadIndex = out.writerIndex();
         out.writeBytes(packet, payloadOffset, payloadBytes);
-        if (historyPictureId[slot] >= 0) {
-            Vp8PayloadDescriptor.setPictureId(out, payloadIndex, payloadBytes, historyPictureId[slot]);
+        if (history.pictureId(slot) >= 0) {
+            Vp8PayloadDescriptor.setPictureId(out, payloadIndex, payloadBytes, history.pictureId(slot));
         }
-        if (historyTl0[slot] >= 0) {
-            Vp8PayloadDescriptor.setTl0PicIdx(out, payloadIndex, payloadBytes, historyTl0[slot]);
+        if (history.tl0(slot) >= 0) {
+            Vp8PayloadDescriptor.setTl0PicIdx(out, payloadIndex, payloadBytes, history.tl0(slot));
         }
         assert out.writerIndex() - start == outputLength(packet) + extensionBytes() + (rtx ? 2 : 0);
     }

@@ -95,19 +95,19 @@ class StreamRewriterTest {
             r.write(source(40_000 + i, 777_000 + 3000L * i, false), Unpooled.buffer(), 1020 + i);
         }
         // Output so far: 65530..65535, 0..3 from layer 0 then 4..8 from layer 2.
-        int slot = r.historyOf(65_533);
+        int slot = r.history().slotOf(65_533);
         assertTrue(slot >= 0);
-        assertEquals(0, r.historySource(slot));
-        assertEquals(1003, r.historySourceSequence(slot));
-        slot = r.historyOf(3);
-        assertEquals(0, r.historySource(slot));
-        assertEquals(1009, r.historySourceSequence(slot));
-        slot = r.historyOf(4);
-        assertEquals(2, r.historySource(slot));
-        assertEquals(40_000, r.historySourceSequence(slot));
-        assertEquals(40_004, r.historySourceSequence(r.historyOf(8)));
-        assertEquals(-1, r.historyOf(9), "never sent");
-        assertEquals(-1, r.historyOf(65_000), "before the first packet");
+        assertEquals(0, r.history().source(slot));
+        assertEquals(1003, r.history().sourceSequence(slot));
+        slot = r.history().slotOf(3);
+        assertEquals(0, r.history().source(slot));
+        assertEquals(1009, r.history().sourceSequence(slot));
+        slot = r.history().slotOf(4);
+        assertEquals(2, r.history().source(slot));
+        assertEquals(40_000, r.history().sourceSequence(slot));
+        assertEquals(40_004, r.history().sourceSequence(r.history().slotOf(8)));
+        assertEquals(-1, r.history().slotOf(9), "never sent");
+        assertEquals(-1, r.history().slotOf(65_000), "before the first packet");
     }
 
     @Test
@@ -118,7 +118,7 @@ class StreamRewriterTest {
         ByteBuf first = Unpooled.buffer();
         r.write(source(500, 90_000, true), first, 1);
         r.write(source(501, 93_000, false), Unpooled.buffer(), 2);
-        int slot = r.historyOf(7);
+        int slot = r.history().slotOf(7);
         ByteBuf again = Unpooled.buffer();
         r.writeRetransmission(source(500, 90_000, true), again, slot, 0x55, -1, 0);
         assertEquals(ByteBufUtil.hexDump(first), ByteBufUtil.hexDump(again), "plain retransmission repeats the packet");

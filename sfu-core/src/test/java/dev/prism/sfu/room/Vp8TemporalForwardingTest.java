@@ -240,14 +240,14 @@ class Vp8TemporalForwardingTest {
         f.frames(p, 20);
         assertEquals(10, f.out.size());
         for (Out o : f.out) {
-            int slot = f.rewriter.historyOf(o.seq);
+            int slot = f.rewriter.history().slotOf(o.seq);
             assertTrue(slot >= 0, "output " + o.seq + " remembered");
-            assertEquals(o.sourceSeq, f.rewriter.historySourceSequence(slot));
-            assertEquals(0, f.rewriter.historySource(slot));
+            assertEquals(o.sourceSeq, f.rewriter.history().sourceSequence(slot));
+            assertEquals(0, f.rewriter.history().source(slot));
         }
-        assertEquals(208, f.rewriter.historySourceSequence(f.rewriter.historyOf(65_532)),
+        assertEquals(208, f.rewriter.history().sourceSequence(f.rewriter.history().slotOf(65_532)),
                 "third output packet: first packet of the second TID 0 frame, after six dropped");
-        assertEquals(-1, f.rewriter.historyOf((f.out.get(9).seq + 1) & 0xFFFF), "not sent yet");
+        assertEquals(-1, f.rewriter.history().slotOf((f.out.get(9).seq + 1) & 0xFFFF), "not sent yet");
 
         // A retransmission of an output packet is byte for byte what was first sent.
         Out third = f.out.get(2);
@@ -255,10 +255,10 @@ class Vp8TemporalForwardingTest {
         ByteBuf again = Unpooled.buffer();
         ByteBuf rtx = Unpooled.buffer();
         try {
-            f.rewriter.writeRetransmission(source, again, f.rewriter.historyOf(third.seq), 0, -1, 0);
+            f.rewriter.writeRetransmission(source, again, f.rewriter.history().slotOf(third.seq), 0, -1, 0);
             assertEquals(third, read(again, third.sourceSeq, third.sourcePictureId),
                     "same sequence number, timestamp, picture id and TL0PICIDX, though offsets moved on since");
-            f.rewriter.writeRetransmission(source, rtx, f.rewriter.historyOf(third.seq), 0x99, 101, 7);
+            f.rewriter.writeRetransmission(source, rtx, f.rewriter.history().slotOf(third.seq), 0x99, 101, 7);
             assertEquals(third.seq, rtx.getUnsignedShort(12), "RFC 4588 OSN is the output sequence number");
             assertEquals(ByteBufUtil.hexDump(again, 12, again.readableBytes() - 12),
                     ByteBufUtil.hexDump(rtx, 14, rtx.readableBytes() - 14), "RTX payload is the rewritten payload");
@@ -279,7 +279,7 @@ class Vp8TemporalForwardingTest {
             assertEquals(20, f.out.size());
             assertContinuous(f.out, mask);
             for (Out o : f.out) {
-                assertEquals(o.sourceSeq, f.rewriter.historySourceSequence(f.rewriter.historyOf(o.seq)));
+                assertEquals(o.sourceSeq, f.rewriter.history().sourceSequence(f.rewriter.history().slotOf(o.seq)));
             }
             assertEquals((mask - 9 + 9) & mask, f.out.get(19).pictureId, "ten frames forwarded: ids " + (mask - 9) + " + 0..9");
         }
@@ -300,7 +300,7 @@ class Vp8TemporalForwardingTest {
         assertEquals(List.of(1000, 1002, 1001, 1003), f.out.stream().map(Out::seq).toList());
         assertEquals(List.of(50, 51, 50, 51), f.out.stream().map(Out::pictureId).toList());
         assertEquals(0L, f.out.get(2).timestamp - f.out.get(0).timestamp);
-        assertEquals(2, f.rewriter.historySourceSequence(f.rewriter.historyOf(1001)));
+        assertEquals(2, f.rewriter.history().sourceSequence(f.rewriter.history().slotOf(1001)));
     }
 
     @Test
@@ -320,11 +320,11 @@ class Vp8TemporalForwardingTest {
         f.frames(layer2, 7);
         assertEquals(8, f.out.size());
         assertContinuous(f.out, 0x7FFF);
-        assertEquals(0, f.rewriter.historySource(f.rewriter.historyOf(f.out.get(3).seq)));
-        int slot = f.rewriter.historyOf(f.out.get(4).seq);
-        assertEquals(2, f.rewriter.historySource(slot));
-        assertEquals(30_000, f.rewriter.historySourceSequence(slot));
-        assertEquals(30_009, f.rewriter.historySourceSequence(f.rewriter.historyOf(f.out.get(7).seq)));
+        assertEquals(0, f.rewriter.history().source(f.rewriter.history().slotOf(f.out.get(3).seq)));
+        int slot = f.rewriter.history().slotOf(f.out.get(4).seq);
+        assertEquals(2, f.rewriter.history().source(slot));
+        assertEquals(30_000, f.rewriter.history().sourceSequence(slot));
+        assertEquals(30_009, f.rewriter.history().sourceSequence(f.rewriter.history().slotOf(f.out.get(7).seq)));
     }
 
     @Test
@@ -366,7 +366,7 @@ class Vp8TemporalForwardingTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         assertEquals(rounds * 4L, written);
         assertTrue(allocated < 4096, allocated + " bytes allocated over " + rounds * 8 + " packets");
-        int slot = rewriter.historyOf(RtpPacket.sequenceNumber(out));
+        int slot = rewriter.history().slotOf(RtpPacket.sequenceNumber(out));
         assertTrue(slot >= 0);
     }
 
