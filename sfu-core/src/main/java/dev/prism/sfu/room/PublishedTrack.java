@@ -285,35 +285,13 @@ final class PublishedTrack {
         return temporalRates.peakBitrate(layer, tid);
     }
 
-    /**
-     * This track as a subscriber's allocator sees it: per layer, lowest first, the VP8 temporal
-     * steps that save bits (TID ≤ 0, 1, 2, each cheaper than the whole layer and dearer than the
-     * step before), then the whole layer, at peak rates; a layer not being sent (or a muted
-     * track) is one step at -1. Off the packet path (the allocation timer).
-     */
+    /** This track as a subscriber's allocator sees it: see {@link TemporalLayerRates#subscription}. Off the packet path. */
     BandwidthAllocator.Subscription subscription(int priority, int maxLayer) {
-        int capacity = layerCount * TemporalLayerRates.TIDS;
-        long[] rates = new long[capacity];
-        int[] layers = new int[capacity];
-        int[] temporals = new int[capacity];
-        int n = 0;
+        long[] whole = new long[layerCount];
         for (int l = 0; l < layerCount; l++) {
-            boolean sent = layerActive(l) && !muted;
-            long whole = sent ? layerPeakBitrate(l) : -1;
-            for (int t = 0; sent && t < TemporalLayerRates.TIDS - 1; t++) {
-                long rate = temporalRates.peakBitrate(l, t);
-                if (rate > 0 && rate < whole && (n == 0 || layers[n - 1] != l || rate > rates[n - 1])) {
-                    rates[n] = rate;
-                    layers[n] = l;
-                    temporals[n++] = t;
-                }
-            }
-            rates[n] = whole;
-            layers[n] = l;
-            temporals[n++] = BandwidthAllocator.ALL_TEMPORAL;
+            whole[l] = layerActive(l) && !muted ? layerPeakBitrate(l) : -1;
         }
-        return new BandwidthAllocator.Subscription(java.util.Arrays.copyOf(rates, n), java.util.Arrays.copyOf(layers, n),
-                java.util.Arrays.copyOf(temporals, n), priority, maxLayer);
+        return temporalRates.subscription(whole, priority, maxLayer);
     }
 
     /** The VP8 TID of a packet, -1 without one. */

@@ -1,5 +1,7 @@
 package dev.prism.sfu.room;
 
+import dev.prism.sfu.cc.BandwidthAllocator;
+
 /**
  * Bitrates of a track's temporal layers per spatial layer: for each layer and TID t, the bits/s
  * of the packets with TID ≤ t (what a subscriber receives when frames above t are dropped),
@@ -47,5 +49,36 @@ final class TemporalLayerRates {
             peak = Math.max(peak, rate);
         }
         return peak;
+    }
+
+    /**
+     * The allocator's steps for a track whose layers, whole, cost {@code wholeRates} (-1: not
+     * being sent): per layer, lowest first, the temporal steps that save bits (TID ≤ 0, 1, 2,
+     * each cheaper than the whole layer and dearer than the step before, so a lower layer's full
+     * frame rate is not undercut), then the whole layer ({@link BandwidthAllocator#ALL_TEMPORAL}).
+     * A layer not being sent is one step at -1. Codecs without TIDs get whole layers only.
+     */
+    BandwidthAllocator.Subscription subscription(long[] wholeRates, int priority, int maxLayer) {
+        int capacity = wholeRates.length * TIDS;
+        long[] rates = new long[capacity];
+        int[] layers = new int[capacity];
+        int[] temporals = new int[capacity];
+        int n = 0;
+        for (int l = 0; l < wholeRates.length; l++) {
+            long whole = wholeRates[l];
+            for (int t = 0; whole >= 0 && t < TIDS - 1; t++) {
+                long rate = peakBitrate(l, t);
+                if (rate > 0 && rate < whole && (n == 0 || rate > rates[n - 1])) {
+                    rates[n] = rate;
+                    layers[n] = l;
+                    temporals[n++] = t;
+                }
+            }
+            rates[n] = whole;
+            layers[n] = l;
+            temporals[n++] = BandwidthAllocator.ALL_TEMPORAL;
+        }
+        return new BandwidthAllocator.Subscription(java.util.Arrays.copyOf(rates, n), java.util.Arrays.copyOf(layers, n),
+                java.util.Arrays.copyOf(temporals, n), priority, maxLayer);
     }
 }

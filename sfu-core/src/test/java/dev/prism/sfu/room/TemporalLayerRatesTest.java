@@ -37,6 +37,22 @@ class TemporalLayerRatesTest {
         assertEquals(0, rates.peakBitrate(0, 0), "old windows forgotten");
     }
 
+    @Test
+    void stepsAreOrderedByRateAndSkipWhatSavesNothingOrUndercutsTheLayerBelow() {
+        TemporalLayerRates rates = new TemporalLayerRates(3);
+        rates.onPacket(0, 0, 500);
+        rates.onPacket(0, 2, 500);
+        rates.onPacket(1, 0, 600);
+        rates.onPacket(1, 1, 600);
+        rates.onPacket(1, 2, 1200);
+        rates.update(1000);
+        BandwidthAllocator.Subscription s = rates.subscription(new long[] {8000, 19_200, -1}, 1, 2);
+        // (0, TID ≤ 1) costs what (0, TID 0) does; (1, TID 0) at 4800 is below all of layer 0.
+        assertArrayEquals(new long[] {4000, 8000, 9600, 19_200, -1}, s.stepBitrates());
+        assertArrayEquals(new int[] {0, 0, 1, 1, 2}, s.stepLayers());
+        assertArrayEquals(new int[] {0, ALL, 1, ALL, ALL}, s.stepTemporals());
+    }
+
     private static PublishedTrack track(String codec) {
         PublishedTrackSpec spec = new PublishedTrackSpec("t", "s", "video", 0, 0, 96, -1, codec, 90_000, 0, "",
                 List.of(), -1, "0", List.of("q", "h"), 1, 2, -1, -1);
