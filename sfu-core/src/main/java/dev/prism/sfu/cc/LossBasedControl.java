@@ -9,8 +9,11 @@ package dev.prism.sfu.cc;
  * <li>loss between {@link #LOW_LOSS} and {@link #HIGH_LOSS}: hold — no increase, but no cut
  *     either, because a few percent is what lossy links (Wi-Fi, cellular) lose without any
  *     congestion;</li>
- * <li>loss under {@link #LOW_LOSS}: increase {@link #ETA} per second; once the limit has climbed
- *     back to the delay-based estimate it lifts, leaving the delay-based part in charge.</li>
+ * <li>loss under {@link #LOW_LOSS}: increase {@link #ETA} per second, and at once to the
+ *     acknowledged rate when more got through than the limit allows (a probe proved it, as a
+ *     probe result resets libwebrtc's loss-based state); once the limit has climbed back to the
+ *     delay-based estimate it lifts, leaving the delay-based part in charge. Without the probe
+ *     step, 8 %/s takes ~27 s from 250 kbit/s to 2 Mbit/s after a bottleneck goes away.</li>
  * </ul>
  * Loop thread only.
  */
@@ -27,9 +30,10 @@ final class LossBasedControl {
 
     /**
      * One step after a feedback: {@code currentBps} is the estimate in force, {@code delayBasedBps}
-     * the new delay-based one. Returns the loss-based limit (Long.MAX_VALUE when not limiting).
+     * the new delay-based one, {@code ackedBps} what the receiver acknowledged lately (≤ 0: not
+     * known). Returns the loss-based limit (Long.MAX_VALUE when not limiting).
      */
-    long update(double loss, long currentBps, long delayBasedBps, long rttMs, long nowMicros) {
+    long update(double loss, long currentBps, long delayBasedBps, long ackedBps, long rttMs, long nowMicros) {
         long dt = lastUpdateMicros < 0 ? 0 : Math.min(nowMicros - lastUpdateMicros, 1_000_000);
         lastUpdateMicros = nowMicros;
         if (loss > HIGH_LOSS) {
@@ -46,7 +50,7 @@ final class LossBasedControl {
             limitBps = limiting ? Math.min(limitBps, currentBps) : currentBps;
             limiting = true;
         } else if (limiting) {
-            limitBps = limitBps * Math.pow(ETA, dt / 1e6) + 1000 * dt / 1e6;
+            limitBps = Math.max(limitBps * Math.pow(ETA, dt / 1e6) + 1000 * dt / 1e6, ackedBps);
             if (limitBps >= delayBasedBps) {
                 limiting = false;
             }

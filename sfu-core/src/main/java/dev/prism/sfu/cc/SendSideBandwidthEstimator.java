@@ -41,6 +41,18 @@ public final class SendSideBandwidthEstimator {
     private long malformedFeedbacks;
     private long unknownReports;
     private long feedbacks;
+    private LossListener lossListener;
+
+    /** Told of each packet the receiver's feedback first reports missing (it may still arrive late). */
+    @FunctionalInterface
+    public interface LossListener {
+        void onReportedLost(int transportSeq);
+    }
+
+    /** Sets who hears of reported losses (the downlink, to repair them before the NACK comes). */
+    public void setLossListener(LossListener listener) {
+        this.lossListener = listener;
+    }
 
     public SendSideBandwidthEstimator(long initialBps, long minBps, long maxBps) {
         if (minBps <= 0 || maxBps < minBps) {
@@ -93,6 +105,9 @@ public final class SendSideBandwidthEstimator {
                     history.markReportedLost(slot);
                     reported++;
                     lost++;
+                    if (lossListener != null) {
+                        lossListener.onReportedLost(reader.sequenceNumber());
+                    }
                 }
                 continue;
             }
@@ -165,7 +180,7 @@ public final class SendSideBandwidthEstimator {
         // Too few reports make the fraction luck (libwebrtc waits for 20 too): keep the last limit.
         long lossLimit = lossWindow.reported() < MIN_LOSS_REPORTS
                 ? lossControl.limitBps()
-                : lossControl.update(lossWindow.fraction(), estimate, delayBasedBps, rttMs, nowMicros);
+                : lossControl.update(lossWindow.fraction(), estimate, delayBasedBps, ackedBps, rttMs, nowMicros);
         estimate = clamp(Math.min(delayBasedBps, lossLimit));
     }
 

@@ -27,6 +27,14 @@ final class DownTrack {
     private static final int RESEND_SLOTS = 256;
     static final int MAX_RESENDS_PER_PACKET = 4;
     static final long MIN_RESEND_INTERVAL_MILLIS = 20;
+    /**
+     * Above this loss rate a retransmission goes out twice. A receive-only Chromium does not know
+     * its RTT (no RTCP XR), so it repeats a NACK only after its 100 ms default: a lost
+     * retransmission costs a frame ~150 ms, which shows as a freeze. Two copies make that
+     * p² instead of p for 2 × p extra bytes; only where the loss is not congestion
+     * ({@link Downlink#repairTwice}).
+     */
+    static final double DUPLICATE_RESEND_LOSS = 0.02;
     private final int[] resendSeq;
     private final byte[] resendCount;
     private final long[] resendMillis;
@@ -87,6 +95,13 @@ final class DownTrack {
 
     /** Consecutive allocations that wanted a lower layer than {@link #allocatedLayer} (the allocator's hysteresis). */
     int downgradeVotes;
+
+    /** Removed from its subscriber or its track: nothing more is resent for it. */
+    private boolean closed;
+
+    void close() {
+        closed = true;
+    }
 
     /** The allocator's decision, all temporal layers (off the packet path; read by {@link #forward}). */
     void allocate(int layer) {
@@ -190,7 +205,11 @@ final class DownTrack {
         int length = StreamRewriter.outputLength(packet);
         int size = length + rewriter.extensionBytes();
         ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
-        rewriter.write(packet, out, nowMillis, downlink.nextTransportSequence());
+        int transportSeq = downlink.nextTransportSequence();
+        rewriter.write(packet, out, nowMillis, transportSeq);
+        if (resendSeq != null) {
+            downlink.recordSent(transportSeq, this, RtpPacket.sequenceNumber(out));
+        }
         packets++;
         octets += length - RtpPacket.FIXED_HEADER_LENGTH;
         downlink.send(out);
@@ -202,7 +221,7 @@ final class DownTrack {
      * {@link #MAX_RESENDS_PER_PACKET} times. Counts served and missed retransmissions.
      */
     void retransmit(int outSeq, long nowMillis) {
-        if (resendSeq == null || !transport.isConnected()) {
+        if (resendSeq == null || closed || !transport.isConnected()) {
             return;
         }
         int slot = rewriter.history().slotOf(outSeq);
@@ -229,15 +248,18 @@ final class DownTrack {
         }
         resendCount[resend]++;
         resendMillis[resend] = nowMillis;
-        int size = StreamRewriter.outputLength(cached) + rewriter.extensionBytes() + (rtxSsrc != 0 ? 2 : 0);
-        ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
-        rewriter.writeRetransmission(cached, out, slot, rtxSsrc, rtxPayloadType, rtxSeq,
-                downlink.nextTransportSequence());
-        if (rtxSsrc != 0) {
-            rtxSeq = (rtxSeq + 1) & 0xFFFF;
+        int copies = downlink.repairTwice(DUPLICATE_RESEND_LOSS, nowMillis) ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            int size = StreamRewriter.outputLength(cached) + rewriter.extensionBytes() + (rtxSsrc != 0 ? 2 : 0);
+            ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
+            rewriter.writeRetransmission(cached, out, slot, rtxSsrc, rtxPayloadType, rtxSeq,
+                    downlink.nextTransportSequence());
+            if (rtxSsrc != 0) {
+                rtxSeq = (rtxSeq + 1) & 0xFFFF;
+            }
+            counters.retransmissionsSent.increment();
+            downlink.sendRetransmission(out);
         }
-        counters.retransmissionsSent.increment();
-        downlink.sendRetransmission(out);
     }
 
     /** Sends {@code count} padding-only RTX packets of {@code paddingBytes} each (probing the link). */

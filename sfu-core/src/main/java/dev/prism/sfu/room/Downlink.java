@@ -17,15 +17,37 @@ import java.util.List;
  */
 final class Downlink {
     /** Where the estimate starts: enough for a middle layer, not more than a slow link carries for long. */
-    static final long INITIAL_BPS = 600_000;
+    /**
+     * The estimate before any feedback: libwebrtc's default start rate. A new subscriber starts on
+     * what that pays for (usually the lowest layer, a small first key frame) and climbs as probes
+     * prove its link, instead of starting high and bursting into a link that cannot carry it.
+     */
+    static final long INITIAL_BPS = 300_000;
     static final long MIN_BPS = 100_000;
     static final long MAX_BPS = 20_000_000;
     /** Share of the estimate spent on media; the rest absorbs estimate error and retransmissions. */
     static final double HEADROOM = 0.9;
     static final long PROBE_DURATION_MILLIS = 500;
+    /** After a successful probe the next step is tried this soon (libwebrtc probes further at once). */
+    static final long PROBE_AFTER_SUCCESS_MILLIS = 500;
+    /**
+     * Failed probes back off from the minimum, doubling up to the maximum. The maximum bounds how
+     * long a viewer stays low after its bottleneck goes away: only a probe can find that out.
+     */
     static final long MIN_PROBE_BACKOFF_MILLIS = 1500;
-    static final long MAX_PROBE_BACKOFF_MILLIS = 8000;
+    static final long MAX_PROBE_BACKOFF_MILLIS = 6000;
     static final int PADDING_BYTES = 255;
+    /** A round trip this much above its 10–20 s minimum means a queue is standing somewhere. */
+    static final long QUEUE_RTT_MARGIN_MILLIS = 25;
+    /**
+     * What a packet costs on the wire beyond its RTP bytes: the SRTP tag (16 for GCM, 10 for CM;
+     * the larger is counted) and IPv4 + UDP headers. The estimate is of the link, which carries
+     * these too: a padding probe of 255-byte packets is a fifth overhead, and not counting it
+     * made probes overrun the very rate they were testing.
+     */
+    static final int WIRE_OVERHEAD_BYTES = 16 + 20 + 8;
+    /** A top simulcast layer's rate before any is measured (Chromium's 720p target is 1.7–2.5 Mbit/s). */
+    static final long NOMINAL_TOP_LAYER_BPS = 1_500_000;
     /** Allocations (200 ms apart) in a row that must call for a lower layer before it is taken. */
     static final int DOWNGRADE_AFTER_ALLOCATIONS = 4;
     static final long PROBE_RAMP_MILLIS = 300;
@@ -45,6 +67,8 @@ final class Downlink {
     private long probeStartBps;
     private long nextProbeMillis;
     private long probeBackoffMillis = MIN_PROBE_BACKOFF_MILLIS;
+    /** The last probe fell short: probe one allocation step at a time until one succeeds. */
+    private boolean probeFailed;
     private long lastPaceMillis;
     private double paddingCredit;
     private DownTrack paddingTrack;
@@ -52,11 +76,18 @@ final class Downlink {
     /** The largest video the subscriber wants (0 = no limit), declared through signaling. */
     private int maxWidth;
     private int maxHeight;
+    private final SentMediaIndex sent = new SentMediaIndex();
+    private final int[] lost = new int[256];
+    private int lostCount;
+    private final WindowedMinimum minRtt = new WindowedMinimum(10_000);
 
     Downlink(PeerTransport transport, int transportCcId) {
         this.transport = transport;
         this.transportCcId = transportCcId;
         this.estimator = transportCcId > 0 ? new SendSideBandwidthEstimator(INITIAL_BPS, MIN_BPS, MAX_BPS) : null;
+        if (estimator != null) {
+            estimator.setLossListener(this::onReportedLost);
+        }
     }
 
     int transportCcId() {
@@ -83,6 +114,27 @@ final class Downlink {
         pacer.sendFirst(packet);
     }
 
+    /**
+     * Whether retransmissions should go out twice: the link loses packets (over {@code lossFraction})
+     * while no queue is building and no probe is filling it, i.e. loss that is not congestion, where
+     * a second copy costs little and saves the receiver a 100 ms NACK retry. On a congested link the
+     * copy would only add to the queue.
+     */
+    boolean repairTwice(double lossFraction, long nowMillis) {
+        return estimator != null && estimator.lossFraction() > lossFraction && lossIsRandom(nowMillis);
+    }
+
+    /**
+     * Whether the subscriber's losses look random rather than congestion: no probe running, no
+     * over-use, and the round trip near its recent minimum (a drop-tail queue that overflows
+     * first fills, which shows as a longer round trip).
+     */
+    private boolean lossIsRandom(long nowMillis) {
+        long rtt = estimator.rttMillis();
+        return nowMillis >= probeEndMillis && estimator.bandwidthUsage() != dev.prism.sfu.cc.BandwidthUsage.OVERUSE
+                && rtt >= 0 && rtt <= minRtt.min() + QUEUE_RTT_MARGIN_MILLIS;
+    }
+
     /** Round-trip time to the subscriber from its transport-wide feedback, or -1. */
     long rttMillis() {
         return estimator == null ? -1 : estimator.rttMillis();
@@ -96,7 +148,7 @@ final class Downlink {
         if (estimator != null) {
             // Written by StreamRewriter: 12-byte header, 0xBEDE + length, id/len byte, then the sequence number.
             int seq = packet.getUnsignedShort(packet.readerIndex() + StreamRewriter.TRANSPORT_SEQ_OFFSET);
-            estimator.onPacketSent(seq, packet.readableBytes(), System.nanoTime() / 1000);
+            estimator.onPacketSent(seq, packet.readableBytes() + WIRE_OVERHEAD_BYTES, System.nanoTime() / 1000);
         }
         transport.sendRtp(packet);
     }
@@ -108,7 +160,40 @@ final class Downlink {
 
     void onTransportFeedback(ByteBuf packet, int offset) {
         if (estimator != null) {
+            lostCount = 0;
             estimator.onTransportFeedback(packet, offset, System.nanoTime() / 1000);
+            // Repair what the feedback reports missing now, not after the receiver's NACK: that
+            // one may be lost too, and Chromium repeats it only after 100 ms. Its NACK, when it
+            // comes within an RTT, is then answered by the resend interval, not a second copy.
+            long now = System.currentTimeMillis();
+            if (lostCount > 0 && lossIsRandom(now)) {
+                for (int i = 0; i < lostCount; i++) {
+                    DownTrack down = sent.track(lost[i]);
+                    if (down != null) {
+                        down.retransmit(sent.outputSeq(lost[i]), now);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A media packet went out with {@code transportSeq}: remember which, for {@link #onTransportFeedback}. */
+    void recordSent(int transportSeq, DownTrack down, int outputSeq) {
+        if (estimator != null) {
+            sent.record(transportSeq, down, outputSeq);
+        }
+    }
+
+    private void onReportedLost(int transportSeq) {
+        if (lostCount < lost.length) {
+            lost[lostCount++] = transportSeq;
+        }
+        // A loss while probing: the probe overran a queue (or the link is lossy, where a probe
+        // proves nothing either). Stop padding at once; waiting for the loss rate to climb over
+        // the abort threshold kept filling a shallow queue and cost media packets.
+        long now = System.currentTimeMillis();
+        if (now < probeEndMillis) {
+            probeEndMillis = now;
         }
     }
 
@@ -142,6 +227,9 @@ final class Downlink {
      */
     void allocate(Collection<DownTrack> downTracks, PeerTransport speaker, long nowMillis) {
         estimateBps = estimator != null ? estimator.estimateBps() : rembBps;
+        if (estimator != null && estimator.rttMillis() >= 0) {
+            minRtt.add(estimator.rttMillis(), nowMillis);
+        }
         pacer.setEstimate(estimateBps);
         boolean limited = maxWidth > 0 || maxHeight > 0;
         if (estimateBps < 0 && !limited) {
@@ -157,9 +245,13 @@ final class Downlink {
                 audioBps += t.layerBitrate(0);
                 continue;
             }
+            long[] rates = new long[t.layerCount];
+            for (int l = 0; l < t.layerCount; l++) {
+                rates[l] = t.layerActive(l) && !t.muted() ? layerCost(t, l) : -1;
+            }
             video.add(d);
             int priority = t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
-            subs.add(t.subscription(priority, t.highestLayerFitting(maxWidth, maxHeight)));
+            subs.add(t.subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight)));
             if (paddingTrack == null && d.canPad()) {
                 paddingTrack = d;
             }
@@ -192,22 +284,46 @@ final class Downlink {
         boolean probing = nowMillis < probeEndMillis;
         if (!probing && probeTargetBps > 0) {
             // A probe ended: success if the estimate now covers what it aimed at.
-            probeBackoffMillis = estimateBps * HEADROOM >= probeTargetBps / 1.25
-                    ? MIN_PROBE_BACKOFF_MILLIS : Math.min(MAX_PROBE_BACKOFF_MILLIS, probeBackoffMillis * 2);
-            nextProbeMillis = nowMillis + probeBackoffMillis;
+            if (estimateBps * HEADROOM >= probeTargetBps / 1.25) {
+                probeBackoffMillis = MIN_PROBE_BACKOFF_MILLIS;
+                nextProbeMillis = nowMillis + PROBE_AFTER_SUCCESS_MILLIS;
+                probeFailed = false;
+            } else {
+                nextProbeMillis = nowMillis + probeBackoffMillis;
+                probeBackoffMillis = Math.min(MAX_PROBE_BACKOFF_MILLIS, probeBackoffMillis * 2);
+                probeFailed = true;
+            }
             probeTargetBps = 0;
         }
         if (!probing && estimateBps >= 0 && estimator != null && paddingTrack != null && idealBps > allocatedBps
                 && nowMillis >= nextProbeMillis) {
-            // Aim a little past the next step up so that success leaves the headroom the allocator keeps.
-            long nextStep = nextStepBps(subs, steps) + audioBps;
-            probeTargetBps = (long) (Math.min(idealBps, nextStep) * 1.25 / HEADROOM);
+            // Aim a little past the goal so that success leaves the headroom the allocator keeps. The
+            // goal is everything the subscriber could use until a probe fails (libwebrtc likewise
+            // probes at 3 and 6 × its start rate at once), then one step up at a time.
+            long goal = probeFailed ? Math.min(idealBps, nextStepBps(subs, steps) + audioBps) : idealBps;
+            probeTargetBps = (long) (goal * 1.25 / HEADROOM);
             probeEndMillis = nowMillis + PROBE_DURATION_MILLIS;
             probeStartBps = estimateBps;
             lastPaceMillis = nowMillis;
             paddingCredit = 0;
             probes++;
         }
+    }
+
+    /**
+     * What a layer costs: its peak measured rate, or, for a layer too new to have one (a
+     * publisher that just started), a nominal rate from its frame size (0.07 bit per pixel at
+     * 30 fps, about what VP8 spends on camera video), else from its rank below the top layer.
+     * Counting an unmeasured layer as free would send a new subscriber the top layer first,
+     * a burst its link may not carry.
+     */
+    static long layerCost(PublishedTrack t, int layer) {
+        long peak = t.layerPeakBitrate(layer);
+        if (peak > 0) {
+            return peak;
+        }
+        long pixels = (long) t.layerWidth(layer) * t.layerHeight(layer);
+        return pixels > 0 ? (long) (pixels * 30 * 0.07) : NOMINAL_TOP_LAYER_BPS >> 2 * (t.layerCount - 1 - layer);
     }
 
     /** Cost of the cheapest single upgrade of one subscription from {@code chosen}. */

@@ -259,6 +259,15 @@ final class PublishedTrack {
         return fit;
     }
 
+    /** Frame width of a layer from its last VP8 key frame, 0 while unknown. */
+    int layerWidth(int layer) {
+        return layerWidth[layer];
+    }
+
+    int layerHeight(int layer) {
+        return layerHeight[layer];
+    }
+
     /** Whether a layer is being sent (as of the last {@link #updateLayers}). */
     boolean layerActive(int layer) {
         return layer >= 0 && layer < layerCount && layerActive[layer];
@@ -285,13 +294,13 @@ final class PublishedTrack {
         return temporalRates.peakBitrate(layer, tid);
     }
 
-    /** This track as a subscriber's allocator sees it: see {@link TemporalLayerRates#subscription}. Off the packet path. */
-    BandwidthAllocator.Subscription subscription(int priority, int maxLayer) {
-        long[] whole = new long[layerCount];
-        for (int l = 0; l < layerCount; l++) {
-            whole[l] = layerActive(l) && !muted ? layerPeakBitrate(l) : -1;
-        }
-        return temporalRates.subscription(whole, priority, maxLayer);
+    /**
+     * This track as a subscriber's allocator sees it, each layer whole costing {@code layerRates}
+     * (-1: not being sent), with VP8 temporal steps below: see {@link TemporalLayerRates#subscription}.
+     * Off the packet path.
+     */
+    BandwidthAllocator.Subscription subscription(long[] layerRates, int priority, int maxLayer) {
+        return temporalRates.subscription(layerRates, priority, maxLayer);
     }
 
     /** The VP8 TID of a packet, -1 without one. */
@@ -382,6 +391,12 @@ final class PublishedTrack {
     }
 
     void removeDownTracksOf(PeerTransport subscriber) {
-        downTracks.removeIf(d -> d.transport == subscriber);
+        downTracks.removeIf(d -> {
+            if (d.transport == subscriber) {
+                d.close();
+                return true;
+            }
+            return false;
+        });
     }
 }

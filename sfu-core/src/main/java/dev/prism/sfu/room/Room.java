@@ -250,6 +250,7 @@ public final class Room implements TransportListener {
             e.down.values().removeIf(d -> {
                 if (trackIds.contains(d.source.spec.trackId())) {
                     d.source.downTracks.remove(d);
+                    d.close();
                     return true;
                 }
                 return false;
@@ -534,6 +535,7 @@ public final class Room implements TransportListener {
                     if (sub != null) {
                         sub.down.remove(d.ssrc);
                     }
+                    d.close();
                 }
                 observer.onTrackUnpublished(name, transport.id(), track.spec.trackId());
             }

@@ -40,6 +40,31 @@ class SendSideBandwidthEstimatorSimulationTest {
     }
 
     @Test
+    void afterATightBottleneckWithTailDropsLiftsProbingClimbsBackInSeconds() {
+        // 250 kbit/s with a short queue (100 ms, like the tbf in AdaptationTest): tail drops put the
+        // loss-based part in charge. When the bottleneck lifts, padding to 1.5 × the estimate must
+        // bring the estimate back up in seconds, not at the loss-based 8 %/s (~27 s to 2 Mbit/s).
+        SendSideBandwidthEstimator bwe = new SendSideBandwidthEstimator(1_000_000, 30_000, 20_000_000);
+        LinkSimulator sim = new LinkSimulator(bwe, 250_000, 3_200, 20_000, 0, 5);
+        try {
+            sim.runFor(15 * S);
+            long low = bwe.estimateBps();
+            sim.capacityBps = 10_000_000;
+            sim.padFactor = 1.5;
+            long raisedAt = sim.nowMicros();
+            sim.runFor(15 * S);
+            long above = sim.firstAbove(raisedAt, 2_000_000);
+            System.out.printf("250 kbit/s, 100 ms queue: estimate %d kbit/s; lifted to 10 Mbit/s with padding:"
+                            + " above 2 Mbit/s %.1f s later%n%s", low / 1000,
+                    above < 0 ? -1 : (above - raisedAt) / 1e6, sim.trace(raisedAt, sim.nowMicros() + 1));
+            assertTrue(low < 400_000, "settled near the bottleneck first: " + low);
+            assertTrue(above >= 0 && above - raisedAt <= 8 * S, "above 2 Mbit/s within 8 s of the lift: " + above);
+        } finally {
+            sim.release();
+        }
+    }
+
+    @Test
     void withoutPaddingAWiderLinkIsNotClaimed() {
         // The sender never sends more than 400 kbit/s of media: whatever the link could carry, the
         // estimate may not run away from what is acknowledged (1.5 × acked + 10 kbit/s).

@@ -62,6 +62,11 @@ class TemporalLayerRatesTest {
         return track;
     }
 
+    /** Whole-layer rates as Downlink prices them for a measured track. */
+    private static long[] whole(PublishedTrack track) {
+        return new long[] {track.layerPeakBitrate(0), track.layerPeakBitrate(1)};
+    }
+
     /** One second of L1T3 on each layer, layer 1 ten times the bytes (padded payloads). */
     private static void feed(PublishedTrack track) {
         Vp8TemporalForwardingTest.Publisher[] publishers = {
@@ -96,14 +101,15 @@ class TemporalLayerRatesTest {
             // 30 frames: 8 of TID 0, 7 of TID 1, 15 of TID 2, all packets the same size.
             assertEquals(track.layerPeakBitrate(0) * 8 / 30, tid0, 50);
             assertEquals(track.layerPeakBitrate(0) * 15 / 30, tid1, 50);
-            BandwidthAllocator.Subscription s = track.subscription(BandwidthAllocator.PRIORITY_NORMAL, 1);
+            BandwidthAllocator.Subscription s = track.subscription(whole(track), BandwidthAllocator.PRIORITY_NORMAL, 1);
             assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1}, s.stepLayers());
             assertArrayEquals(new int[] {0, 1, ALL, 0, 1, ALL}, s.stepTemporals());
             assertEquals(tid0, s.stepBitrates()[0]);
             assertEquals(track.layerPeakBitrate(1), s.stepBitrates()[5]);
-            track.setMuted(true, 3000);
-            assertArrayEquals(new long[] {-1, -1}, track.subscription(BandwidthAllocator.PRIORITY_NORMAL, 1).stepBitrates(),
-                    "muted: one unsendable step per layer");
+            BandwidthAllocator.Subscription bottomOff = track.subscription(new long[] {-1, track.layerPeakBitrate(1)},
+                    BandwidthAllocator.PRIORITY_NORMAL, 1);
+            assertArrayEquals(new int[] {0, 1, 1, 1}, bottomOff.stepLayers(), "a layer not sent: one unusable step");
+            assertEquals(-1, bottomOff.stepBitrates()[0]);
         } finally {
             track.release();
         }
@@ -114,7 +120,7 @@ class TemporalLayerRatesTest {
         PublishedTrack track = track("H264");
         try {
             feed(track); // the VP8-looking payload is not read as VP8
-            BandwidthAllocator.Subscription s = track.subscription(BandwidthAllocator.PRIORITY_NORMAL, 1);
+            BandwidthAllocator.Subscription s = track.subscription(whole(track), BandwidthAllocator.PRIORITY_NORMAL, 1);
             assertArrayEquals(new int[] {0, 1}, s.stepLayers());
             assertArrayEquals(new int[] {ALL, ALL}, s.stepTemporals());
             assertArrayEquals(new long[] {track.layerPeakBitrate(0), track.layerPeakBitrate(1)}, s.stepBitrates());

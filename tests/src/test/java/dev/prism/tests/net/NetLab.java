@@ -471,6 +471,13 @@ public final class NetLab implements AutoCloseable {
             clear(List.of("tc", "-n", namespace), viewerDevice);
         }
 
+        /** Packets the server→viewer rate limit has dropped since it was set (0 without one). */
+        public long droppedByRateLimit() throws IOException {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("dropped (\\d+)")
+                    .matcher(run("tc", "-s", "qdisc", "show", "dev", jvmDevice));
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        }
+
         /** The current root qdisc of the JVM end, as {@code tc qdisc show} prints it. */
         public String qdisc() throws IOException {
             return run("tc", "qdisc", "show", "dev", jvmDevice).trim();
