@@ -26,13 +26,40 @@ export class PrismClient extends EventTarget {
     return this._request({type: 'join', room});
   }
 
-  async publish(stream) {
+  /**
+   * Publishes a stream's tracks (stream may be null). Options: simulcast — send video as three
+   * rid layers q/h/f (1/4, 1/2, full size); screen — also publish a screen share, `true` to ask
+   * getDisplayMedia for one or a video MediaStreamTrack; it is declared as source "screen", which
+   * subscribers' bandwidth allocators serve first.
+   */
+  async publish(stream, {simulcast = false, screen = null} = {}) {
     const pc = new RTCPeerConnection({bundlePolicy: 'max-bundle'});
-    for (const track of stream.getTracks()) pc.addTransceiver(track, {direction: 'sendonly', streams: [stream]});
+    const declared = [];
+    const add = (track, streams, source) => {
+      const init = {direction: 'sendonly', streams};
+      if (simulcast && track.kind === 'video') {
+        init.sendEncodings = [{rid: 'q', scaleResolutionDownBy: 4}, {rid: 'h', scaleResolutionDownBy: 2},
+                              {rid: 'f', scaleResolutionDownBy: 1}];
+      }
+      declared.push([pc.addTransceiver(track, init), source]);
+    };
+    for (const track of stream ? stream.getTracks() : []) add(track, [stream], track.kind === 'audio' ? 'microphone' : 'camera');
+    if (screen) {
+      const track = screen === true ? (await navigator.mediaDevices.getDisplayMedia({video: true})).getVideoTracks()[0] : screen;
+      add(track, [new MediaStream([track])], 'screen');
+    }
     await pc.setLocalDescription(await pc.createOffer());
-    const reply = await this._request({type: 'publish', sdp: pc.localDescription.sdp});
-    await pc.setRemoteDescription({type: 'answer', sdp: reply.sdp});
-    this.publisher = pc;
+    const sources = {};
+    for (const [transceiver, source] of declared) sources[transceiver.mid] = source;
+    this.publisher = pc; // before the answer: a "layers" message may follow it at once
+    try {
+      const reply = await this._request({type: 'publish', sdp: pc.localDescription.sdp, sources});
+      await pc.setRemoteDescription({type: 'answer', sdp: reply.sdp});
+    } catch (e) {
+      this.publisher = null;
+      pc.close();
+      throw e;
+    }
     return pc;
   }
 
@@ -61,13 +88,30 @@ export class PrismClient extends EventTarget {
       if (m.type === 'error') waiter.reject(new Error(`${m.code}: ${m.message}`)); else waiter.resolve(m);
       return;
     }
-    if (m.type === 'offer') {
+    if (m.type === 'layers') {
+      // Prism pauses simulcast layers nobody receives and resumes them when wanted (one at a time:
+      // setParameters must not overlap).
+      this._layers = (this._layers || Promise.resolve()).then(() => this._applyLayers(m))
+        .catch((e) => { this.lastError = e.message; });
+    }
+        if (m.type === 'offer') {
       return this._onOffer(m.sdp).catch((e) => {
         this.lastError = e.message;
         this.dispatchEvent(new CustomEvent('error', {detail: {code: 'negotiation_failed', message: e.message}}));
       });
     }
     this.dispatchEvent(new CustomEvent(m.type, {detail: m}));
+  }
+
+  async _applyLayers(m) {
+    const t = this.publisher && this.publisher.getTransceivers().find((x) => x.mid === m.mid);
+    if (!t) return;
+    const params = t.sender.getParameters();
+    let changed = false;
+    for (const e of params.encodings || []) {
+      if (e.rid in m.active && e.active !== m.active[e.rid]) { e.active = m.active[e.rid]; changed = true; }
+    }
+    if (changed) await t.sender.setParameters(params);
   }
 
   async _onOffer(sdp) {

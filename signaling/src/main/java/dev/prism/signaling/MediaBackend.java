@@ -37,7 +37,15 @@ public interface MediaBackend {
         String id();
 
         /** Offer of the client's publish connection; returns the answer. */
-        CompletionStage<String> publishOffer(String offerSdp);
+        default CompletionStage<String> publishOffer(String offerSdp) {
+            return publishOffer(offerSdp, java.util.Map.of());
+        }
+
+        /**
+         * Offer of the client's publish connection with what its tracks carry by MID (others:
+         * camera/microphone by kind); returns the answer.
+         */
+        CompletionStage<String> publishOffer(String offerSdp, java.util.Map<String, dev.prism.sfu.room.TrackSource> sources);
 
         /** The client's answer to the last {@link ParticipantListener#onSubscriberOffer}. */
         CompletionStage<Void> subscriberAnswer(String answerSdp);
@@ -60,12 +68,19 @@ public interface MediaBackend {
 
         void onParticipantLeft(String identity);
 
-        void onTrackPublished(String identity, String trackId, String kind);
+        /** {@code source} is "camera", "microphone" or "screen". */
+        void onTrackPublished(String identity, String trackId, String kind, String source);
 
         void onTrackUnpublished(String identity, String trackId);
 
         /** The room's dominant speaker is now {@code identity}, whose media stream is {@code streamId}. */
         default void onActiveSpeaker(String identity, String streamId) {}
+
+        /**
+         * Which simulcast layers of one of this participant's own tracks Prism wants it to send
+         * (rid → active, lowest first): layers nobody receives are paused.
+         */
+        default void onPublisherLayers(String trackId, String mid, java.util.Map<String, Boolean> active) {}
 
         /** The participant was removed (room closed, server draining, transport failed). */
         void onClosed(String reason);

@@ -57,6 +57,8 @@ public final class PrismMetrics implements AutoCloseable {
         counter("prism.retransmissions.received", "retransmissions (RTX) received from publishers", c.retransmissionsReceived);
         counter("prism.layer.switches", "simulcast layer switches made for subscribers", c.layerSwitches);
         counter("prism.bandwidth.probes", "bandwidth probes (RTX padding) started for subscribers", c.probes);
+        counter("prism.layers.paused", "simulcast layers publishers were asked to pause (nobody received them)", c.layersPaused);
+        counter("prism.layers.resumed", "paused simulcast layers publishers were asked to resume", c.layersResumed);
         for (String stat : new String[] {"min", "median", "max"}) {
             Gauge.builder("prism.subscriber.estimate", rooms, r -> estimate(r, stat)).baseUnit("bits_per_second")
                     .tag("stat", stat).description("subscribers' bandwidth estimates (TWCC or REMB), over all rooms")

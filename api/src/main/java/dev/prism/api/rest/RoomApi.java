@@ -346,7 +346,8 @@ public final class RoomApi {
             for (PublishedTrackSpec t : tracks) {
                 double l = losses.getOrDefault(t.trackId(), 0.0);
                 worst = Math.max(worst, l);
-                ts.addObject().put("trackId", t.trackId()).put("kind", t.kind()).put("codec", t.codecName())
+                ts.addObject().put("trackId", t.trackId()).put("kind", t.kind()).put("source", t.source().wireName())
+                        .put("codec", t.codecName())
                         .put("muted", backend.isMuted(room, t.trackId())).put("loss", l);
             }
             n.put("state", m.transports().isEmpty() ? "joining" : "active");

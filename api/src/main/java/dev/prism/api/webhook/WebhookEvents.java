@@ -42,7 +42,7 @@ public final class WebhookEvents {
                 ObjectNode f = room(room);
                 f.putObject("participant").put("identity", backend.publisherIdentity(ownerTransportId));
                 f.putObject("track").put("trackId", track.trackId()).put("kind", track.kind())
-                        .put("codec", track.codecName());
+                        .put("source", track.source().wireName()).put("codec", track.codecName());
                 webhooks.send("track_published", f);
             }
 

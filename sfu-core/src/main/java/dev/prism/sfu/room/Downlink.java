@@ -247,10 +247,14 @@ final class Downlink {
             }
             long[] rates = new long[t.layerCount];
             for (int l = 0; l < t.layerCount; l++) {
-                rates[l] = t.layerActive(l) && !t.muted() ? layerCost(t, l) : -1;
+                // Paused layers stay choosable at their last rate; a layer with no measured rate yet
+                // costs a nominal one.
+                long rate = t.muted() ? -1 : t.allocatableBitrate(l, nowMillis);
+                rates[l] = rate == 0 ? layerCost(t, l) : rate;
             }
             video.add(d);
-            int priority = t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
+            int priority = t.spec.isScreen() ? BandwidthAllocator.PRIORITY_SCREEN
+                    : t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
             subs.add(t.subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight)));
             if (paddingTrack == null && d.canPad()) {
                 paddingTrack = d;

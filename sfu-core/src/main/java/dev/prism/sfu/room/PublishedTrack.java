@@ -246,12 +246,23 @@ final class PublishedTrack {
 
     /**
      * The highest layer whose frames fit {@code maxWidth} × {@code maxHeight} (0 = no limit), at
-     * least the lowest; a layer of unknown size counts as fitting.
+     * least the lowest; a layer of unknown size (no key frame seen: e.g. paused before it was
+     * ever sent) is taken to double a known lower layer per step, the usual simulcast ladder, or
+     * counts as fitting when no lower size is known.
      */
     int highestLayerFitting(int maxWidth, int maxHeight) {
         int fit = 0;
+        int known = -1;
         for (int l = 0; l < layerCount; l++) {
-            boolean fits = (maxWidth <= 0 || layerWidth[l] <= maxWidth) && (maxHeight <= 0 || layerHeight[l] <= maxHeight);
+            int width = layerWidth[l];
+            int height = layerHeight[l];
+            if (width > 0) {
+                known = l;
+            } else if (known >= 0) {
+                width = layerWidth[known] << (l - known);
+                height = layerHeight[known] << (l - known);
+            }
+            boolean fits = (maxWidth <= 0 || width <= maxWidth) && (maxHeight <= 0 || height <= maxHeight);
             if (fits) {
                 fit = l;
             }
@@ -398,5 +409,65 @@ final class PublishedTrack {
             }
             return false;
         });
+    }
+
+    // Pausing layers nobody receives (a publisher Prism can tell: see Room.enableLayerPausing).
+    private LayerDemand demand;
+    private PausedLayerRates pausedRates;
+
+    /** Lets Prism ask the publisher to pause layers of this track nobody receives (simulcast video only). */
+    void enableLayerPausing(long nowMillis) {
+        if (spec.simulcast() && spec.isVideo() && demand == null && layerCount <= LayerDemand.MAX_LAYERS) {
+            demand = new LayerDemand(layerCount, nowMillis);
+            pausedRates = new PausedLayerRates(layerCount);
+        }
+    }
+
+    /**
+     * What a subscriber's allocator may choose for a layer: its recent peak rate while it is being
+     * sent, the rate it had before a pause while paused (or coming back), else -1.
+     */
+    long allocatableBitrate(int layer, long nowMillis) {
+        if (layerActive(layer)) {
+            return layerPeakBitrate(layer);
+        }
+        return pausedRates == null ? -1 : pausedRates.rate(layer, nowMillis);
+    }
+
+    /**
+     * Updates which layers subscribers want (the room's allocation timer, after the allocators ran)
+     * and returns true when the publisher must be told a new set of active layers
+     * ({@link #activeLayers()}).
+     */
+    boolean updateLayerDemand(long nowMillis) {
+        if (demand == null || muted) {
+            return false;
+        }
+        int wanted = LayerDemand.wantedBy(downTracks, layerCount);
+        int before = demand.activeMask();
+        if (!demand.update(wanted, nowMillis)) {
+            return false;
+        }
+        int after = demand.activeMask();
+        for (int l = 1; l < layerCount; l++) {
+            int bit = 1 << l;
+            if ((before & bit) != 0 && (after & bit) == 0) {
+                pausedRates.pause(l, layerPeakBitrate(l), nowMillis);
+                counters.layersPaused.increment();
+            } else if ((before & bit) == 0 && (after & bit) != 0) {
+                pausedRates.resume(l, nowMillis);
+                counters.layersResumed.increment();
+            }
+        }
+        return true;
+    }
+
+    /** The layers the publisher is asked to send (all of them unless pausing is enabled), lowest first. */
+    boolean[] activeLayers() {
+        boolean[] out = new boolean[layerCount];
+        for (int l = 0; l < layerCount; l++) {
+            out[l] = demand == null || demand.active(l);
+        }
+        return out;
     }
 }

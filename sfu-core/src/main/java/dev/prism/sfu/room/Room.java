@@ -134,6 +134,11 @@ public final class Room implements TransportListener {
                     }
                 }
             }
+            for (PublishedTrack track : tracks.values()) {
+                if (track.updateLayerDemand(now)) {
+                    observer.onLayersWanted(name, track.owner.id(), track.spec, track.activeLayers());
+                }
+            }
             long[] sorted = java.util.Arrays.copyOf(estimates, n);
             java.util.Arrays.sort(sorted);
             subscriberEstimates = sorted;
@@ -320,6 +325,27 @@ public final class Room implements TransportListener {
                 return false;
             }
             e.setMaxVideoSize(width, height);
+            return true;
+        });
+    }
+
+    /**
+     * Lets Prism pause the simulcast layers nobody receives of the tracks this transport publishes
+     * (its publisher hears {@link RoomObserver#onLayersWanted} and can act on it; a WHIP publisher
+     * cannot be told, so it is not enabled for one). False when the transport is unknown.
+     */
+    public CompletableFuture<Boolean> enableLayerPausing(String transportId) {
+        return onLoop(() -> {
+            PeerTransport t = transports.get(transportId);
+            if (t == null) {
+                return false;
+            }
+            long now = worker.nowMillis();
+            for (PublishedTrack track : tracks.values()) {
+                if (track.owner == t) {
+                    track.enableLayerPausing(now);
+                }
+            }
             return true;
         });
     }

@@ -10,4 +10,11 @@ public interface RoomObserver {
 
     /** The room's dominant speaker changed to the owner of this audio track. */
     default void onActiveSpeaker(String room, String ownerTransportId, PublishedTrackSpec audioTrack) {}
+
+    /**
+     * The simulcast layers (lowest first, as the track's rids) its publisher should send changed:
+     * a layer nobody receives is paused, one wanted again resumed. Only for transports enabled
+     * with {@link Room#enableLayerPausing}.
+     */
+    default void onLayersWanted(String room, String ownerTransportId, PublishedTrackSpec track, boolean[] active) {}
 }

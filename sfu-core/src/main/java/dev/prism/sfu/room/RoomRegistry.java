@@ -44,6 +44,11 @@ public final class RoomRegistry implements AutoCloseable {
         }
 
         @Override
+        public void onLayersWanted(String room, String ownerTransportId, PublishedTrackSpec track, boolean[] active) {
+            observers.forEach(o -> o.onLayersWanted(room, ownerTransportId, track, active));
+        }
+
+        @Override
         public void onTransportClosed(String room, String transportId, String reason) {
             observers.forEach(o -> o.onTransportClosed(room, transportId, reason));
         }

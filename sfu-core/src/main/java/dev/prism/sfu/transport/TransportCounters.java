@@ -40,6 +40,9 @@ public final class TransportCounters {
     public final LongAdder layerSwitches = new LongAdder();
     /** Bandwidth probes (RTX padding towards the next layer) started for subscribers. */
     public final LongAdder probes = new LongAdder();
+    /** Simulcast layers publishers were asked to pause (nobody received them) and to resume. */
+    public final LongAdder layersPaused = new LongAdder();
+    public final LongAdder layersResumed = new LongAdder();
     public final LongAdder datagramsIn = new LongAdder();
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder datagramsOut = new LongAdder();

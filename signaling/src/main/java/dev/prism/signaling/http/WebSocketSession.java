@@ -85,7 +85,14 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
                 } else if (!m.hasNonNull("sdp")) {
                     error(id, "bad_message", "publish needs an sdp offer");
                 } else {
-                    p.publishOffer(m.get("sdp").asText()).whenComplete((answer, e) -> {
+                    java.util.Map<String, dev.prism.sfu.room.TrackSource> sources;
+                    try {
+                        sources = TrackSourcesField.parse(m.get("sources"));
+                    } catch (SignalingException e) {
+                        error(id, e);
+                        return;
+                    }
+                    p.publishOffer(m.get("sdp").asText(), sources).whenComplete((answer, e) -> {
                         if (e != null) {
                             error(id, e);
                         } else {
@@ -207,8 +214,22 @@ final class WebSocketSession implements MediaBackend.ParticipantListener {
     }
 
     @Override
-    public void onTrackPublished(String identity, String trackId, String kind) {
-        send(message("trackPublished", null).put("identity", identity).put("trackId", trackId).put("kind", kind));
+    public void onTrackPublished(String identity, String trackId, String kind, String source) {
+        send(message("trackPublished", null).put("identity", identity).put("trackId", trackId).put("kind", kind)
+                .put("source", source));
+    }
+
+    @Override
+    public void onPublisherLayers(String trackId, String mid, java.util.Map<String, Boolean> active) {
+        send(layersMessage(trackId, mid, active));
+    }
+
+    /** {@code {"type":"layers","trackId":…,"mid":…,"active":{"q":true,"h":false,…}}} (PROTOCOL.md). */
+    static ObjectNode layersMessage(String trackId, String mid, java.util.Map<String, Boolean> active) {
+        ObjectNode m = message("layers", null).put("trackId", trackId).put("mid", mid);
+        ObjectNode layers = m.putObject("active");
+        active.forEach(layers::put);
+        return m;
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.prism.sfu.room.PublishedTrackSpec;
 import dev.prism.sfu.room.Room;
 import dev.prism.sfu.room.RoomObserver;
 import dev.prism.sfu.room.RoomRegistry;
+import dev.prism.sfu.room.TrackSource;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.RemoteTransportInfo;
 import dev.prism.signaling.MediaBackend;
@@ -82,12 +83,31 @@ public final class RoomMediaBackend implements MediaBackend {
 
             @Override
             public void onTrackPublished(String room, String ownerTransportId, PublishedTrackSpec track) {
-                roomChanged(room, ownerTransportId, track.trackId(), track.kind(), true);
+                roomChanged(room, ownerTransportId, track.trackId(), track.kind(), track.source().wireName(), true);
             }
 
             @Override
             public void onTrackUnpublished(String room, String ownerTransportId, String trackId) {
-                roomChanged(room, ownerTransportId, trackId, null, false);
+                roomChanged(room, ownerTransportId, trackId, null, null, false);
+            }
+
+            @Override
+            public void onLayersWanted(String room, String ownerTransportId, PublishedTrackSpec track, boolean[] active) {
+                Map<String, RoomParticipant> members = participants.get(room);
+                if (members == null) {
+                    return;
+                }
+                Map<String, Boolean> byRid = new java.util.LinkedHashMap<>();
+                for (int l = 0; l < active.length && l < track.rids().size(); l++) {
+                    byRid.put(track.rids().get(l), active[l]);
+                }
+                CompletableFuture.runAsync(() -> { // off the room's loop
+                    for (RoomParticipant p : members.values()) {
+                        if (p.owns(ownerTransportId)) {
+                            p.listener().onPublisherLayers(track.trackId(), track.mid(), byRid);
+                        }
+                    }
+                });
             }
 
             @Override
@@ -117,7 +137,8 @@ public final class RoomMediaBackend implements MediaBackend {
             return refuse(e);
         }
         member.publishing = true;
-        return tracked(room, member, publishInto(rooms.room(room), identity, offerSdp, member.transports::add));
+        return tracked(room, member, publishInto(rooms.room(room), identity, offerSdp, Map.of(),
+                member.transports::add));
     }
 
     /** Records the session's transport on its member, or forgets the member when the session failed. */
@@ -138,6 +159,7 @@ public final class RoomMediaBackend implements MediaBackend {
      * is known when the room's track events fire.
      */
     CompletableFuture<PeerSession> publishInto(Room r, String identity, String offerSdp,
+                                               Map<String, TrackSource> sources,
                                                java.util.function.Consumer<String> onTransport) {
         SessionDescription offer;
         RemoteTransportParams remote;
@@ -157,7 +179,13 @@ public final class RoomMediaBackend implements MediaBackend {
                 r.closeTransport(local.transportId(), "negotiation failed");
                 throw new CompletionException(refused(e));
             }
-            List<PublishedTrackSpec> specs = publishedTracks(local.transportId(), identity, result);
+            List<PublishedTrackSpec> specs;
+            try {
+                specs = withSources(publishedTracks(local.transportId(), identity, result), sources);
+            } catch (SignalingException e) {
+                r.closeTransport(local.transportId(), "bad sources");
+                throw new CompletionException(e);
+            }
             int maxTracks = limits.maxTracksPerParticipant();
             if (maxTracks > 0 && specs.size() > maxTracks) {
                 r.closeTransport(local.transportId(), "too many tracks");
@@ -323,7 +351,8 @@ public final class RoomMediaBackend implements MediaBackend {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private void roomChanged(String room, String ownerTransportId, String trackId, String kind, boolean published) {
+    private void roomChanged(String room, String ownerTransportId, String trackId, String kind, String source,
+                             boolean published) {
         Map<String, RoomParticipant> members = participants.get(room);
         if (members == null) {
             return;
@@ -333,7 +362,7 @@ public final class RoomMediaBackend implements MediaBackend {
         CompletableFuture.runAsync(() -> {
             for (RoomParticipant p : members.values()) {
                 if (published) {
-                    p.listener().onTrackPublished(owner, trackId, kind);
+                    p.listener().onTrackPublished(owner, trackId, kind, source);
                 } else {
                     p.listener().onTrackUnpublished(owner, trackId);
                 }
@@ -526,7 +555,34 @@ public final class RoomMediaBackend implements MediaBackend {
                 codec.rtxPayloadType(), codec.rtcpFb().contains("transport-cc") ? m.extensions().twccId() : -1);
     }
 
-    private static List<PublishedTrackSpec> publishedTracks(String transportId, String identity, NegotiationResult r) {
+    /**
+     * The tracks with the sources their publisher declared by MID: "screen" and "camera" for
+     * video, "microphone" for audio; a MID the offer does not publish is refused (bad_message).
+     */
+    static List<PublishedTrackSpec> withSources(List<PublishedTrackSpec> specs, Map<String, TrackSource> sources) {
+        List<PublishedTrackSpec> out = new ArrayList<>(specs.size());
+        java.util.Set<String> unused = new java.util.HashSet<>(sources.keySet());
+        for (PublishedTrackSpec t : specs) {
+            TrackSource s = sources.get(t.mid());
+            unused.remove(t.mid());
+            if (s == null) {
+                out.add(t);
+                continue;
+            }
+            if (t.isVideo() == (s == TrackSource.MICROPHONE)) {
+                throw new SignalingException(400, "bad_message", "sources: mid '" + t.mid() + "' is " + t.kind()
+                        + ", which cannot be a " + s.wireName());
+            }
+            out.add(t.withSource(s));
+        }
+        if (!unused.isEmpty()) {
+            throw new SignalingException(400, "bad_message", "sources: the offer publishes no track with mid "
+                    + new java.util.TreeSet<>(unused));
+        }
+        return out;
+    }
+
+    static List<PublishedTrackSpec> publishedTracks(String transportId, String identity, NegotiationResult r) {
         List<PublishedTrackSpec> specs = new ArrayList<>();
         for (NegotiatedMedia m : r.media()) {
             boolean simulcast = !m.rids().isEmpty() && m.kind() == MediaKind.VIDEO;

@@ -8,6 +8,7 @@ import dev.prism.sdp.SessionDescription;
 import dev.prism.sfu.room.DownTrackSpec;
 import dev.prism.sfu.room.PublishedTrackSpec;
 import dev.prism.sfu.room.Room;
+import dev.prism.sfu.room.TrackSource;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.signaling.MediaBackend.Participant;
 import dev.prism.signaling.MediaBackend.ParticipantListener;
@@ -51,6 +52,7 @@ final class RoomParticipant implements Participant {
     private final Set<String> subscribed = new HashSet<>();
     private String publishTransportId;
     private LocalTransportInfo subscribeTransport;
+    private CompletableFuture<LocalTransportInfo> subscribeTransportCreation;
     private boolean subscribeRemoteSet;
     private SessionDescription pendingOffer;
     private SessionDescription lastOffer;
@@ -89,7 +91,7 @@ final class RoomParticipant implements Participant {
     }
 
     @Override
-    public CompletionStage<String> publishOffer(String offerSdp) {
+    public CompletionStage<String> publishOffer(String offerSdp, Map<String, TrackSource> sources) {
         if (!canPublish) {
             return CompletableFuture.failedFuture(new SignalingException(403, "publish_not_allowed",
                     "the access token does not grant canPublish"));
@@ -107,7 +109,7 @@ final class RoomParticipant implements Participant {
             }
             publishTransportId = "";
         }
-        return backend.publishInto(room, identity, offerSdp, transportId -> {
+        return backend.publishInto(room, identity, offerSdp, sources, transportId -> {
             synchronized (this) {
                 publishTransportId = transportId;
             }
@@ -118,6 +120,8 @@ final class RoomParticipant implements Participant {
             }
             member.transports.add(session.id());
             member.publishing = true;
+            // This publisher hears "layers" messages, so Prism may pause simulcast layers nobody receives.
+            room.enableLayerPausing(session.id());
             return session.answerSdp();
         }).whenComplete((answer, error) -> {
             if (error != null) {
@@ -257,19 +261,30 @@ final class RoomParticipant implements Participant {
                 .thenApply(known -> null);
     }
 
-    private CompletableFuture<LocalTransportInfo> ensureSubscribeTransport() {
-        synchronized (this) {
-            if (subscribeTransport != null) {
-                return CompletableFuture.completedFuture(subscribeTransport);
-            }
+    /**
+     * The subscribe transport, made on first use. Made once even when the first offer and a
+     * {@code maxVideoSize} ask for it at the same moment (else the size went to a second
+     * transport that never carried anything).
+     */
+    private synchronized CompletableFuture<LocalTransportInfo> ensureSubscribeTransport() {
+        if (subscribeTransportCreation == null) {
+            CompletableFuture<LocalTransportInfo> creation = room.createTransport(null).thenApply(t -> {
+                member.transports.add(t.transportId());
+                synchronized (this) {
+                    subscribeTransport = t;
+                }
+                return t;
+            });
+            subscribeTransportCreation = creation;
+            creation.whenComplete((t, error) -> {
+                if (error != null) {
+                    synchronized (this) {
+                        subscribeTransportCreation = null; // let a later call try again
+                    }
+                }
+            });
         }
-        return room.createTransport(null).thenApply(t -> {
-            member.transports.add(t.transportId());
-            synchronized (this) {
-                subscribeTransport = t;
-            }
-            return t;
-        });
+        return subscribeTransportCreation;
     }
 
     @Override
