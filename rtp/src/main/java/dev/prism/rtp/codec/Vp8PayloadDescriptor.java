@@ -213,6 +213,37 @@ public final class Vp8PayloadDescriptor {
         return 0;
     }
 
+    /**
+     * Appends a descriptor (RFC 7741 §4.2) to {@code out}: S and PID always; the X octet and the
+     * I, L and T fields only for those given (≥ 0; {@code tid} ≥ 0 also writes Y). The picture
+     * id is 15 bits wide when {@code longPictureId}, else 7 (reduced modulo). Returns the bytes
+     * written.
+     */
+    public static int write(ByteBuf out, boolean startOfPartition, int partitionIndex, int pictureId,
+                            boolean longPictureId, int tl0PicIdx, int tid, boolean layerSync) {
+        int start = out.writerIndex();
+        boolean i = pictureId >= 0;
+        boolean l = tl0PicIdx >= 0;
+        boolean t = tid >= 0;
+        boolean x = i || l || t;
+        out.writeByte((x ? 0x80 : 0) | (startOfPartition ? 0x10 : 0) | (partitionIndex & 0x07));
+        if (x) {
+            out.writeByte((i ? 0x80 : 0) | (l ? 0x40 : 0) | (t ? 0x20 : 0));
+            if (i && longPictureId) {
+                out.writeShort(0x8000 | (pictureId & 0x7FFF));
+            } else if (i) {
+                out.writeByte(pictureId & 0x7F);
+            }
+            if (l) {
+                out.writeByte(tl0PicIdx & 0xFF);
+            }
+            if (t) {
+                out.writeByte((tid & 0x03) << 6 | (layerSync ? 0x20 : 0));
+            }
+        }
+        return out.writerIndex() - start;
+    }
+
     /** Descriptor length of the last successful parse; the VP8 payload starts after it. */
     public int length() { return length; }
     public boolean extended() { return extended; }

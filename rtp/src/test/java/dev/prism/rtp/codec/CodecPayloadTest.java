@@ -79,6 +79,34 @@ class CodecPayloadTest {
     }
 
     @Test
+    void vp8WriteMatchesTheRfcLayoutAndParsesBack() {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            // The VP8_FULL fields without K (KEYIDX is not written): T alone sets the T/K octet.
+            assertEquals(6, Vp8PayloadDescriptor.write(out, true, 0, 0x1234, true, 0xab, 2, true));
+            assertEquals("90e0" + "9234" + "ab" + "a0", Hex.of(out));
+            Vp8PayloadDescriptor d = new Vp8PayloadDescriptor();
+            assertEquals(6, d.parse(out, 0, 6));
+            assertEquals(0x1234, d.pictureId());
+            assertEquals(0xab, d.tl0PicIdx());
+            assertEquals(2, d.temporalLayer());
+            assertTrue(d.layerSync());
+            assertEquals(-1, d.keyIdx());
+            out.clear();
+            assertEquals(3, Vp8PayloadDescriptor.write(out, false, 1, 0x1ff, false, -1, -1, false));
+            assertEquals("81807f", Hex.of(out), "7-bit picture id reduced modulo 2^7, no L or T");
+            out.clear();
+            assertEquals(1, Vp8PayloadDescriptor.write(out, true, 0, -1, false, -1, -1, false));
+            assertEquals("10", Hex.of(out), "no optional field: no X octet");
+            out.clear();
+            assertEquals(4, Vp8PayloadDescriptor.write(out, true, 0, -1, false, 7, 0, false));
+            assertEquals("90600700", Hex.of(out), "L and T without I");
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
     void vp8MinimalAndShort() {
         ByteBuf min = wrap(VP8_MINIMAL);
         ByteBuf shortPid = wrap(VP8_SHORT_PID);

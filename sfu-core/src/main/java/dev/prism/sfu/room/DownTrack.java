@@ -41,6 +41,8 @@ final class DownTrack {
     private int currentLayer = -1;
     /** The layer the subscriber's bandwidth allocator chose (-1: none yet, follow the best layer). */
     private int allocatedLayer = -1;
+    /** VP8 only (else null): drops frames of temporal layers above the allocator's target. */
+    private final Vp8TemporalFilter temporalFilter;
     private boolean resumeAtKeyFrame;
     private long packets;
     private long octets;
@@ -58,6 +60,7 @@ final class DownTrack {
         this.rewriter = new StreamRewriter(ssrc, spec.payloadType(), source.spec.clockRate(), source.isVp8(),
                 downlink.transportCcId());
         boolean video = source.spec.isVideo();
+        this.temporalFilter = source.isVp8() ? new Vp8TemporalFilter() : null;
         this.resendSeq = video ? new int[RESEND_SLOTS] : null;
         this.resendCount = video ? new byte[RESEND_SLOTS] : null;
         this.resendMillis = video ? new long[RESEND_SLOTS] : null;
@@ -100,9 +103,36 @@ final class DownTrack {
         closed = true;
     }
 
-    /** The allocator's decision (off the packet path; read by {@link #forward}). */
+    /** The allocator's decision, all temporal layers (off the packet path; read by {@link #forward}). */
     void allocate(int layer) {
+        allocate(layer, Vp8TemporalFilter.ALL);
+    }
+
+    /**
+     * The allocator's decision: spatial {@code layer} (-1: none yet) with frames of TID ≤
+     * {@code temporal} ({@link Vp8TemporalFilter#ALL}: every frame). The temporal target applies
+     * to VP8 only; other codecs get the whole layer.
+     */
+    void allocate(int layer, int temporal) {
         allocatedLayer = layer;
+        if (temporalFilter != null) {
+            temporalFilter.setTarget(layer < 0 ? Vp8TemporalFilter.ALL : temporal);
+        }
+    }
+
+    /** The allocation as one ordered number, {@code layer << 2 | temporal} (-1: none), for comparing allocations. */
+    int allocation() {
+        return allocatedLayer < 0 ? -1 : allocatedLayer << 2 | allocatedTemporal();
+    }
+
+    /** The temporal target allocated ({@link Vp8TemporalFilter#ALL} when not VP8). */
+    int allocatedTemporal() {
+        return temporalFilter == null ? Vp8TemporalFilter.ALL : temporalFilter.target();
+    }
+
+    /** The temporal target in force on the packet path. */
+    int currentTemporal() {
+        return temporalFilter == null ? Vp8TemporalFilter.ALL : temporalFilter.current();
     }
 
     boolean isVideo() {
@@ -124,6 +154,9 @@ final class DownTrack {
     /** Forwarding resumes after a pause: continue the sequence, and for video wait for a key frame. */
     void resume() {
         rewriter.reanchor();
+        if (temporalFilter != null) {
+            temporalFilter.reset();
+        }
         resumeAtKeyFrame = source.spec.isVideo();
     }
 
@@ -156,12 +189,18 @@ final class DownTrack {
                 }
                 currentLayer = layer;
                 resumeAtKeyFrame = false;
+                if (temporalFilter != null) {
+                    temporalFilter.reset();
+                }
             }
         } else if (target >= 0 && target != currentLayer) {
             source.requestKeyFrame(nowMillis, target);
         }
         if (layer != currentLayer) {
             return;
+        }
+        if (temporalFilter != null && !temporalFilter.accept(packet, keyFrame, rewriter)) {
+            return; // a frame above the temporal target: the rewriter closes up behind it
         }
         int length = StreamRewriter.outputLength(packet);
         int size = length + rewriter.extensionBytes();
@@ -185,35 +224,35 @@ final class DownTrack {
         if (resendSeq == null || closed || !transport.isConnected()) {
             return;
         }
-        int segment = rewriter.segmentOf(outSeq);
-        ByteBuf cached = segment < 0 ? null
-                : source.cachedPacket(rewriter.segmentSource(segment), rewriter.sourceSequence(segment, outSeq), nowMillis);
+        int slot = rewriter.history().slotOf(outSeq);
+        ByteBuf cached = slot < 0 ? null
+                : source.cachedPacket(rewriter.history().source(slot), rewriter.history().sourceSequence(slot), nowMillis);
         if (cached == null) {
             counters.retransmissionsMissed.increment();
             return;
         }
-        int slot = outSeq & (RESEND_SLOTS - 1);
-        if (resendSeq[slot] != outSeq) {
-            resendSeq[slot] = outSeq;
-            resendCount[slot] = 0;
+        int resend = outSeq & (RESEND_SLOTS - 1);
+        if (resendSeq[resend] != outSeq) {
+            resendSeq[resend] = outSeq;
+            resendCount[resend] = 0;
         }
-        if (resendCount[slot] >= MAX_RESENDS_PER_PACKET) {
+        if (resendCount[resend] >= MAX_RESENDS_PER_PACKET) {
             counters.retransmissionsCapped.increment();
             return;
         }
         // A NACK repeated before our last resend can have arrived asks for nothing new (libwebrtc
         // waits an RTT likewise); the receiver asks again if that one is lost too.
         long rtt = downlink.rttMillis();
-        if (resendCount[slot] > 0 && nowMillis - resendMillis[slot] < Math.max(MIN_RESEND_INTERVAL_MILLIS, rtt)) {
+        if (resendCount[resend] > 0 && nowMillis - resendMillis[resend] < Math.max(MIN_RESEND_INTERVAL_MILLIS, rtt)) {
             return;
         }
-        resendCount[slot]++;
-        resendMillis[slot] = nowMillis;
+        resendCount[resend]++;
+        resendMillis[resend] = nowMillis;
         int copies = downlink.repairTwice(DUPLICATE_RESEND_LOSS, nowMillis) ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             int size = StreamRewriter.outputLength(cached) + rewriter.extensionBytes() + (rtxSsrc != 0 ? 2 : 0);
             ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
-            rewriter.writeRetransmission(cached, out, segment, outSeq, rtxSsrc, rtxPayloadType, rtxSeq,
+            rewriter.writeRetransmission(cached, out, slot, rtxSsrc, rtxPayloadType, rtxSeq,
                     downlink.nextTransportSequence());
             if (rtxSsrc != 0) {
                 rtxSeq = (rtxSeq + 1) & 0xFFFF;

@@ -259,38 +259,50 @@ final class Downlink {
             video.add(d);
             int priority = t.spec.isScreen() ? BandwidthAllocator.PRIORITY_SCREEN
                     : t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
-            subs.add(new BandwidthAllocator.Subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight)));
+            subs.add(t.subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight)));
             if (paddingTrack == null && d.canPad()) {
                 paddingTrack = d;
             }
         }
         long budget = estimateBps < 0 ? Long.MAX_VALUE / 4 : (long) (estimateBps * HEADROOM) - audioBps;
-        int[] chosen = BandwidthAllocator.allocate(budget, subs);
+        // Steps are (spatial, temporal) choices; compared as layer << 2 | temporal (BandwidthAllocator.Subscription#choice).
+        int[] steps = BandwidthAllocator.allocate(budget, subs);
         // Going up needs UPGRADE_MARGIN more than staying: a layer that only just fits is dropped
         // again at its next key frame, and each round trip costs the subscriber a key-frame burst.
-        int[] affordable = budget == Long.MAX_VALUE / 4 ? chosen
+        int[] affordable = budget == Long.MAX_VALUE / 4 ? steps
                 : BandwidthAllocator.allocate((long) (budget / UPGRADE_MARGIN), subs);
+        int[] chosen = new int[steps.length];
         boolean lossy = estimator != null && estimator.lossFraction() > 0.1;
         for (int i = 0; i < chosen.length; i++) {
             DownTrack d = video.get(i);
-            int current = d.allocatedLayer();
+            chosen[i] = subs.get(i).choice(steps[i]);
+            int current = d.allocation();
             if (chosen[i] > current) {
-                chosen[i] = Math.max(current, affordable[i]);
+                int up = subs.get(i).choice(affordable[i]);
+                int stay = current >= 0 ? subs.get(i).stepOf(current) : -1;
+                if (up > current || stay < 0) {
+                    chosen[i] = up;
+                    steps[i] = affordable[i];
+                } else {
+                    chosen[i] = current;
+                    steps[i] = stay;
+                }
             }
             // A dip must last before a layer is given up (a switch costs a key frame), unless loss says
             // the link is overrun now; going up waits for the probe anyway.
             if (current >= 0 && chosen[i] >= 0 && chosen[i] < current && !lossy
-                    && ++d.downgradeVotes < DOWNGRADE_AFTER_ALLOCATIONS) {
+                    && ++d.downgradeVotes < DOWNGRADE_AFTER_ALLOCATIONS && subs.get(i).stepOf(current) >= 0) {
                 chosen[i] = current;
+                steps[i] = subs.get(i).stepOf(current);
             } else if (chosen[i] >= current || lossy) {
                 d.downgradeVotes = 0;
             }
             if (chosen[i] != current) {
                 d.downgradeVotes = 0;
             }
-            d.allocate(chosen[i]);
+            d.allocate(chosen[i] >> 2, chosen[i] & 3);
         }
-        allocatedBps = BandwidthAllocator.total(subs, chosen) + audioBps;
+        allocatedBps = BandwidthAllocator.total(subs, steps) + audioBps;
         long idealBps = BandwidthAllocator.total(subs, BandwidthAllocator.ideal(subs)) + audioBps;
         boolean probing = nowMillis < probeEndMillis;
         if (!probing && probeTargetBps > 0) {
@@ -311,7 +323,7 @@ final class Downlink {
             // Aim a little past the goal so that success leaves the headroom the allocator keeps. The
             // goal is everything the subscriber could use until a probe fails (libwebrtc likewise
             // probes at 3 and 6 × its start rate at once), then one step up at a time.
-            long goal = probeFailed ? Math.min(idealBps, nextStepBps(subs, chosen) + audioBps) : idealBps;
+            long goal = probeFailed ? Math.min(idealBps, nextStepBps(subs, steps) + audioBps) : idealBps;
             probeTargetBps = (long) (goal * UPGRADE_MARGIN * PROBE_OVERSHOOT / HEADROOM);
             probeEndMillis = nowMillis + PROBE_DURATION_MILLIS;
             probeStartBps = estimateBps;
@@ -342,7 +354,7 @@ final class Downlink {
         long total = BandwidthAllocator.total(subs, chosen);
         long best = Long.MAX_VALUE;
         for (int i = 0; i < chosen.length; i++) {
-            long[] rates = subs.get(i).layerBitrates();
+            long[] rates = subs.get(i).stepBitrates();
             for (int l = chosen[i] + 1; l < rates.length; l++) {
                 if (rates[l] >= 0) {
                     long step = rates[l] - (chosen[i] >= 0 ? rates[chosen[i]] : 0);

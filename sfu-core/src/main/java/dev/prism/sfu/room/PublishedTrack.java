@@ -7,6 +7,7 @@ import dev.prism.rtp.codec.Av1Payload;
 import dev.prism.rtp.codec.H264Payload;
 import dev.prism.rtp.codec.Vp8PayloadDescriptor;
 import dev.prism.rtp.codec.Vp9PayloadDescriptor;
+import dev.prism.sfu.cc.BandwidthAllocator;
 import dev.prism.sfu.nack.NackGenerator;
 import dev.prism.sfu.nack.RtpPacketCache;
 import dev.prism.sfu.stats.ReceiveStreamStatistics;
@@ -48,6 +49,9 @@ final class PublishedTrack {
     private int recentIndex;
     static final int PEAK_WINDOWS = 5;
     private final long[] lastPacketMillis;
+    /** Per-layer rates of TID ≤ t (VP8 temporal layers), for the allocator's finer steps. */
+    private final TemporalLayerRates temporalRates;
+    private final Vp8PayloadDescriptor descriptor = new Vp8PayloadDescriptor();
     /** Frame size per layer from its latest VP8 key frame (0 while unknown or for other codecs). */
     final int[] layerWidth;
     final int[] layerHeight;
@@ -74,6 +78,7 @@ final class PublishedTrack {
         this.layerBitrate = new long[layerCount];
         this.recentBitrates = new long[layerCount][PEAK_WINDOWS];
         this.lastPacketMillis = new long[layerCount];
+        this.temporalRates = new TemporalLayerRates(layerCount);
         this.layerWidth = new int[layerCount];
         this.layerHeight = new int[layerCount];
         this.layerActive = new boolean[layerCount];
@@ -195,6 +200,7 @@ final class PublishedTrack {
             }
         }
         layerBytes[layer] += packet.readableBytes();
+        temporalRates.onPacket(layer, codec == VP8 ? temporalLayer(packet) : 0, packet.readableBytes());
         boolean newlyActive = nowMillis - lastPacketMillis[layer] > LAYER_TIMEOUT_MILLIS;
         lastPacketMillis[layer] = nowMillis;
         if (bestLayer < 0 || newlyActive && spec.simulcast()) {
@@ -221,6 +227,7 @@ final class PublishedTrack {
                 recentBitrates[i][recentIndex] = layerBitrate[i];
                 layerBytes[i] = 0;
             }
+            temporalRates.update(elapsed);
             lastRateUpdateMillis = nowMillis;
             recentIndex = (recentIndex + 1) % PEAK_WINDOWS;
         }
@@ -291,6 +298,26 @@ final class PublishedTrack {
             peak = Math.max(peak, rate);
         }
         return peak;
+    }
+
+    /** The peak rate of {@code layer}'s frames with TID ≤ {@code tid} (0 for codecs without temporal layers). */
+    long temporalPeakBitrate(int layer, int tid) {
+        return temporalRates.peakBitrate(layer, tid);
+    }
+
+    /**
+     * This track as a subscriber's allocator sees it, each layer whole costing {@code layerRates}
+     * (-1: not being sent), with VP8 temporal steps below: see {@link TemporalLayerRates#subscription}.
+     * Off the packet path.
+     */
+    BandwidthAllocator.Subscription subscription(long[] layerRates, int priority, int maxLayer) {
+        return temporalRates.subscription(layerRates, priority, maxLayer);
+    }
+
+    /** The VP8 TID of a packet, -1 without one. */
+    private int temporalLayer(ByteBuf packet) {
+        return descriptor.parse(packet, RtpPacket.payloadOffset(packet), RtpPacket.payloadLength(packet)) < 0
+                ? -1 : descriptor.temporalLayer();
     }
 
     private boolean isKeyFrame(ByteBuf packet) {

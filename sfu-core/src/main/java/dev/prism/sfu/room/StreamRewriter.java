@@ -16,9 +16,17 @@ import io.netty.buffer.ByteBuf;
  * negotiated transport-wide CC, each packet instead carries Prism's own transport-wide sequence
  * number in a one-byte header extension (RFC 8285 §4.2).
  *
- * <p>Each set of offsets is remembered as a <i>segment</i> (from the first output sequence number
- * it produced) together with the source it applied to, so that a NACKed output sequence number
- * can be traced back to its source packet and rewritten exactly as it was first sent.
+ * <p>Frames of a VP8 temporal layer above the subscriber's target are dropped whole
+ * ({@link #skip}): the packets after them move down by one sequence number per dropped packet and
+ * one picture id per dropped frame, so the subscriber sees neither loss nor a lost frame.
+ * TL0PICIDX needs no change, since TID 0 frames are never dropped. Every such change of offsets
+ * starts a <i>segment</i>, remembered by the source sequence number it starts at, so that a
+ * packet arriving late (reordered, or repaired by the publisher) is rewritten with the offsets
+ * of its own place in the stream.
+ *
+ * <p>Every packet written is recorded in a {@link SentPacketHistory}, so a NACKed output packet
+ * is found in the publisher's cache and rewritten exactly as first sent. All of it is
+ * preallocated: nothing is allocated per packet.
  */
 final class StreamRewriter {
     private final int ssrc;
@@ -45,9 +53,12 @@ final class StreamRewriter {
     private int lastOutputTl0 = -1;
     private boolean reanchorPicture;
     private int source;
+    /** Highest source sequence number and picture id seen of the current source (-1: none yet). */
+    private int highestSourceSeq = -1;
+    private int highestPictureId = -1;
+    // Segments (source side), newest at segmentHead: the offsets in force from segmentStart on.
+    private static final int SEGMENTS = 64;
     private boolean segmentPending;
-    // Segment history, newest at segmentHead (parallel arrays; see class note).
-    private static final int SEGMENTS = 8;
     private final int[] segmentStart = new int[SEGMENTS];
     private final int[] segmentSeqOffset = new int[SEGMENTS];
     private final long[] segmentTimestampOffset = new long[SEGMENTS];
@@ -56,6 +67,10 @@ final class StreamRewriter {
     private final int[] segmentSource = new int[SEGMENTS];
     private int segmentHead = -1;
     private int segmentCount;
+    private final SentPacketHistory history = new SentPacketHistory();
+    // What rewriteVp8 wrote into the last packet (-1: absent).
+    private int writtenPictureId;
+    private int writtenTl0;
 
     StreamRewriter(int ssrc, int payloadType) {
         this(ssrc, payloadType, 90000, false);
@@ -82,10 +97,10 @@ final class StreamRewriter {
         seqOffset = firstSeq - seq;
         timestampOffset = (firstTimestamp - timestamp) & 0xFFFFFFFFL;
         started = true;
-        segmentPending = true;
+        newSource();
     }
 
-    /** Tags the packets written from now on with their source (a simulcast layer), for {@link #segmentOf}. */
+    /** Tags the packets written from now on with their source (a simulcast layer), for the {@link #history}. */
     void setSource(int source) {
         this.source = source;
     }
@@ -110,7 +125,49 @@ final class StreamRewriter {
         timestampOffset = (lastOutputTimestamp + elapsedTicks - timestamp) & 0xFFFFFFFFL;
         reanchor = false;
         reanchorPicture = true;
+        newSource();
+    }
+
+    /** A new sequence space begins: late packets of the old one have no segment to map them. */
+    private void newSource() {
         segmentPending = true;
+        segmentCount = 0;
+        highestSourceSeq = -1;
+        highestPictureId = -1;
+    }
+
+    /**
+     * A packet of the current source that is deliberately not forwarded (a frame of a temporal
+     * layer above the target; whole frames only). The packets after it move down by one sequence
+     * number, and by one picture id for each dropped picture, so the subscriber sees a
+     * continuous stream. A packet lost before it in the network keeps its gap: it may still be
+     * repaired and forwarded. Late (reordered) packets change nothing: their place was counted.
+     */
+    void skip(int seq, int pictureId, boolean longPictureId) {
+        if (!started || reanchor) {
+            return; // the next written packet re-fixes the sequence anyway
+        }
+        if (highestSourceSeq < 0 || isNewer(seq, highestSourceSeq)) {
+            highestSourceSeq = seq;
+            seqOffset--;
+            segmentPending = true;
+        }
+        int mask = longPictureId ? 0x7FFF : 0x7F;
+        if (pictureId >= 0 && (highestPictureId < 0 || isNewerPicture(pictureId, highestPictureId, mask))) {
+            highestPictureId = pictureId;
+            pictureIdOffset--;
+            segmentPending = true;
+        }
+    }
+
+    private static boolean isNewer(int seq, int than) {
+        int d = (seq - than) & 0xFFFF;
+        return d != 0 && d < 0x8000;
+    }
+
+    private static boolean isNewerPicture(int pid, int than, int mask) {
+        int d = (pid - than) & mask;
+        return d != 0 && d <= mask >> 1;
     }
 
     /** Bytes {@link #write} appends for {@code packet}. */
@@ -144,79 +201,89 @@ final class StreamRewriter {
             seqOffset = lastOutputSeq + 1 - seq;
             reanchor = false;
             segmentPending = true;
+            highestSourceSeq = -1;
         }
-        int outSeq = (seq + seqOffset) & 0xFFFF;
-        long outTimestamp = translateTimestamp(RtpPacket.timestamp(packet));
+        // A late packet takes the offsets of its own segment: drops after it moved the current ones.
+        int useSeqOffset = seqOffset;
+        long useTimestampOffset = timestampOffset;
+        int usePictureIdOffset = pictureIdOffset;
+        int useTl0Offset = tl0Offset;
+        boolean late = highestSourceSeq >= 0 && !isNewer(seq, highestSourceSeq) && seq != highestSourceSeq;
+        int segment = late ? segmentOf(seq) : -1;
+        if (segment >= 0) {
+            useSeqOffset = segmentSeqOffset[segment];
+            useTimestampOffset = segmentTimestampOffset[segment];
+            usePictureIdOffset = segmentPictureIdOffset[segment];
+            useTl0Offset = segmentTl0Offset[segment];
+        }
+        if (!late) {
+            highestSourceSeq = seq;
+        }
+        int outSeq = (seq + useSeqOffset) & 0xFFFF;
+        long outTimestamp = (RtpPacket.timestamp(packet) + useTimestampOffset) & 0xFFFFFFFFL;
         // Sequence order, not arrival order, decides what "last" means (reordering must not rewind).
         if (((outSeq - lastOutputSeq) & 0xFFFF) < 0x8000 || lastOutputMillis == 0) {
             lastOutputSeq = outSeq;
             lastOutputTimestamp = outTimestamp;
             lastOutputMillis = nowMillis;
         }
-        int start = out.writerIndex();
         int b0 = 0x80 | (packet.getByte(packet.readerIndex()) & 0x20); // V=2, P kept, X=0, CC=0
         int b1 = (RtpPacket.marker(packet) ? 0x80 : 0) | payloadType;
         writeHeader(out, b0, b1, outSeq, outTimestamp, ssrc, transportSeq);
         int payloadIndex = out.writerIndex();
         out.writeBytes(packet, payloadOffset, payloadBytes);
+        writtenPictureId = -1;
+        writtenTl0 = -1;
         if (vp8) {
-            rewriteVp8(out, payloadIndex, payloadBytes);
+            rewriteVp8(out, payloadIndex, payloadBytes, late, usePictureIdOffset, useTl0Offset);
         }
-        if (segmentPending) {
+        if (segmentPending && !late) {
             segmentPending = false;
             segmentHead = (segmentHead + 1) % SEGMENTS;
             segmentCount = Math.min(SEGMENTS, segmentCount + 1);
-            segmentStart[segmentHead] = outSeq;
+            segmentStart[segmentHead] = seq;
             segmentSeqOffset[segmentHead] = seqOffset;
             segmentTimestampOffset[segmentHead] = timestampOffset;
             segmentPictureIdOffset[segmentHead] = pictureIdOffset;
             segmentTl0Offset[segmentHead] = tl0Offset;
             segmentSource[segmentHead] = source;
         }
+        history.record(outSeq, seq, source, outTimestamp, writtenPictureId, writtenTl0);
     }
 
-    /**
-     * The segment that produced output sequence number {@code outSeq}, or -1 when it was never
-     * written (ahead of the newest) or is older than the remembered history.
-     */
-    int segmentOf(int outSeq) {
-        if (segmentCount == 0 || ((lastOutputSeq - outSeq) & 0xFFFF) >= 0x8000) {
-            return -1;
-        }
-        int back = (lastOutputSeq - outSeq) & 0xFFFF; // how far behind the newest
+    /** The newest segment of the current source that a late packet {@code seq} falls in, or -1. */
+    private int segmentOf(int seq) {
         for (int i = 0, s = segmentHead; i < segmentCount; i++, s = (s + SEGMENTS - 1) % SEGMENTS) {
-            if (((lastOutputSeq - segmentStart[s]) & 0xFFFF) >= back) {
+            if (segmentSource[s] != source) {
+                return -1;
+            }
+            if (((seq - segmentStart[s]) & 0xFFFF) < 0x8000) {
                 return s;
             }
         }
         return -1;
     }
 
-    /** The source (layer) of a segment. */
-    int segmentSource(int segment) {
-        return segmentSource[segment];
-    }
-
-    /** The source sequence number that became {@code outSeq} in {@code segment}. */
-    int sourceSequence(int segment, int outSeq) {
-        return (outSeq - segmentSeqOffset[segment]) & 0xFFFF;
+    /** What the packets written were, by output sequence number (for NACKs). */
+    SentPacketHistory history() {
+        return history;
     }
 
     /**
-     * Appends the packet {@code outSeq} of {@code segment} again, rewritten as first sent. With
+     * Appends the packet of history {@code slot} again, rewritten as first sent. With
      * {@code rtxPayloadType} ≥ 0 it goes as RTX (RFC 4588 §4): the RTX SSRC, payload type and
      * sequence number, and the original sequence number in front of the payload.
      */
-    void writeRetransmission(ByteBuf packet, ByteBuf out, int segment, int outSeq, int rtxSsrc,
-                             int rtxPayloadType, int rtxSeq) {
-        writeRetransmission(packet, out, segment, outSeq, rtxSsrc, rtxPayloadType, rtxSeq, 0);
+    void writeRetransmission(ByteBuf packet, ByteBuf out, int slot, int rtxSsrc, int rtxPayloadType, int rtxSeq) {
+        writeRetransmission(packet, out, slot, rtxSsrc, rtxPayloadType, rtxSeq, 0);
     }
 
-    void writeRetransmission(ByteBuf packet, ByteBuf out, int segment, int outSeq, int rtxSsrc,
-                             int rtxPayloadType, int rtxSeq, int transportSeq) {
+    void writeRetransmission(ByteBuf packet, ByteBuf out, int slot, int rtxSsrc, int rtxPayloadType, int rtxSeq,
+                             int transportSeq) {
         int payloadOffset = RtpPacket.payloadOffset(packet);
         int payloadBytes = packet.writerIndex() - payloadOffset;
-        long outTimestamp = (RtpPacket.timestamp(packet) + segmentTimestampOffset[segment]) & 0xFFFFFFFFL;
+        int outSeq = history.outputSequence(slot);
+        long outTimestamp = history.timestamp(slot);
         boolean rtx = rtxPayloadType >= 0;
         int start = out.writerIndex();
         int b0 = 0x80 | (packet.getByte(packet.readerIndex()) & 0x20);
@@ -227,14 +294,11 @@ final class StreamRewriter {
         }
         int payloadIndex = out.writerIndex();
         out.writeBytes(packet, payloadOffset, payloadBytes);
-        if (vp8 && descriptor.parse(out, payloadIndex, payloadBytes) >= 0 && descriptor.pictureId() >= 0) {
-            int mask = descriptor.longPictureId() ? 0x7FFF : 0x7F;
-            Vp8PayloadDescriptor.setPictureId(out, payloadIndex, payloadBytes,
-                    (descriptor.pictureId() + segmentPictureIdOffset[segment]) & mask);
-            if (descriptor.tl0PicIdx() >= 0) {
-                Vp8PayloadDescriptor.setTl0PicIdx(out, payloadIndex, payloadBytes,
-                        (descriptor.tl0PicIdx() + segmentTl0Offset[segment]) & 0xFF);
-            }
+        if (history.pictureId(slot) >= 0) {
+            Vp8PayloadDescriptor.setPictureId(out, payloadIndex, payloadBytes, history.pictureId(slot));
+        }
+        if (history.tl0(slot) >= 0) {
+            Vp8PayloadDescriptor.setTl0PicIdx(out, payloadIndex, payloadBytes, history.tl0(slot));
         }
         assert out.writerIndex() - start == outputLength(packet) + extensionBytes() + (rtx ? 2 : 0);
     }
@@ -259,27 +323,41 @@ final class StreamRewriter {
         out.writeByte(paddingBytes);
     }
 
-    private void rewriteVp8(ByteBuf out, int index, int length) {
+    /** Picture id and TL0PICIDX into the subscriber's space (RFC 7741 §4.2); a late packet uses its segment's offsets. */
+    private void rewriteVp8(ByteBuf out, int index, int length, boolean late, int pidOffset, int tl0Off) {
         if (descriptor.parse(out, index, length) < 0 || descriptor.pictureId() < 0) {
             return;
         }
         int mask = descriptor.longPictureId() ? 0x7FFF : 0x7F;
         int pid = descriptor.pictureId();
         int tl0 = descriptor.tl0PicIdx();
-        if (reanchorPicture && lastOutputPictureId >= 0) {
-            pictureIdOffset = lastOutputPictureId + 1 - pid;
-            if (tl0 >= 0 && lastOutputTl0 >= 0) {
-                tl0Offset = lastOutputTl0 + 1 - tl0;
+        if (!late) {
+            if (reanchorPicture && lastOutputPictureId >= 0) {
+                pictureIdOffset = lastOutputPictureId + 1 - pid;
+                if (tl0 >= 0 && lastOutputTl0 >= 0) {
+                    tl0Offset = lastOutputTl0 + 1 - tl0;
+                }
+            }
+            reanchorPicture = false;
+            pidOffset = pictureIdOffset;
+            tl0Off = tl0Offset;
+            if (highestPictureId < 0 || isNewerPicture(pid, highestPictureId, mask)) {
+                highestPictureId = pid;
             }
         }
-        reanchorPicture = false;
-        int outPid = (pid + pictureIdOffset) & mask;
+        int outPid = (pid + pidOffset) & mask;
         Vp8PayloadDescriptor.setPictureId(out, index, length, outPid);
-        lastOutputPictureId = outPid;
+        writtenPictureId = outPid;
+        if (!late) {
+            lastOutputPictureId = outPid;
+        }
         if (tl0 >= 0) {
-            int outTl0 = (tl0 + tl0Offset) & 0xFF;
+            int outTl0 = (tl0 + tl0Off) & 0xFF;
             Vp8PayloadDescriptor.setTl0PicIdx(out, index, length, outTl0);
-            lastOutputTl0 = outTl0;
+            writtenTl0 = outTl0;
+            if (!late) {
+                lastOutputTl0 = outTl0;
+            }
         }
     }
 

@@ -95,19 +95,19 @@ class StreamRewriterTest {
             r.write(source(40_000 + i, 777_000 + 3000L * i, false), Unpooled.buffer(), 1020 + i);
         }
         // Output so far: 65530..65535, 0..3 from layer 0 then 4..8 from layer 2.
-        int seg = r.segmentOf(65_533);
-        assertTrue(seg >= 0);
-        assertEquals(0, r.segmentSource(seg));
-        assertEquals(1003, r.sourceSequence(seg, 65_533));
-        seg = r.segmentOf(3);
-        assertEquals(0, r.segmentSource(seg));
-        assertEquals(1009, r.sourceSequence(seg, 3));
-        seg = r.segmentOf(4);
-        assertEquals(2, r.segmentSource(seg));
-        assertEquals(40_000, r.sourceSequence(seg, 4));
-        assertEquals(40_004, r.sourceSequence(r.segmentOf(8), 8));
-        assertEquals(-1, r.segmentOf(9), "never sent");
-        assertEquals(-1, r.segmentOf(65_000), "before the first packet");
+        int slot = r.history().slotOf(65_533);
+        assertTrue(slot >= 0);
+        assertEquals(0, r.history().source(slot));
+        assertEquals(1003, r.history().sourceSequence(slot));
+        slot = r.history().slotOf(3);
+        assertEquals(0, r.history().source(slot));
+        assertEquals(1009, r.history().sourceSequence(slot));
+        slot = r.history().slotOf(4);
+        assertEquals(2, r.history().source(slot));
+        assertEquals(40_000, r.history().sourceSequence(slot));
+        assertEquals(40_004, r.history().sourceSequence(r.history().slotOf(8)));
+        assertEquals(-1, r.history().slotOf(9), "never sent");
+        assertEquals(-1, r.history().slotOf(65_000), "before the first packet");
     }
 
     @Test
@@ -118,13 +118,13 @@ class StreamRewriterTest {
         ByteBuf first = Unpooled.buffer();
         r.write(source(500, 90_000, true), first, 1);
         r.write(source(501, 93_000, false), Unpooled.buffer(), 2);
-        int seg = r.segmentOf(7);
+        int slot = r.history().slotOf(7);
         ByteBuf again = Unpooled.buffer();
-        r.writeRetransmission(source(500, 90_000, true), again, seg, 7, 0x55, -1, 0);
+        r.writeRetransmission(source(500, 90_000, true), again, slot, 0x55, -1, 0);
         assertEquals(ByteBufUtil.hexDump(first), ByteBufUtil.hexDump(again), "plain retransmission repeats the packet");
 
         ByteBuf rtx = Unpooled.buffer();
-        r.writeRetransmission(source(500, 90_000, true), rtx, seg, 7, 0x55, 101, 4242);
+        r.writeRetransmission(source(500, 90_000, true), rtx, slot, 0x55, 101, 4242);
         assertTrue(RtpPacket.validate(rtx) >= 0);
         assertEquals(101, RtpPacket.payloadType(rtx));
         assertEquals(4242, RtpPacket.sequenceNumber(rtx));
