@@ -31,6 +31,9 @@ final class Downlink {
     static final double UPGRADE_MARGIN = 1.2;
     /** A probe aims this far past the rate that would allow the upgrade; reaching the latter is success. */
     static final double PROBE_OVERSHOOT = 1.1;
+    /** A probe aims at most this many times the estimate (libwebrtc's initial probes: 3 and 6 × a low start). */
+    static final double PROBE_MAX_MULTIPLE = 2.0;
+    static final double PROBE_MAX_MULTIPLE_AFTER_FAILURE = 1.5;
     static final long PROBE_DURATION_MILLIS = 500;
     /** After a successful probe the next step is tried this soon (libwebrtc probes further at once). */
     static final long PROBE_AFTER_SUCCESS_MILLIS = 500;
@@ -259,7 +262,7 @@ final class Downlink {
             video.add(d);
             int priority = t.spec.isScreen() ? BandwidthAllocator.PRIORITY_SCREEN
                     : t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
-            subs.add(t.subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight)));
+            subs.add(t.subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight), d.currentLayer()));
             if (paddingTrack == null && d.canPad()) {
                 paddingTrack = d;
             }
@@ -324,7 +327,10 @@ final class Downlink {
             // goal is everything the subscriber could use until a probe fails (libwebrtc likewise
             // probes at 3 and 6 × its start rate at once), then one step up at a time.
             long goal = probeFailed ? Math.min(idealBps, nextStepBps(subs, steps) + audioBps) : idealBps;
-            probeTargetBps = (long) (goal * UPGRADE_MARGIN * PROBE_OVERSHOOT / HEADROOM);
+            // Never more than a multiple of the estimate at once: a probe far past a full link
+            // overfills its queue before the first feedback can stop it, and costs media packets.
+            probeTargetBps = Math.min((long) (goal * UPGRADE_MARGIN * PROBE_OVERSHOOT / HEADROOM),
+                    (long) (estimateBps * (probeFailed ? PROBE_MAX_MULTIPLE_AFTER_FAILURE : PROBE_MAX_MULTIPLE)));
             probeEndMillis = nowMillis + PROBE_DURATION_MILLIS;
             probeStartBps = estimateBps;
             lastPaceMillis = nowMillis;

@@ -314,6 +314,11 @@ final class PublishedTrack {
         return temporalRates.subscription(layerRates, priority, maxLayer);
     }
 
+    /** The steps for a subscriber now on {@code currentLayer}; see {@link TemporalLayerRates#subscription(long[], int, int, int)}. */
+    BandwidthAllocator.Subscription subscription(long[] layerRates, int priority, int maxLayer, int currentLayer) {
+        return temporalRates.subscription(layerRates, priority, maxLayer, currentLayer);
+    }
+
     /** The VP8 TID of a packet, -1 without one. */
     private int temporalLayer(ByteBuf packet) {
         return descriptor.parse(packet, RtpPacket.payloadOffset(packet), RtpPacket.payloadLength(packet)) < 0

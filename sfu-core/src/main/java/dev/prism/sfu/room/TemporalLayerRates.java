@@ -59,14 +59,35 @@ final class TemporalLayerRates {
      * A layer not being sent is one step at -1. Codecs without TIDs get whole layers only.
      */
     BandwidthAllocator.Subscription subscription(long[] wholeRates, int priority, int maxLayer) {
+        return subscription(wholeRates, priority, maxLayer, ANY_LAYER);
+    }
+
+    /** Offer temporal steps on every layer (see {@link #subscription(long[], int, int, int)}). */
+    static final int ANY_LAYER = -2;
+
+    /**
+     * As {@link #subscription(long[], int, int)}, but temporal steps only on the lowest layer being
+     * sent and on {@code currentLayer} (the one the subscriber receives). Moving to a reduced frame
+     * rate of a higher layer costs that layer's key frame, the same burst as its full rate, which
+     * the steps' rates do not show; within the current layer, or below the lowest, a temporal
+     * step is free to take.
+     */
+    BandwidthAllocator.Subscription subscription(long[] wholeRates, int priority, int maxLayer, int currentLayer) {
         int capacity = wholeRates.length * TIDS;
+        int lowest = -1;
+        for (int l = 0; l < wholeRates.length && lowest < 0; l++) {
+            if (wholeRates[l] >= 0) {
+                lowest = l;
+            }
+        }
         long[] rates = new long[capacity];
         int[] layers = new int[capacity];
         int[] temporals = new int[capacity];
         int n = 0;
         for (int l = 0; l < wholeRates.length; l++) {
             long whole = wholeRates[l];
-            for (int t = 0; whole >= 0 && t < TIDS - 1; t++) {
+            boolean temporalSteps = currentLayer == ANY_LAYER || l == lowest || l == currentLayer;
+            for (int t = 0; whole >= 0 && temporalSteps && t < TIDS - 1; t++) {
                 long rate = peakBitrate(l, t);
                 if (rate > 0 && rate < whole && (n == 0 || rate > rates[n - 1])) {
                     rates[n] = rate;

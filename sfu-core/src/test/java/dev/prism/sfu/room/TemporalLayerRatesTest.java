@@ -53,6 +53,24 @@ class TemporalLayerRatesTest {
         assertArrayEquals(new int[] {0, ALL, 1, ALL, ALL}, s.stepTemporals());
     }
 
+    @Test
+    void aHigherLayersReducedFrameRateIsOfferedOnlyToItsCurrentReceivers() {
+        TemporalLayerRates rates = new TemporalLayerRates(3);
+        rates.onPacket(0, 0, 500);
+        rates.onPacket(0, 2, 500);
+        rates.onPacket(1, 0, 1200);
+        rates.onPacket(1, 2, 1200);
+        rates.update(1000);
+        long[] whole = {8000, 19_200, -1};
+        // On layer 0: its own reduced rate, then whole layers only (switching to layer 1 at TID 0
+        // would cost layer 1's key frame like the whole layer).
+        BandwidthAllocator.Subscription onLowest = rates.subscription(whole, 1, 2, 0);
+        assertArrayEquals(new long[] {4000, 8000, 19_200, -1}, onLowest.stepBitrates());
+        // On layer 1: its own reduced rate is a free step down.
+        BandwidthAllocator.Subscription onMiddle = rates.subscription(whole, 1, 2, 1);
+        assertArrayEquals(new long[] {4000, 8000, 9600, 19_200, -1}, onMiddle.stepBitrates());
+    }
+
     private static PublishedTrack track(String codec) {
         PublishedTrackSpec spec = new PublishedTrackSpec("t", "s", "video", 0, 0, 96, -1, codec, 90_000, 0, "",
                 List.of(), -1, "0", List.of("q", "h"), 1, 2, -1, -1);
