@@ -107,7 +107,7 @@ class AdaptationTest {
         assertTrue(counters.retransmissionsSent.sum() > 0, "NACKs were served from the cache");
 
         // Below what the middle layer needs, B settles on the lowest layer within 10 s and keeps decoding.
-        long linkDropped = slow.droppedByRateLimit();
+        long linkDropped = slow.droppedByRateLimit() + slow.queuedByRateLimit();
         slow.setRate(250);
         long tightened = System.nanoTime();
         JsonNode low = b.waitUntil(INBOUND, v -> v.path("frameWidth").asInt() > 0 && v.path("frameWidth").asInt() <= 320,
@@ -122,7 +122,8 @@ class AdaptationTest {
         // switches it lost no more packets than its link dropped (a gap of our making would show as
         // loss beyond the link's) and never had to ask for a key frame to recover its decoder.
         JsonNode bBeforeLift = b.eval(INBOUND);
-        linkDropped += slow.droppedByRateLimit();
+        long queuedAtLift = slow.queuedByRateLimit();
+        linkDropped += slow.droppedByRateLimit() + queuedAtLift;
         slow.clearRate();
         long lifted = System.nanoTime();
         JsonNode top = b.waitUntil(INBOUND, v -> v.path("frameWidth").asInt() >= 1280, Duration.ofSeconds(20));
@@ -130,14 +131,19 @@ class AdaptationTest {
         Thread.sleep(1000);
         JsonNode end = b.eval(INBOUND);
         System.out.printf("adaptation: B back on the top layer %d ms after the limit was lifted; B lost %d packets"
-                        + " (link dropped %d before the lift), sent %d PLIs, dropped %d frames, %d freezes; %s%n",
-                upSwitch, end.path("packetsLost").asInt(), linkDropped, end.path("pliCount").asInt(),
-                end.path("framesDropped").asInt(), end.path("freezeCount").asInt(), end);
+                        + " (link dropped %d, %d of them queued at the lift), sent %d PLIs, dropped %d frames, %d freezes;"
+                        + " server: resent %d, missed %d; %s%n",
+                upSwitch, end.path("packetsLost").asInt(), linkDropped, queuedAtLift, end.path("pliCount").asInt(),
+                end.path("framesDropped").asInt(), end.path("freezeCount").asInt(),
+                server.mediaCounters().retransmissionsSent.sum(), server.mediaCounters().retransmissionsMissed.sum(), end);
         assertTrue(top.path("framesDecoded").asInt() > b1.path("framesDecoded").asInt(), "B decodes throughout");
-        assertTrue(end.path("packetsLost").asLong() <= linkDropped,
+        // (The queue a limit discards when it changes is read just before: a few packets more may
+        // join it in between, hence the margin of 3.)
+        assertTrue(end.path("packetsLost").asLong() <= linkDropped + 3,
                 "B's losses are the link's: lost " + end.path("packetsLost") + ", link dropped " + linkDropped);
-        assertTrue(end.path("packetsLost").asLong() - bBeforeLift.path("packetsLost").asLong() <= 2,
-                "no loss once the link is free, across the climb's layer switches: " + bBeforeLift + " → " + end);
+        assertTrue(end.path("packetsLost").asLong() - bBeforeLift.path("packetsLost").asLong() <= queuedAtLift + 3,
+                "no loss once the link is free (but its discarded queue of " + queuedAtLift
+                        + "), across the climb's layer switches: " + bBeforeLift + " → " + end);
         assertTrue(end.path("pliCount").asInt() <= 1, "B's decoder did not have to ask for recovery: " + end);
     }
 

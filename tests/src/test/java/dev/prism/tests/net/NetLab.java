@@ -471,16 +471,20 @@ public final class NetLab implements AutoCloseable {
             clear(List.of("tc", "-n", namespace), viewerDevice);
         }
 
-        /**
-         * Packets the server→viewer rate limit has dropped since it was set, plus those waiting in
-         * its queue, which changing or removing the limit discards (0 without one).
-         */
+        /** Packets the server→viewer rate limit has dropped since it was set (0 without one). */
         public long droppedByRateLimit() throws IOException {
-            String stats = run("tc", "-s", "qdisc", "show", "dev", jvmDevice);
-            java.util.regex.Matcher dropped = java.util.regex.Pattern.compile("dropped (\\d+)").matcher(stats);
-            java.util.regex.Matcher backlog = java.util.regex.Pattern.compile("backlog \\S+ (\\d+)p").matcher(stats);
-            return (dropped.find() ? Long.parseLong(dropped.group(1)) : 0)
-                    + (backlog.find() ? Long.parseLong(backlog.group(1)) : 0);
+            return qdiscCount("dropped (\\d+)");
+        }
+
+        /** Packets waiting in the rate limit's queue: changing or removing the limit discards them. */
+        public long queuedByRateLimit() throws IOException {
+            return qdiscCount("backlog \\S+ (\\d+)p");
+        }
+
+        private long qdiscCount(String regex) throws IOException {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex)
+                    .matcher(run("tc", "-s", "qdisc", "show", "dev", jvmDevice));
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
         }
 
         /** The current root qdisc of the JVM end, as {@code tc qdisc show} prints it. */
