@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * own transport-wide CC feedback, so each gets the layer its link carries, and C's losses are
  * repaired from the packet cache.
  */
-@Tag("impaired-network") // not yet stable on a loaded 2-core machine: run with -Dprism.excludedGroups=
+@Tag("impaired-network") // skip with -Dprism.excludedGroups=impaired-network (needs root and network namespaces)
 class AdaptationTest {
     private static final String INBOUND = "prismTest.inbound(view.pc)";
 
