@@ -167,15 +167,7 @@ public final class Chromium implements AutoCloseable {
 
     @Override
     public void close() {
-        for (BrowserPage page : pages) {
-            try {
-                var p = DevToolsConnection.params();
-                p.put("targetId", page.targetId());
-                devTools.send(null, "Target.closeTarget", p, 3_000);
-            } catch (Exception ignored) {
-                // closing anyway
-            }
-        }
+        closePages();
         try {
             devTools.send(null, "Browser.close", null, 3_000);
         } catch (Exception ignored) {
