@@ -33,7 +33,7 @@ final class Downlink {
     static final double PROBE_OVERSHOOT = 1.1;
     /** A probe aims at most this many times the estimate (libwebrtc's initial probes: 3 and 6 × a low start). */
     static final double PROBE_MAX_MULTIPLE = 2.0;
-    static final double PROBE_MAX_MULTIPLE_AFTER_FAILURE = 1.5;
+    static final double PROBE_MAX_MULTIPLE_AFTER_FAILURE = 1.25;
     static final long PROBE_DURATION_MILLIS = 500;
     /** After a successful probe the next step is tried this soon (libwebrtc probes further at once). */
     static final long PROBE_AFTER_SUCCESS_MILLIS = 500;

@@ -1,19 +1,8 @@
 package dev.prism.sfu.room;
 
 import dev.prism.dtls.DtlsCertificate;
-import dev.prism.rtcp.FullIntraRequest;
-import dev.prism.rtcp.PictureLossIndication;
-import dev.prism.rtcp.ReceiverEstimatedMaximumBitrate;
-import dev.prism.rtcp.RtcpCompoundReader;
-import dev.prism.rtcp.RtcpError;
-import dev.prism.rtcp.RtcpFeedback;
-import dev.prism.rtcp.RtcpPacketType;
-import dev.prism.rtcp.SenderReport;
 import dev.prism.rtp.RtpPacket;
 import dev.prism.rtp.RtxPacket;
-import dev.prism.rtp.AudioLevel;
-import dev.prism.sfu.audio.ActiveSpeakerDetector;
-import dev.prism.rtcp.TransportLayerNack;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.RemoteTransportInfo;
@@ -53,23 +42,13 @@ public final class Room implements TransportListener {
     private final Map<String, PeerTransport> transports = new HashMap<>();
     private final Map<PeerTransport, Endpoint> endpoints = new HashMap<>();
     private final Map<String, PublishedTrack> tracks = new LinkedHashMap<>();
-    private final RtcpCompoundReader rtcpReader = new RtcpCompoundReader();
-    /** Dominant speaker from the audio levels of published audio tracks (slot = index in speakerSlots). */
-    private final ActiveSpeakerDetector speakers = new ActiveSpeakerDetector(MAX_SPEAKER_SOURCES);
-    private final PublishedTrack[] speakerSlots = new PublishedTrack[MAX_SPEAKER_SOURCES];
-    private static final int MAX_SPEAKER_SOURCES = 256;
+    private final EndpointRtcpHandler rtcp;
+    private final SpeakerTracker speakers = new SpeakerTracker();
     private static final int SPEAKER_TICKS = 30;
-    private PeerTransport speakerOwner;
-    /** The dominant speaker for the control plane (participants joining later are told it). */
-    private volatile ActiveSpeaker currentSpeaker;
 
     /** Who speaks: the owner transport and the speaker's audio track. */
     public record ActiveSpeaker(String ownerTransportId, PublishedTrackSpec audioTrack) {}
     private final Runnable tick = this::tick;
-    // The NACK being served: a reusable consumer, so serving allocates nothing per sequence number.
-    private DownTrack nackTarget;
-    private long nackNow;
-    private final dev.prism.rtcp.SequenceNumberConsumer nackConsumer = seq -> nackTarget.retransmit(seq, nackNow);
     private long emptySinceMillis;
     private volatile int transportCount;
     private volatile int trackCount;
@@ -99,6 +78,7 @@ public final class Room implements TransportListener {
         this.handshakeExecutor = handshakeExecutor;
         this.dtlsTimeoutMillis = dtlsTimeoutMillis;
         this.counters = worker.counters();
+        this.rtcp = new EndpointRtcpHandler(counters);
         this.observer = observer == null ? new RoomObserver() {} : observer;
         this.emptySinceMillis = System.currentTimeMillis();
         worker.execute(() -> worker.addTickTask(tick));
@@ -110,15 +90,9 @@ public final class Room implements TransportListener {
         long now = worker.nowMillis();
         int tick = fastTicks++;
         if (tick % SPEAKER_TICKS == 0) {
-            int changed = speakers.decide(now);
-            if (changed >= 0 && speakerSlots[changed] != null) {
-                PublishedTrack audio = speakerSlots[changed];
-                speakerOwner = audio.owner;
-                currentSpeaker = new ActiveSpeaker(audio.owner.id(), audio.spec);
+            PublishedTrack audio = speakers.decide(now);
+            if (audio != null) {
                 observer.onActiveSpeaker(name, audio.owner.id(), audio.spec);
-            } else if (speakers.speaker() < 0) {
-                speakerOwner = null;
-                currentSpeaker = null;
             }
         }
         if (tick % ALLOCATION_TICKS == 0) {
@@ -127,7 +101,7 @@ public final class Room implements TransportListener {
             for (Endpoint e : endpoints.values()) {
                 if (e.downlink() != null) {
                     long probesBefore = e.downlink().probes();
-                    e.downlink().allocate(e.down.values(), speakerOwner, now);
+                    e.downlink().allocate(e.down.values(), speakers.owner(), now);
                     counters.probes.add(e.downlink().probes() - probesBefore);
                     if (e.downlink().estimateBps() >= 0) {
                         estimates[n++] = e.downlink().estimateBps();
@@ -182,7 +156,7 @@ public final class Room implements TransportListener {
 
     /** The room's dominant speaker now, or null; readable from any thread. */
     public ActiveSpeaker activeSpeaker() {
-        return currentSpeaker;
+        return speakers.current();
     }
 
     /** Each subscriber's bandwidth estimate in bits/s as of the last allocation (200 ms), ascending. */
@@ -274,16 +248,7 @@ public final class Room implements TransportListener {
                     throw new IllegalArgumentException("track " + spec.trackId() + " is already published");
                 }
                 PublishedTrack track = new PublishedTrack(spec, t, e.rtcpSsrc, counters);
-                if (!spec.isVideo() && spec.audioLevelExtId() > 0) {
-                    for (int slot = 0; slot < MAX_SPEAKER_SOURCES; slot++) {
-                        if (speakerSlots[slot] == null) {
-                            speakerSlots[slot] = track;
-                            track.speakerSlot = slot;
-                            speakers.add(slot);
-                            break;
-                        }
-                    }
-                }
+                speakers.add(track);
                 e.addPublished(track);
                 tracks.put(spec.trackId(), track);
                 observer.onTrackPublished(name, transportId, spec);
@@ -307,7 +272,7 @@ public final class Room implements TransportListener {
             }
             // Allocate at once: the first key frame asked for is then one the subscriber's link carries.
             if (e.downlink() != null) {
-                e.downlink().allocate(e.down.values(), speakerOwner, now);
+                e.downlink().allocate(e.down.values(), speakers.owner(), now);
             }
             return null;
         });
@@ -438,12 +403,7 @@ public final class Room implements TransportListener {
         }
         int layer = track.layerOfSsrc(ssrc);
         if (layer >= 0) {
-            if (track.speakerSlot >= 0) {
-                int at = RtpPacket.findExtension(packet, track.spec.audioLevelExtId());
-                if (at >= 0) {
-                    speakers.onLevel(track.speakerSlot, AudioLevel.level(packet, at), worker.nowMillis());
-                }
-            }
+            speakers.onPacket(track, packet, worker.nowMillis());
             track.onPacket(packet, layer, false, worker.nowMillis());
             return;
         }
@@ -460,72 +420,8 @@ public final class Room implements TransportListener {
     @Override
     public void onRtcp(PeerTransport transport, ByteBuf packet) {
         Endpoint e = endpoints.get(transport);
-        if (e == null) {
-            return;
-        }
-        long now = worker.nowMillis();
-        RtcpCompoundReader r = rtcpReader.reset(packet);
-        while (r.next()) {
-            int offset = r.offset();
-            switch (r.packetType()) {
-                case RtcpPacketType.SR -> {
-                    int srSsrc = SenderReport.ssrc(packet, offset);
-                    PublishedTrack track = e.published.get(srSsrc);
-                    int layer = track == null ? -1 : track.layerOfSsrc(srSsrc);
-                    if (layer >= 0) {
-                        track.onSenderReport(layer, SenderReport.ntpTimestamp(packet, offset),
-                                SenderReport.rtpTimestamp(packet, offset), now);
-                    }
-                }
-                case RtcpPacketType.PSFB -> {
-                    int format = RtcpFeedback.format(packet, offset);
-                    if (format == RtcpPacketType.FMT_PLI) {
-                        requestKeyFrame(e, PictureLossIndication.mediaSsrc(packet, offset), now);
-                    } else if (format == RtcpPacketType.FMT_FIR) {
-                        for (int i = 0, n = FullIntraRequest.entryCount(packet, offset); i < n; i++) {
-                            requestKeyFrame(e, FullIntraRequest.entrySsrc(packet, offset, i), now);
-                        }
-                    } else if (format == RtcpPacketType.FMT_AFB && e.downlink() != null
-                            && ReceiverEstimatedMaximumBitrate.isRemb(packet, offset)) {
-                        e.downlink().onRemb(ReceiverEstimatedMaximumBitrate.bitrate(packet, offset));
-                    }
-                }
-                case RtcpPacketType.RTPFB -> {
-                    int format = RtcpFeedback.format(packet, offset);
-                    if (format == RtcpPacketType.FMT_NACK) {
-                        onNack(e, packet, offset, now);
-                    } else if (format == RtcpPacketType.FMT_TWCC && e.downlink() != null) {
-                        e.downlink().onTransportFeedback(packet, offset);
-                    }
-                }
-                default -> {
-                    // RR, SDES, BYE, REMB: nothing to act on.
-                }
-            }
-        }
-        if (r.error() != RtcpError.OK) {
-            counters.rtcpMalformed.increment();
-        }
-    }
-
-    /** A subscriber's generic NACK (RFC 4585 §6.2.1): each lost packet resent from the cache. */
-    private void onNack(Endpoint subscriber, ByteBuf packet, int offset, long now) {
-        DownTrack down = subscriber.down.get(RtcpFeedback.mediaSsrc(packet, offset));
-        if (down == null) {
-            return;
-        }
-        nackTarget = down;
-        nackNow = now;
-        int count = TransportLayerNack.forEachLost(packet, offset, nackConsumer);
-        counters.nacksReceived.add(Math.max(0, count));
-        nackTarget = null;
-    }
-
-    private void requestKeyFrame(Endpoint subscriber, int mediaSsrc, long now) {
-        counters.keyframeRequestsReceived.increment();
-        DownTrack down = subscriber.down.get(mediaSsrc);
-        if (down != null) {
-            down.source.requestKeyFrame(now, down.currentLayer() >= 0 ? down.currentLayer() : down.wantedLayer());
+        if (e != null) {
+            rtcp.onRtcp(e, packet, worker.nowMillis());
         }
     }
 
@@ -552,10 +448,7 @@ public final class Room implements TransportListener {
             for (PublishedTrack track : e.ownTracks()) {
                 tracks.remove(track.spec.trackId());
                 track.release();
-                if (track.speakerSlot >= 0) {
-                    speakers.remove(track.speakerSlot);
-                    speakerSlots[track.speakerSlot] = null;
-                }
+                speakers.remove(track);
                 for (DownTrack d : track.downTracks) {
                     Endpoint sub = endpoints.get(d.transport);
                     if (sub != null) {
