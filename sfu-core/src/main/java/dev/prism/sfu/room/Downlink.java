@@ -2,6 +2,7 @@ package dev.prism.sfu.room;
 
 import dev.prism.sfu.cc.BandwidthAllocator;
 import dev.prism.sfu.cc.SendSideBandwidthEstimator;
+import dev.prism.sfu.cc.TwccTraceRecorder;
 import dev.prism.sfu.transport.PeerTransport;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
@@ -63,6 +64,8 @@ final class Downlink {
     private final PeerTransport transport;
     private final int transportCcId;
     private final SendSideBandwidthEstimator estimator;
+    /** What the estimator is fed, when -Dprism.twccTrace=DIR asks for it (debugging); else null. */
+    private final TwccTraceRecorder trace;
     private final DownlinkPacer pacer = new DownlinkPacer(this::sendNow);
     private long rembBps = -1;
     private int transportSeq;
@@ -95,6 +98,7 @@ final class Downlink {
         if (estimator != null) {
             estimator.setLossListener(this::onReportedLost);
         }
+        this.trace = estimator != null ? TwccTraceRecorder.open(transport.id()) : null;
     }
 
     int transportCcId() {
@@ -155,7 +159,11 @@ final class Downlink {
         if (estimator != null) {
             // Written by StreamRewriter: 12-byte header, 0xBEDE + length, id/len byte, then the sequence number.
             int seq = packet.getUnsignedShort(packet.readerIndex() + StreamRewriter.TRANSPORT_SEQ_OFFSET);
-            estimator.onPacketSent(seq, packet.readableBytes() + WIRE_OVERHEAD_BYTES, System.nanoTime() / 1000);
+            long micros = System.nanoTime() / 1000;
+            estimator.onPacketSent(seq, packet.readableBytes() + WIRE_OVERHEAD_BYTES, micros);
+            if (trace != null) {
+                trace.sent(micros, seq, packet.readableBytes() + WIRE_OVERHEAD_BYTES);
+            }
         }
         transport.sendRtp(packet);
     }
@@ -163,12 +171,19 @@ final class Downlink {
     /** Releases packets still waiting to be paced out (the transport closed). */
     void close() {
         pacer.clear();
+        if (trace != null) {
+            trace.close();
+        }
     }
 
     void onTransportFeedback(ByteBuf packet, int offset) {
         if (estimator != null) {
             lostCount = 0;
-            estimator.onTransportFeedback(packet, offset, System.nanoTime() / 1000);
+            long micros = System.nanoTime() / 1000;
+            if (trace != null) {
+                trace.feedback(micros, packet, offset);
+            }
+            estimator.onTransportFeedback(packet, offset, micros);
             // Repair what the feedback reports missing now, not after the receiver's NACK: that
             // one may be lost too, and Chromium repeats it only after 100 ms. Its NACK, when it
             // comes within an RTT, is then answered by the resend interval, not a second copy.
