@@ -205,11 +205,7 @@ final class DownTrack {
         int length = StreamRewriter.outputLength(packet);
         int size = length + rewriter.extensionBytes();
         ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
-        int transportSeq = downlink.nextTransportSequence();
-        rewriter.write(packet, out, nowMillis, transportSeq);
-        if (resendSeq != null) {
-            downlink.recordSent(transportSeq, this, RtpPacket.sequenceNumber(out));
-        }
+        rewriter.write(packet, out, nowMillis, 0); // the transport-wide number is set as it leaves (Downlink.sendNow)
         packets++;
         octets += length - RtpPacket.FIXED_HEADER_LENGTH;
         downlink.send(out);
@@ -253,7 +249,7 @@ final class DownTrack {
             int size = StreamRewriter.outputLength(cached) + rewriter.extensionBytes() + (rtxSsrc != 0 ? 2 : 0);
             ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
             rewriter.writeRetransmission(cached, out, slot, rtxSsrc, rtxPayloadType, rtxSeq,
-                    downlink.nextTransportSequence());
+                    0);
             if (rtxSsrc != 0) {
                 rtxSeq = (rtxSeq + 1) & 0xFFFF;
             }
@@ -267,7 +263,7 @@ final class DownTrack {
         for (int i = 0; i < count; i++) {
             int size = RtpPacket.FIXED_HEADER_LENGTH + rewriter.extensionBytes() + paddingBytes;
             ByteBuf out = transport.alloc().directBuffer(size + PeerTransport.SRTP_OVERHEAD);
-            rewriter.writePadding(out, rtxSsrc, rtxPayloadType, rtxSeq, paddingBytes, downlink.nextTransportSequence());
+            rewriter.writePadding(out, rtxSsrc, rtxPayloadType, rtxSeq, paddingBytes, 0);
             rtxSeq = (rtxSeq + 1) & 0xFFFF;
             downlink.sendNow(out);
         }

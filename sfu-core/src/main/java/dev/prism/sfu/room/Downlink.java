@@ -87,6 +87,7 @@ final class Downlink {
     private int maxWidth;
     private int maxHeight;
     private final SentMediaIndex sent = new SentMediaIndex();
+    private java.util.function.IntFunction<DownTrack> downTracks;
     private final int[] lost = new int[256];
     private int lostCount;
     private final WindowedMinimum minRtt = new WindowedMinimum(10_000);
@@ -106,7 +107,7 @@ final class Downlink {
     }
 
     /** The next transport-wide sequence number (0 when not negotiated); recorded when the packet leaves. */
-    int nextTransportSequence() {
+    private int nextTransportSequence() {
         if (estimator == null) {
             return 0;
         }
@@ -156,9 +157,14 @@ final class Downlink {
      * time it really leaves, so pacing delay is not mistaken for queueing in the network.
      */
     void sendNow(ByteBuf packet) {
-        if (estimator != null) {
-            // Written by StreamRewriter: 12-byte header, 0xBEDE + length, id/len byte, then the sequence number.
-            int seq = packet.getUnsignedShort(packet.readerIndex() + StreamRewriter.TRANSPORT_SEQ_OFFSET);
+        if (estimator != null && hasTransportSequenceSlot(packet)) {
+            // Numbered here, as it leaves, not when written: the pacer sends retransmissions ahead of
+            // media already queued, and numbers out of send order look like losses to the feedback.
+            // StreamRewriter left room: 12-byte header, 0xBEDE + length, id/len byte, the number.
+            int seq = nextTransportSequence();
+            int at = packet.readerIndex();
+            packet.setShort(at + StreamRewriter.TRANSPORT_SEQ_OFFSET, seq);
+            sent.record(seq, packet.getInt(at + 8), packet.getUnsignedShort(at + 2));
             long micros = System.nanoTime() / 1000;
             estimator.onPacketSent(seq, packet.readableBytes() + WIRE_OVERHEAD_BYTES, micros);
             if (trace != null) {
@@ -166,6 +172,13 @@ final class Downlink {
             }
         }
         transport.sendRtp(packet);
+    }
+
+    /** Whether StreamRewriter gave {@code packet} the transport-wide sequence number extension (X bit, 0xBEDE, our id first). */
+    private boolean hasTransportSequenceSlot(ByteBuf packet) {
+        int at = packet.readerIndex();
+        return packet.readableBytes() > StreamRewriter.TRANSPORT_SEQ_OFFSET + 1 && (packet.getByte(at) & 0x10) != 0
+                && packet.getUnsignedShort(at + 12) == 0xBEDE && (packet.getByte(at + 16) >> 4 & 0xF) == transportCcId;
     }
 
     /** Releases packets still waiting to be paced out (the transport closed). */
@@ -190,7 +203,7 @@ final class Downlink {
             long now = System.currentTimeMillis();
             if (lostCount > 0 && lossIsRandom(now)) {
                 for (int i = 0; i < lostCount; i++) {
-                    DownTrack down = sent.track(lost[i]);
+                    DownTrack down = sent.knows(lost[i]) && downTracks != null ? downTracks.apply(sent.ssrc(lost[i])) : null;
                     if (down != null) {
                         down.retransmit(sent.outputSeq(lost[i]), now);
                     }
@@ -199,11 +212,9 @@ final class Downlink {
         }
     }
 
-    /** A media packet went out with {@code transportSeq}: remember which, for {@link #onTransportFeedback}. */
-    void recordSent(int transportSeq, DownTrack down, int outputSeq) {
-        if (estimator != null) {
-            sent.record(transportSeq, down, outputSeq);
-        }
+    /** How to find the subscriber's down-track by the SSRC it receives (for repairs the feedback asks for). */
+    void setDownTracks(java.util.function.IntFunction<DownTrack> bySsrc) {
+        this.downTracks = bySsrc;
     }
 
     private void onReportedLost(int transportSeq) {

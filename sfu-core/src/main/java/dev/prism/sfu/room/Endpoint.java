@@ -44,6 +44,7 @@ final class Endpoint {
     Downlink downlink(int transportCcId) {
         if (downlink == null) {
             downlink = new Downlink(transport, transportCcId);
+            downlink.setDownTracks(down::get);
             downlink.setMaxVideoSize(maxWidth, maxHeight);
         }
         return downlink;
