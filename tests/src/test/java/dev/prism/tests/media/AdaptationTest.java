@@ -71,17 +71,17 @@ class AdaptationTest {
         // A, unshaped: the top layer within 10 s.
         a.waitUntil(INBOUND, v -> v.path("frameWidth").asInt() >= 1280, Duration.ofSeconds(10));
         long aTop = elapsedMillis(start);
-        // B, 500 kbit/s: decoding, below the top layer within 10 s. (Which layer depends on what the
-        // publisher's 360p layer costs: Chromium's fake camera often encodes it near 300 kbit/s,
-        // which this link carries; the step to 250 kbit/s below forces the lowest.)
+        // B, 500 kbit/s: decoding, and on the lowest layer within 10 s: the middle layer (Chromium's
+        // fake camera encodes it near 300 kbit/s) plus audio does not fit with the allocator's
+        // headroom and upgrade margin.
         JsonNode bFirst = b.waitUntil(INBOUND, v -> v.path("framesDecoded").asInt() > 0, Duration.ofSeconds(10));
         long bFirstFrame = elapsedMillis(start);
-        b.waitUntil(INBOUND, v -> v.path("frameWidth").asInt() > 0 && v.path("frameWidth").asInt() < 1280,
+        b.waitUntil(INBOUND, v -> v.path("frameWidth").asInt() > 0 && v.path("frameWidth").asInt() <= 320,
                 Duration.ofSeconds(10));
         long bBelowTop = elapsedMillis(start);
         c.waitUntil(INBOUND, v -> v.path("framesDecoded").asInt() > 0, Duration.ofSeconds(10));
         System.out.printf("adaptation: A on the top layer %d ms after joining; B's first frame (%d px) %d ms,"
-                + " B below the top layer %d ms after joining%n", aTop, bFirst.path("frameWidth").asInt(), bFirstFrame,
+                + " B on the lowest layer %d ms after joining%n", aTop, bFirst.path("frameWidth").asInt(), bFirstFrame,
                 bBelowTop);
 
         // Ten seconds of steady state: B stays low with little loss; C decodes about as smoothly as A.
@@ -98,7 +98,7 @@ class AdaptationTest {
                 c1.path("nackCount").asInt(), counters.nacksReceived.sum(), counters.retransmissionsSent.sum(),
                 counters.retransmissionsMissed.sum(), counters.retransmissionsCapped.sum(), lossy.stats().down().dropped());
         System.out.printf("adaptation: A %s%nadaptation: B %s%nadaptation: C %s%n", a1, b1, c1);
-        assertTrue(b1.path("frameWidth").asInt() < 1280, "B stays below the top layer: " + b1);
+        assertTrue(b1.path("frameWidth").asInt() <= 320, "B stays on the lowest layer: " + b1);
         assertTrue(bLoss < 0.02, "B's loss under 2 %: " + bLoss);
         assertTrue(frames(b0, b1) > 50, "B keeps decoding: " + b0 + " → " + b1);
         assertTrue(frames(c0, c1) > 50, "C keeps decoding: " + c0 + " → " + c1);
@@ -106,7 +106,7 @@ class AdaptationTest {
         assertTrue(c1.path("nackCount").asInt() > 0, "C's browser NACKed its losses: " + c1);
         assertTrue(counters.retransmissionsSent.sum() > 0, "NACKs were served from the cache");
 
-        // Below what the middle layer needs, B settles on the lowest layer within 10 s and keeps decoding.
+        // Tighter still (250 kbit/s): B stays on the lowest layer and keeps decoding.
         long linkDropped = slow.droppedByRateLimit() + slow.queuedByRateLimit();
         slow.setRate(250);
         long tightened = System.nanoTime();
