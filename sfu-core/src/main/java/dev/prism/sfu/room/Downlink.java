@@ -35,6 +35,8 @@ final class Downlink {
     /** A probe aims at most this many times the estimate (libwebrtc's initial probes: 3 and 6 × a low start). */
     static final double PROBE_MAX_MULTIPLE = 2.0;
     static final double PROBE_MAX_MULTIPLE_AFTER_FAILURE = 1.25;
+    /** The first probe of a subscriber may go to 6 × the start rate, as libwebrtc's initial probes do. */
+    static final double FIRST_PROBE_MAX_MULTIPLE = 6.0;
     static final long PROBE_DURATION_MILLIS = 500;
     /** After a successful probe the next step is tried this soon (libwebrtc probes further at once). */
     static final long PROBE_AFTER_SUCCESS_MILLIS = 500;
@@ -356,7 +358,8 @@ final class Downlink {
             // Never more than a multiple of the estimate at once: a probe far past a full link
             // overfills its queue before the first feedback can stop it, and costs media packets.
             probeTargetBps = Math.min((long) (goal * UPGRADE_MARGIN * PROBE_OVERSHOOT / HEADROOM),
-                    (long) (estimateBps * (probeFailed ? PROBE_MAX_MULTIPLE_AFTER_FAILURE : PROBE_MAX_MULTIPLE)));
+                    (long) (estimateBps * (probeFailed ? PROBE_MAX_MULTIPLE_AFTER_FAILURE
+                            : probes == 0 ? FIRST_PROBE_MAX_MULTIPLE : PROBE_MAX_MULTIPLE)));
             probeEndMillis = nowMillis + PROBE_DURATION_MILLIS;
             probeStartBps = estimateBps;
             lastPaceMillis = nowMillis;
