@@ -47,8 +47,6 @@ final class Downlink {
     static final long MIN_PROBE_BACKOFF_MILLIS = 1500;
     static final long MAX_PROBE_BACKOFF_MILLIS = 6000;
     static final int PADDING_BYTES = 255;
-    /** A round trip this much above its 10–20 s minimum means a queue is standing somewhere. */
-    static final long QUEUE_RTT_MARGIN_MILLIS = 25;
     /**
      * What a packet costs on the wire beyond its RTP bytes: the SRTP tag (16 for GCM, 10 for CM;
      * the larger is counted) and IPv4 + UDP headers. The estimate is of the link, which carries
@@ -88,11 +86,7 @@ final class Downlink {
     /** The largest video the subscriber wants (0 = no limit), declared through signaling. */
     private int maxWidth;
     private int maxHeight;
-    private final SentMediaIndex sent = new SentMediaIndex();
-    private java.util.function.IntFunction<DownTrack> downTracks;
-    private final int[] lost = new int[256];
-    private int lostCount;
-    private final WindowedMinimum minRtt = new WindowedMinimum(10_000);
+    private final EarlyRepair repair = new EarlyRepair();
 
     Downlink(PeerTransport transport, int transportCcId) {
         this.transport = transport;
@@ -138,15 +132,10 @@ final class Downlink {
         return estimator != null && estimator.lossFraction() > lossFraction && lossIsRandom(nowMillis);
     }
 
-    /**
-     * Whether the subscriber's losses look random rather than congestion: no probe running, no
-     * over-use, and the round trip near its recent minimum (a drop-tail queue that overflows
-     * first fills, which shows as a longer round trip).
-     */
+    /** Whether the subscriber's losses look random rather than congestion ({@link EarlyRepair}). */
     private boolean lossIsRandom(long nowMillis) {
-        long rtt = estimator.rttMillis();
-        return nowMillis >= probeEndMillis && estimator.bandwidthUsage() != dev.prism.sfu.cc.BandwidthUsage.OVERUSE
-                && rtt >= 0 && rtt <= minRtt.min() + QUEUE_RTT_MARGIN_MILLIS;
+        return repair.lossIsRandom(estimator.rttMillis(), nowMillis < probeEndMillis,
+                estimator.bandwidthUsage() == dev.prism.sfu.cc.BandwidthUsage.OVERUSE);
     }
 
     /** Round-trip time to the subscriber from its transport-wide feedback, or -1. */
@@ -166,7 +155,7 @@ final class Downlink {
             int seq = nextTransportSequence();
             int at = packet.readerIndex();
             packet.setShort(at + StreamRewriter.TRANSPORT_SEQ_OFFSET, seq);
-            sent.record(seq, packet.getInt(at + 8), packet.getUnsignedShort(at + 2));
+            repair.onSent(seq, packet.getInt(at + 8), packet.getUnsignedShort(at + 2));
             long micros = System.nanoTime() / 1000;
             estimator.onPacketSent(seq, packet.readableBytes() + WIRE_OVERHEAD_BYTES, micros);
             if (trace != null) {
@@ -193,36 +182,26 @@ final class Downlink {
 
     void onTransportFeedback(ByteBuf packet, int offset) {
         if (estimator != null) {
-            lostCount = 0;
+            repair.beginFeedback();
             long micros = System.nanoTime() / 1000;
             if (trace != null) {
                 trace.feedback(micros, packet, offset);
             }
             estimator.onTransportFeedback(packet, offset, micros);
-            // Repair what the feedback reports missing now, not after the receiver's NACK: that
-            // one may be lost too, and Chromium repeats it only after 100 ms. Its NACK, when it
-            // comes within an RTT, is then answered by the resend interval, not a second copy.
             long now = System.currentTimeMillis();
-            if (lostCount > 0 && lossIsRandom(now)) {
-                for (int i = 0; i < lostCount; i++) {
-                    DownTrack down = sent.knows(lost[i]) && downTracks != null ? downTracks.apply(sent.ssrc(lost[i])) : null;
-                    if (down != null) {
-                        down.retransmit(sent.outputSeq(lost[i]), now);
-                    }
-                }
+            if (repair.hasLosses() && lossIsRandom(now)) {
+                repair.repair(now);
             }
         }
     }
 
     /** How to find the subscriber's down-track by the SSRC it receives (for repairs the feedback asks for). */
     void setDownTracks(java.util.function.IntFunction<DownTrack> bySsrc) {
-        this.downTracks = bySsrc;
+        repair.setDownTracks(bySsrc);
     }
 
     private void onReportedLost(int transportSeq) {
-        if (lostCount < lost.length) {
-            lost[lostCount++] = transportSeq;
-        }
+        repair.onReportedLost(transportSeq);
         // A loss while probing: the probe overran a queue (or the link is lossy, where a probe
         // proves nothing either). Stop padding at once; waiting for the loss rate to climb over
         // the abort threshold kept filling a shallow queue and cost media packets.
@@ -262,8 +241,8 @@ final class Downlink {
      */
     void allocate(Collection<DownTrack> downTracks, PeerTransport speaker, long nowMillis) {
         estimateBps = estimator != null ? estimator.estimateBps() : rembBps;
-        if (estimator != null && estimator.rttMillis() >= 0) {
-            minRtt.add(estimator.rttMillis(), nowMillis);
+        if (estimator != null) {
+            repair.onRtt(estimator.rttMillis(), nowMillis);
         }
         pacer.setEstimate(estimateBps);
         boolean limited = maxWidth > 0 || maxHeight > 0;
@@ -290,7 +269,7 @@ final class Downlink {
             video.add(d);
             int priority = t.spec.isScreen() ? BandwidthAllocator.PRIORITY_SCREEN
                     : t.owner == speaker ? BandwidthAllocator.PRIORITY_SPEAKER : BandwidthAllocator.PRIORITY_NORMAL;
-            subs.add(t.subscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight), d.currentLayer()));
+            subs.add(t.allocatorSubscription(rates, priority, t.highestLayerFitting(maxWidth, maxHeight)));
             if (paddingTrack == null && d.canPad()) {
                 paddingTrack = d;
             }

@@ -314,9 +314,9 @@ final class PublishedTrack {
         return temporalRates.subscription(layerRates, priority, maxLayer);
     }
 
-    /** The steps for a subscriber now on {@code currentLayer}; see {@link TemporalLayerRates#subscription(long[], int, int, int)}. */
-    BandwidthAllocator.Subscription subscription(long[] layerRates, int priority, int maxLayer, int currentLayer) {
-        return temporalRates.subscription(layerRates, priority, maxLayer, currentLayer);
+    /** The steps the allocator uses: reduced frame rates on the lowest layer only; see {@link TemporalLayerRates}. */
+    BandwidthAllocator.Subscription allocatorSubscription(long[] layerRates, int priority, int maxLayer) {
+        return temporalRates.subscription(layerRates, priority, maxLayer, false);
     }
 
     /** The VP8 TID of a packet, -1 without one. */

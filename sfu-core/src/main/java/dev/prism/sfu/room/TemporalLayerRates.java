@@ -59,11 +59,8 @@ final class TemporalLayerRates {
      * A layer not being sent is one step at -1. Codecs without TIDs get whole layers only.
      */
     BandwidthAllocator.Subscription subscription(long[] wholeRates, int priority, int maxLayer) {
-        return subscription(wholeRates, priority, maxLayer, ANY_LAYER);
+        return subscription(wholeRates, priority, maxLayer, true);
     }
-
-    /** Offer temporal steps on every layer (see {@link #subscription(long[], int, int, int)}). */
-    static final int ANY_LAYER = -2;
 
     /**
      * As {@link #subscription(long[], int, int)}, but temporal steps only on the lowest layer being
@@ -72,9 +69,9 @@ final class TemporalLayerRates {
      * burst as its full rate, which the steps' rates do not show; and stepping down within a
      * higher layer (instead of switching down a layer) was seen to leave a lossy viewer at 7.5
      * frames/s with freezes in AdaptationTest, so it stays off until that is understood.
-     * ({@code currentLayer} is kept for that.)
+     * {@code everyLayer} offers them on every layer (what the 3-argument form does).
      */
-    BandwidthAllocator.Subscription subscription(long[] wholeRates, int priority, int maxLayer, int currentLayer) {
+    BandwidthAllocator.Subscription subscription(long[] wholeRates, int priority, int maxLayer, boolean everyLayer) {
         int capacity = wholeRates.length * TIDS;
         int lowest = -1;
         for (int l = 0; l < wholeRates.length && lowest < 0; l++) {
@@ -88,7 +85,7 @@ final class TemporalLayerRates {
         int n = 0;
         for (int l = 0; l < wholeRates.length; l++) {
             long whole = wholeRates[l];
-            boolean temporalSteps = currentLayer == ANY_LAYER || l == lowest;
+            boolean temporalSteps = everyLayer || l == lowest;
             for (int t = 0; whole >= 0 && temporalSteps && t < TIDS - 1; t++) {
                 long rate = peakBitrate(l, t);
                 if (rate > 0 && rate < whole && (n == 0 || rate > rates[n - 1])) {

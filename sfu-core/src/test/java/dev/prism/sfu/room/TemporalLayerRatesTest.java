@@ -62,13 +62,12 @@ class TemporalLayerRatesTest {
         rates.onPacket(1, 2, 1200);
         rates.update(1000);
         long[] whole = {8000, 19_200, -1};
-        // On layer 0: its own reduced rate, then whole layers only (switching to layer 1 at TID 0
-        // would cost layer 1's key frame like the whole layer).
-        BandwidthAllocator.Subscription onLowest = rates.subscription(whole, 1, 2, 0);
+        // For the allocator: layer 0's reduced rate, then whole layers only (switching to layer 1 at
+        // TID 0 would cost layer 1's key frame like the whole layer).
+        BandwidthAllocator.Subscription onLowest = rates.subscription(whole, 1, 2, false);
         assertArrayEquals(new long[] {4000, 8000, 19_200, -1}, onLowest.stepBitrates());
-        // On layer 1 too: reduced frame rates are offered on the lowest layer only.
-        BandwidthAllocator.Subscription onMiddle = rates.subscription(whole, 1, 2, 1);
-        assertArrayEquals(new long[] {4000, 8000, 19_200, -1}, onMiddle.stepBitrates());
+        assertArrayEquals(new long[] {4000, 8000, 9600, 19_200, -1}, rates.subscription(whole, 1, 2, true).stepBitrates(),
+                "offered everywhere, layer 1 at TID 0 comes in between");
     }
 
     private static PublishedTrack track(String codec) {
