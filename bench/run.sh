@@ -55,7 +55,7 @@ for d in ${JAVA_HOME:-} /usr/lib/jvm/*/; do
 done
 [ -n "$JDK" ] || die "no JDK 21+ found"
 JAVA="$JDK/bin/java"
-JFLAGS=(-XX:+UseZGC --enable-native-access=ALL-UNNAMED)
+JFLAGS=(-XX:+UseZGC --enable-native-access=ALL-UNNAMED --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED)
 [ "$(java_major "$JDK")" -ge 23 ] && JFLAGS+=(--sun-misc-unsafe-memory-access=allow)
 
 ip link set lo up

@@ -2,6 +2,7 @@ package dev.prism.api;
 
 import dev.prism.signaling.auth.AccessTokens;
 import dev.prism.signaling.auth.ApiKeys;
+import dev.prism.srtp.SrtpContext;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -91,6 +92,7 @@ public final class Main implements Callable<Integer> {
             server.workers().workers().forEach(w -> out.println("  media worker " + w.index() + " on UDP port " + w.port()));
             out.println("  advertising " + server.workers().advertisedAddresses().stream()
                     .map(InetAddress::getHostAddress).toList() + " in ICE candidates (set PRISM_PUBLIC_IP behind NAT)");
+            out.println("  SRTP " + SrtpContext.implementation());
             if (server.developmentMode()) {
                 var key = server.keys().entrySet().iterator().next();
                 out.println();

@@ -1,25 +1,18 @@
 package dev.prism.srtp;
 
 import io.netty.buffer.ByteBuf;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.security.GeneralSecurityException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-128 counter mode with HMAC-SHA1 authentication (RFC 3711 §4.1.1, §4.2.1) for the
- * AES_CM_128_HMAC_SHA1_80/_32 profiles. The keystream comes from one reused AES/ECB instance
- * encrypting counter blocks, so no cipher is initialised per packet; HMAC runs on a reused
+ * AES_CM_128_HMAC_SHA1_80/_32 profiles. The keystream comes from {@link AesCtr} (no cipher
+ * initialised per packet); HMAC runs on a reused
  * digest without allocating ({@link HmacSha1}).
  */
 final class AesCmHmacTransform extends SrtpTransform {
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final int SRTCP_TAG = 10;
 
-    private final Cipher rtpAes;
-    private final Cipher rtcpAes;
+    private final AesCtr rtpAes;
+    private final AesCtr rtcpAes;
     private final HmacSha1 rtpMac;
     private final HmacSha1 rtcpMac;
     private final byte[] rtpSalt;
@@ -27,19 +20,13 @@ final class AesCmHmacTransform extends SrtpTransform {
     private final int rtpTag;
     private final byte[] macOut = new byte[20];
     private final byte[] rocBytes = new byte[4];
-    private byte[] counters = new byte[2048];
-    private byte[] keystream = new byte[2048];
 
     AesCmHmacTransform(byte[] rtpKey, byte[] rtpSalt, byte[] rtpAuth, byte[] rtcpKey, byte[] rtcpSalt,
                        byte[] rtcpAuth, int rtpTag) {
-        try {
-            this.rtpAes = ecb(rtpKey);
-            this.rtcpAes = ecb(rtcpKey);
-            this.rtpMac = new HmacSha1(rtpAuth);
-            this.rtcpMac = new HmacSha1(rtcpAuth);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES or HmacSHA1 unavailable", e);
-        }
+        this.rtpAes = new AesCtr(rtpKey);
+        this.rtcpAes = new AesCtr(rtcpKey);
+        this.rtpMac = new HmacSha1(rtpAuth);
+        this.rtcpMac = new HmacSha1(rtcpAuth);
         this.rtpSalt = rtpSalt.clone();
         this.rtcpSalt = rtcpSalt.clone();
         this.rtpTag = rtpTag;
@@ -48,7 +35,7 @@ final class AesCmHmacTransform extends SrtpTransform {
     @Override
     int protectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq) {
         load(buf, start, length, rtpTag);
-        if (!xorKeystream(rtpAes, rtpSalt, ssrc, ((long) roc << 16) | seq, headerLength, length - headerLength)) {
+        if (!xorKeystream(rtpAes, rtpSalt, ssrc, ((long) roc << 16) | seq, data, headerLength, length - headerLength)) {
             return SrtpContext.ERR_MALFORMED;
         }
         rtpTag(length, roc);
@@ -65,7 +52,7 @@ final class AesCmHmacTransform extends SrtpTransform {
         if (!constantTimeEquals(macOut, 0, data, end, rtpTag)) {
             return SrtpContext.ERR_AUTH;
         }
-        if (!xorKeystream(rtpAes, rtpSalt, ssrc, ((long) roc << 16) | seq, headerLength, end - headerLength)) {
+        if (!xorKeystream(rtpAes, rtpSalt, ssrc, ((long) roc << 16) | seq, data, headerLength, end - headerLength)) {
             return SrtpContext.ERR_MALFORMED;
         }
         buf.setBytes(start + headerLength, data, headerLength, end - headerLength);
@@ -75,7 +62,7 @@ final class AesCmHmacTransform extends SrtpTransform {
     @Override
     int protectRtcp(ByteBuf buf, int start, int length, int ssrc, int index) {
         load(buf, start, length, 4 + SRTCP_TAG);
-        if (!xorKeystream(rtcpAes, rtcpSalt, ssrc, index, 8, length - 8)) {
+        if (!xorKeystream(rtcpAes, rtcpSalt, ssrc, index, data, 8, length - 8)) {
             return SrtpContext.ERR_MALFORMED;
         }
         putInt(data, length, 0x80000000 | index);
@@ -95,7 +82,7 @@ final class AesCmHmacTransform extends SrtpTransform {
         }
         int end = authEnd - 4;
         if (eIndexWord < 0) { // E flag: the payload is encrypted
-            if (!xorKeystream(rtcpAes, rtcpSalt, ssrc, eIndexWord & 0x7FFFFFFF, 8, end - 8)) {
+            if (!xorKeystream(rtcpAes, rtcpSalt, ssrc, eIndexWord & 0x7FFFFFFF, data, 8, end - 8)) {
                 return SrtpContext.ERR_MALFORMED;
             }
             buf.setBytes(start + 8, data, 8, end - 8);
@@ -123,7 +110,8 @@ final class AesCmHmacTransform extends SrtpTransform {
      * XORs data[offset, offset+length) with the AES-CM keystream of RFC 3711 §4.1.1:
      * IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16), then the 16-bit block counter.
      */
-    private boolean xorKeystream(Cipher aes, byte[] salt, int ssrc, long index, int offset, int length) {
+    private static boolean xorKeystream(AesCtr aes, byte[] salt, int ssrc, long index, byte[] d, int offset,
+                                        int length) {
         if (length <= 0) {
             return true;
         }
@@ -131,36 +119,11 @@ final class AesCmHmacTransform extends SrtpTransform {
         if (blocks > 0xFFFF) {
             return false;
         }
-        int bytes = blocks << 4;
-        if (counters.length < bytes) {
-            counters = new byte[bytes];
-            keystream = new byte[bytes];
-        }
-        // The IV is the same for every block but the last 16 bits (the block counter): build its
-        // two halves once, then write each block as two longs.
         // Octets 0-7: salt 0-7 with the SSRC under octets 4-7. Octets 8-15: salt 8-13 with the
         // 48-bit index under them, then the 16-bit block counter.
-        long ivHigh = (long) LONGS.get(salt, 0) ^ (ssrc & 0xFFFFFFFFL);
-        long ivLow = ((long) LONGS.get(salt, 6) << 16) ^ (index << 16);
-        byte[] c = counters;
-        for (int b = 0, p = 0; b < blocks; b++, p += 16) {
-            LONGS.set(c, p, ivHigh);
-            LONGS.set(c, p + 8, ivLow | b);
-        }
-        try {
-            aes.doFinal(c, 0, bytes, keystream, 0);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e); // ECB without padding on whole blocks cannot fail
-        }
-        byte[] d = data;
-        byte[] k = keystream;
-        int i = 0;
-        for (; i + 8 <= length; i += 8) {
-            LONGS.set(d, offset + i, (long) LONGS.get(d, offset + i) ^ (long) LONGS.get(k, i));
-        }
-        for (; i < length; i++) {
-            d[offset + i] ^= k[i];
-        }
+        long ivHigh = AesCtr.getLong(salt, 0) ^ (ssrc & 0xFFFFFFFFL);
+        long ivLow = (AesCtr.getLong(salt, 6) << 16) ^ (index << 16);
+        aes.crypt(ivHigh, ivLow, 0, d, offset, length);
         return true;
     }
 
@@ -168,13 +131,7 @@ final class AesCmHmacTransform extends SrtpTransform {
     byte[] keystreamForTest(int length) {
         load(io.netty.buffer.Unpooled.EMPTY_BUFFER, 0, 0, length);
         java.util.Arrays.fill(data, 0, length, (byte) 0);
-        xorKeystream(rtpAes, rtpSalt, 0, 0, 0, length);
+        xorKeystream(rtpAes, rtpSalt, 0, 0, data, 0, length);
         return java.util.Arrays.copyOf(data, length);
-    }
-
-    private static Cipher ecb(byte[] key) throws GeneralSecurityException {
-        Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
-        return c;
     }
 }

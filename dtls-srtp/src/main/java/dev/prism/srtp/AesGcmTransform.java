@@ -1,176 +1,165 @@
 package dev.prism.srtp;
 
 import io.netty.buffer.ByteBuf;
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Arrays;
 
 /**
- * AEAD_AES_128_GCM and AEAD_AES_256_GCM (RFC 7714): the RTP header (or the first 8 octets of
- * RTCP plus the E/index word) is the associated data, the tag is 16 octets. One JCE cipher is
- * reused; GCM needs a fresh IV per packet, so it is re-initialised per packet (the JDK's
- * intrinsic AES-GCM is several times faster than a pure-Java one).
+ * AEAD_AES_128_GCM and AEAD_AES_256_GCM (RFC 7714) without allocating: GCTR from {@link AesCtr}
+ * (counter 1 = J0 masks the tag, counters 2… encrypt) and {@link Ghash}, both on the JDK's
+ * intrinsics. The RTP header (or the first 8 octets of RTCP plus the E/index word) is the
+ * associated data; the tag is 16 octets. Used when {@link Ghash#AVAILABLE}, else
+ * {@link JceAesGcmTransform}.
  */
 final class AesGcmTransform extends SrtpTransform {
     private static final int TAG = 16;
 
-    private final Cipher gcm;
-    private final SecretKeySpec rtpKey;
-    private final SecretKeySpec rtcpKey;
-    private final byte[] rtpSalt;
-    private final byte[] rtcpSalt;
-    private final byte[] iv = new byte[12];
+    private final Direction rtp;
+    private final Direction rtcp;
     private final byte[] aad = new byte[12];
-    private byte[] out = new byte[2048];
-    private ByteBuffer dataView;
-    private ByteBuffer outView;
+    private final byte[] expectedTag = new byte[TAG];
+    /** E(K, J0), which masks the tag. */
+    private final byte[] tagMask = new byte[TAG];
+    private final byte[] receivedTag = new byte[TAG];
+
+    /** The key, hash key and salt of one of SRTP's two key sets. */
+    private static final class Direction {
+        final AesCtr ctr;
+        final Ghash ghash;
+        final long saltHigh;
+        final long saltLow;
+
+        Direction(byte[] key, byte[] salt) {
+            ctr = new AesCtr(key);
+            ghash = new Ghash(ctr.encryptBlock(new byte[16]));
+            saltHigh = AesCtr.getLong(salt, 0);
+            // Salt octets 8-11 in the high half of the IV's second long; the counter goes below.
+            saltLow = AesCtr.getLong(salt, 4) << 32;
+        }
+    }
 
     AesGcmTransform(byte[] rtpKey, byte[] rtpSalt, byte[] rtcpKey, byte[] rtcpSalt) {
-        try {
-            this.gcm = Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/GCM unavailable", e);
-        }
-        this.rtpKey = new SecretKeySpec(rtpKey, "AES");
-        this.rtcpKey = new SecretKeySpec(rtcpKey, "AES");
-        this.rtpSalt = rtpSalt.clone();
-        this.rtcpSalt = rtcpSalt.clone();
+        this.rtp = new Direction(rtpKey, rtpSalt);
+        this.rtcp = new Direction(rtcpKey, rtcpSalt);
     }
 
     @Override
     int protectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq) {
         load(buf, start, length, TAG);
-        rtpIv(ssrc, roc, seq);
-        int n = seal(Cipher.ENCRYPT_MODE, rtpKey, data, 0, headerLength, headerLength, length - headerLength);
-        if (n < 0) {
-            return n;
-        }
-        buf.setBytes(start + headerLength, out, 0, n);
-        return headerLength + n;
+        int textLength = length - headerLength;
+        seal(rtp, rtpIvHigh(ssrc, roc), rtpIvLow(roc, seq), data, 0, headerLength, headerLength, textLength);
+        buf.setBytes(start + headerLength, data, headerLength, textLength + TAG);
+        return length + TAG;
     }
 
     @Override
     int unprotectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq) {
-        load(buf, start, length, 0);
-        rtpIv(ssrc, roc, seq);
-        int n = seal(Cipher.DECRYPT_MODE, rtpKey, data, 0, headerLength, headerLength, length - headerLength);
-        if (n < 0) {
-            return n;
+        int textLength = length - headerLength - TAG;
+        if (textLength < 0) {
+            return SrtpContext.ERR_MALFORMED;
         }
-        buf.setBytes(start + headerLength, out, 0, n);
-        return headerLength + n;
+        load(buf, start, length, 0);
+        if (!open(rtp, rtpIvHigh(ssrc, roc), rtpIvLow(roc, seq), data, 0, headerLength, headerLength, textLength)) {
+            return SrtpContext.ERR_AUTH;
+        }
+        buf.setBytes(start + headerLength, data, headerLength, textLength);
+        return headerLength + textLength;
     }
 
     @Override
     int protectRtcp(ByteBuf buf, int start, int length, int ssrc, int index) {
         load(buf, start, length, TAG + 4);
         int word = 0x80000000 | index;
-        rtcpIv(ssrc, index);
         // RFC 7714 §9.2 / §17: AAD = first 8 octets || E flag and SRTCP index.
         System.arraycopy(data, 0, aad, 0, 8);
         putInt(aad, 8, word);
-        int n = seal(Cipher.ENCRYPT_MODE, rtcpKey, aad, 0, 12, 8, length - 8);
-        if (n < 0) {
-            return n;
-        }
-        buf.setBytes(start + 8, out, 0, n);
-        buf.setInt(start + 8 + n, word);
-        return 8 + n + 4;
+        seal(rtcp, rtcpIvHigh(ssrc), rtcpIvLow(index), aad, 0, 12, 8, length - 8);
+        buf.setBytes(start + 8, data, 8, length - 8 + TAG);
+        buf.setInt(start + length + TAG, word);
+        return length + TAG + 4;
     }
 
     @Override
     int unprotectRtcp(ByteBuf buf, int start, int length, int ssrc, int eIndexWord) {
+        int index = eIndexWord & 0x7FFFFFFF;
+        int end = length - 4; // ... || tag || E+index (RFC 7714 §9.2)
+        if (end - TAG < 8) {
+            return SrtpContext.ERR_MALFORMED;
+        }
         load(buf, start, length, 0);
-        rtcpIv(ssrc, eIndexWord & 0x7FFFFFFF);
-        int end = length - 4;
         if (eIndexWord < 0) {
             System.arraycopy(data, 0, aad, 0, 8);
             putInt(aad, 8, eIndexWord);
-            int n = seal(Cipher.DECRYPT_MODE, rtcpKey, aad, 0, 12, 8, end - 8);
-            if (n < 0) {
-                return n;
+            if (!open(rtcp, rtcpIvHigh(ssrc), rtcpIvLow(index), aad, 0, 12, 8, end - TAG - 8)) {
+                return SrtpContext.ERR_AUTH;
             }
-            buf.setBytes(start + 8, out, 0, n);
-            return 8 + n;
+            buf.setBytes(start + 8, data, 8, end - TAG - 8);
+            return end - TAG;
         }
-        // Unencrypted SRTCP (§9.3): the whole packet and the index word are associated data.
-        try {
-            gcm.init(Cipher.DECRYPT_MODE, rtcpKey, new GCMParameterSpec(TAG * 8, iv));
-            gcm.updateAAD(data, 0, end - TAG);
-            gcm.updateAAD(data, end, 4);
-            gcm.doFinal(data, end - TAG, TAG, out, 0);
-        } catch (AEADBadTagException e) {
-            return SrtpContext.ERR_AUTH;
-        } catch (GeneralSecurityException | IllegalStateException e) {
-            return SrtpContext.ERR_MALFORMED;
-        }
-        return end - TAG;
+        // Unencrypted SRTCP (§9.3): the whole packet and the index word are associated data. Our
+        // copy is ours to rearrange: move the tag aside and put the word right after the packet.
+        int packetEnd = end - TAG;
+        System.arraycopy(data, packetEnd, receivedTag, 0, TAG);
+        putInt(data, packetEnd, eIndexWord);
+        Direction d = rtcp;
+        tagMask(d, rtcpIvHigh(ssrc), rtcpIvLow(index));
+        d.ghash.reset();
+        d.ghash.updatePadded(data, 0, packetEnd + 4);
+        d.ghash.lengths(packetEnd + 4, 0);
+        d.ghash.finish(tagMask, 0, expectedTag, 0);
+        return constantTimeEquals(expectedTag, 0, receivedTag, 0, TAG) ? packetEnd : SrtpContext.ERR_AUTH;
     }
 
-    /** Runs GCM over data[offset, offset+length) with aadSource[aadOffset, +aadLength) as AAD into {@link #out}. */
-    private int seal(int mode, SecretKeySpec key, byte[] aadSource, int aadOffset, int aadLength, int offset,
-                     int length) {
-        if (out.length < length + TAG) {
-            out = new byte[Integer.highestOneBit(length + TAG) << 1];
-        }
-        if (dataView == null || dataView.array() != data) {
-            dataView = ByteBuffer.wrap(data);
-        }
-        if (outView == null || outView.array() != out) {
-            outView = ByteBuffer.wrap(out);
-        }
-        try {
-            gcm.init(mode, key, new GCMParameterSpec(TAG * 8, iv));
-            gcm.updateAAD(aadSource, aadOffset, aadLength);
-            // The ByteBuffer form lets the JDK decrypt straight into the output instead of
-            // buffering the whole ciphertext until the tag is checked (as the byte[] form does).
-            dataView.limit(offset + length).position(offset);
-            outView.clear();
-            return gcm.doFinal(dataView, outView);
-        } catch (AEADBadTagException e) {
-            return SrtpContext.ERR_AUTH;
-        } catch (InvalidAlgorithmParameterException e) {
-            // The JDK refuses to encrypt twice under one key and IV, i.e. the same SSRC and index
-            // protected twice; that would leak the GHASH key (RFC 7714 §14.1), so libsrtp refuses too.
-            return SrtpContext.ERR_REPLAY;
-        } catch (GeneralSecurityException | IllegalStateException e) {
-            return SrtpContext.ERR_MALFORMED;
-        }
+    /** Encrypts data[offset, offset+length) in place and writes the tag after it (SP 800-38D §7.1). */
+    private void seal(Direction d, long ivHigh, long ivLow, byte[] aadSource, int aadOffset, int aadLength,
+                      int offset, int length) {
+        d.ctr.crypt(ivHigh, ivLow, 2, data, offset, length);
+        hash(d, aadSource, aadOffset, aadLength, offset, length);
+        tagMask(d, ivHigh, ivLow);
+        d.ghash.finish(tagMask, 0, data, offset + length);
     }
 
-    /** RFC 7714 §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt. */
-    private void rtpIv(int ssrc, int roc, int seq) {
-        iv[0] = rtpSalt[0];
-        iv[1] = rtpSalt[1];
-        iv[2] = (byte) (rtpSalt[2] ^ (ssrc >>> 24));
-        iv[3] = (byte) (rtpSalt[3] ^ (ssrc >>> 16));
-        iv[4] = (byte) (rtpSalt[4] ^ (ssrc >>> 8));
-        iv[5] = (byte) (rtpSalt[5] ^ ssrc);
-        iv[6] = (byte) (rtpSalt[6] ^ (roc >>> 24));
-        iv[7] = (byte) (rtpSalt[7] ^ (roc >>> 16));
-        iv[8] = (byte) (rtpSalt[8] ^ (roc >>> 8));
-        iv[9] = (byte) (rtpSalt[9] ^ roc);
-        iv[10] = (byte) (rtpSalt[10] ^ (seq >>> 8));
-        iv[11] = (byte) (rtpSalt[11] ^ seq);
+    /** Checks the tag after data[offset, offset+length) and only then decrypts in place. */
+    private boolean open(Direction d, long ivHigh, long ivLow, byte[] aadSource, int aadOffset, int aadLength,
+                         int offset, int length) {
+        hash(d, aadSource, aadOffset, aadLength, offset, length);
+        tagMask(d, ivHigh, ivLow);
+        d.ghash.finish(tagMask, 0, expectedTag, 0);
+        if (!constantTimeEquals(expectedTag, 0, data, offset + length, TAG)) {
+            return false;
+        }
+        d.ctr.crypt(ivHigh, ivLow, 2, data, offset, length);
+        return true;
     }
 
-    /** RFC 7714 §9.1: IV = (00 00 || SSRC || 00 00 || 0 || SRTCP index) XOR salt. */
-    private void rtcpIv(int ssrc, int index) {
-        iv[0] = rtcpSalt[0];
-        iv[1] = rtcpSalt[1];
-        iv[2] = (byte) (rtcpSalt[2] ^ (ssrc >>> 24));
-        iv[3] = (byte) (rtcpSalt[3] ^ (ssrc >>> 16));
-        iv[4] = (byte) (rtcpSalt[4] ^ (ssrc >>> 8));
-        iv[5] = (byte) (rtcpSalt[5] ^ ssrc);
-        iv[6] = rtcpSalt[6];
-        iv[7] = rtcpSalt[7];
-        iv[8] = (byte) (rtcpSalt[8] ^ (index >>> 24));
-        iv[9] = (byte) (rtcpSalt[9] ^ (index >>> 16));
-        iv[10] = (byte) (rtcpSalt[10] ^ (index >>> 8));
-        iv[11] = (byte) (rtcpSalt[11] ^ index);
+    private void tagMask(Direction d, long ivHigh, long ivLow) {
+        Arrays.fill(tagMask, (byte) 0);
+        d.ctr.crypt(ivHigh, ivLow, 1, tagMask, 0, TAG);
+    }
+
+    private void hash(Direction d, byte[] aadSource, int aadOffset, int aadLength, int offset, int length) {
+        Ghash g = d.ghash;
+        g.reset();
+        g.updatePadded(aadSource, aadOffset, aadLength);
+        g.updatePadded(data, offset, length);
+        g.lengths(aadLength, length);
+    }
+
+    // RFC 7714 §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt, as two longs (the second one's low
+    // 32 bits are GCM's block counter).
+    private long rtpIvHigh(int ssrc, int roc) {
+        return rtp.saltHigh ^ ((ssrc & 0xFFFFFFFFL) << 16) ^ (roc >>> 16);
+    }
+
+    private long rtpIvLow(int roc, int seq) {
+        return rtp.saltLow ^ (((long) (roc & 0xFFFF) << 48) | ((long) seq << 32));
+    }
+
+    // RFC 7714 §9.1: IV = (00 00 || SSRC || 00 00 || 0 || SRTCP index) XOR salt.
+    private long rtcpIvHigh(int ssrc) {
+        return rtcp.saltHigh ^ ((ssrc & 0xFFFFFFFFL) << 16);
+    }
+
+    private long rtcpIvLow(int index) {
+        return rtcp.saltLow ^ ((long) index << 32);
     }
 }

@@ -50,7 +50,7 @@ public final class SrtpContext {
         byte[] rtcpKey = SrtpKeyDerivation.derive(masterKey, masterSalt, LABEL_RTCP_ENCRYPTION, keyLength);
         byte[] rtcpSalt = SrtpKeyDerivation.derive(masterKey, masterSalt, LABEL_RTCP_SALT, saltLength);
         if (profile.isAead()) {
-            return new SrtpContext(profile, new AesGcmTransform(rtpKey, rtpSalt, rtcpKey, rtcpSalt));
+            return new SrtpContext(profile, gcm(rtpKey, rtpSalt, rtcpKey, rtcpSalt, Ghash.AVAILABLE));
         }
         byte[] rtpAuth = SrtpKeyDerivation.derive(masterKey, masterSalt, LABEL_RTP_AUTH, 20);
         byte[] rtcpAuth = SrtpKeyDerivation.derive(masterKey, masterSalt, LABEL_RTCP_AUTH, 20);
@@ -58,12 +58,29 @@ public final class SrtpContext {
                 new AesCmHmacTransform(rtpKey, rtpSalt, rtpAuth, rtcpKey, rtcpSalt, rtcpAuth, profile.rtpTagLength()));
     }
 
-    /** A context from already derived session keys (the RFC 7714 vectors give those). */
-    static SrtpContext withSessionKeys(SrtpProfile profile, byte[] key, byte[] salt) {
+    /** A context from already derived session keys (the RFC 7714 vectors give those), on either GCM. */
+    static SrtpContext withSessionKeys(SrtpProfile profile, byte[] key, byte[] salt, boolean jdkGhash) {
         if (!profile.isAead()) {
             throw new IllegalArgumentException("session-key contexts are for the AEAD profiles");
         }
-        return new SrtpContext(profile, new AesGcmTransform(key, salt, key, salt));
+        return new SrtpContext(profile, gcm(key, salt, key, salt, jdkGhash));
+    }
+
+    private static SrtpTransform gcm(byte[] rtpKey, byte[] rtpSalt, byte[] rtcpKey, byte[] rtcpSalt, boolean jdkGhash) {
+        return jdkGhash ? new AesGcmTransform(rtpKey, rtpSalt, rtcpKey, rtcpSalt)
+                : new JceAesGcmTransform(rtpKey, rtpSalt, rtcpKey, rtcpSalt);
+    }
+
+    /**
+     * How SRTP's AES is computed in this JVM, for the startup log: counter mode and GHASH on the
+     * JDK's intrinsics (allocation-free), or, when java.base does not open them, the slower
+     * fallbacks, with the reason.
+     */
+    public static String implementation() {
+        String ctr = AesCtr.JDK_ENGINE ? "AES-CTR on the JDK's intrinsic" : "AES-CTR from AES/ECB blocks (slower fallback)";
+        String gcm = Ghash.AVAILABLE ? "GHASH on the JDK's intrinsic (allocation-free)"
+                : "AES-GCM through the JCE cipher, about 1 KB of garbage per packet: " + Ghash.UNAVAILABLE_REASON;
+        return ctr + "; " + gcm;
     }
 
     public SrtpProfile profile() {
@@ -85,10 +102,21 @@ public final class SrtpContext {
         packet.ensureWritable(tag);
         int ssrc = packet.getInt(start + 8);
         int seq = packet.getUnsignedShort(start + 2);
-        int roc = sendRolloverCounter(streams.getOrAdd(ssrc), seq);
+        SrtpStream stream = streams.getOrAdd(ssrc);
+        int roc = sendRolloverCounter(stream, seq);
+        long index = ((roc & 0xFFFFFFFFL) << 16) | seq;
+        // GCM under a reused IV (SSRC, ROC, SEQ) with different associated data, e.g. a retransmission
+        // with a new transport-wide sequence number, would reveal the GHASH key (RFC 7714 §14.1):
+        // the sender keeps a window of indexes it protected and refuses repeats, as libsrtp does.
+        if (profile.isAead() && !stream.rtpReplay.check(index)) {
+            return ERR_REPLAY;
+        }
         int n = transform.protectRtp(packet, start, length, headerLength, ssrc, roc, seq);
         if (n < 0) {
             return n;
+        }
+        if (profile.isAead()) {
+            stream.rtpReplay.update(index);
         }
         packet.writerIndex(start + n);
         return OK;

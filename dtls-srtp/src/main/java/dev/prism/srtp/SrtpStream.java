@@ -6,6 +6,7 @@ final class SrtpStream {
     boolean rtpStarted;
     int roc;
     int highestSeq;
+    /** Receiving: indexes accepted. Sending with an AEAD profile: indexes protected (never twice). */
     final ReplayWindow rtpReplay = new ReplayWindow();
     final ReplayWindow rtcpReplay = new ReplayWindow();
     /** Next SRTCP index to send (31 bits). */

@@ -11,9 +11,9 @@ import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class SrtpContextTest {
     private static final int SSRC = 0x1234abcd;
@@ -199,12 +199,27 @@ class SrtpContextTest {
         assertEquals(plain.length, fixed.readableBytes());
     }
 
-    @Test
-    void gcmRefusesToProtectTheSameIndexTwice() {
-        SrtpContext ctx = pair(SrtpProfile.AEAD_AES_128_GCM)[0];
+    @ParameterizedTest
+    @EnumSource(value = SrtpProfile.class, names = {"AEAD_AES_128_GCM", "AEAD_AES_256_GCM"})
+    void gcmRefusesToProtectTheSameIndexTwice(SrtpProfile profile) {
+        SrtpContext ctx = pair(profile)[0];
         protect(ctx, rtp(9, 0, 20), false);
-        ByteBuf again = Unpooled.buffer(64).writeBytes(rtp(9, 0, 20));
+        protect(ctx, rtp(10, 0, 20), false);
+        // Seq 9 again with other associated data (a retransmission with a new timestamp or
+        // transport-wide number): under the same IV that would reveal the GHASH key.
+        ByteBuf again = Unpooled.buffer(64).writeBytes(rtp(9, 3000, 20));
         assertEquals(SrtpContext.ERR_REPLAY, ctx.protectRtp(again), "nonce reuse would leak the GHASH key");
+        protect(ctx, rtp(11, 0, 20), false);
+    }
+
+    @Test
+    void counterModeMayProtectARetransmissionAgain() {
+        // AES-CM: the same index encrypts the same payload to the same bytes; the header is not encrypted.
+        SrtpContext ctx = pair(SrtpProfile.AES_CM_128_HMAC_SHA1_80)[0];
+        ByteBuf first = protect(ctx, rtp(9, 0, 20), false);
+        protect(ctx, rtp(10, 0, 20), false);
+        ByteBuf again = protect(ctx, rtp(9, 0, 20), false);
+        assertEquals(ByteBufUtil.hexDump(first), ByteBufUtil.hexDump(again));
     }
 
     @Test

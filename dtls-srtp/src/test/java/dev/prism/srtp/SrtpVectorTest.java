@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Published test vectors: RFC 3711 appendix B, RFC 7714 §16 and §17, and libsrtp's AES-CM vectors. */
 class SrtpVectorTest {
@@ -101,22 +103,24 @@ class SrtpVectorTest {
     private static final String GCM256_RTP = "8040f17b8041f8d35501a0b2"
             + "32b1de78a822fe12ef9f78fa332e33aab18012389a58e2f3b50b2a0276ffae0f1ba63799b87b7aa3db36dfffd6b0f9bb7878d7a76c13";
 
-    @Test
-    void rfc7714Srtp128() {
-        rtpVector(SrtpProfile.AEAD_AES_128_GCM, KEY128, GCM128_RTP);
+    @ParameterizedTest(name = "JDK GHASH: {0}")
+    @ValueSource(booleans = {true, false})
+    void rfc7714Srtp128(boolean jdkGhash) {
+        rtpVector(SrtpProfile.AEAD_AES_128_GCM, KEY128, GCM128_RTP, jdkGhash);
     }
 
-    @Test
-    void rfc7714Srtp256() {
-        rtpVector(SrtpProfile.AEAD_AES_256_GCM, KEY256, GCM256_RTP);
+    @ParameterizedTest(name = "JDK GHASH: {0}")
+    @ValueSource(booleans = {true, false})
+    void rfc7714Srtp256(boolean jdkGhash) {
+        rtpVector(SrtpProfile.AEAD_AES_256_GCM, KEY256, GCM256_RTP, jdkGhash);
     }
 
-    private static void rtpVector(SrtpProfile profile, String key, String protectedHex) {
+    private static void rtpVector(SrtpProfile profile, String key, String protectedHex, boolean jdkGhash) {
         ByteBuf buf = buffer(GCM_RTP_PLAIN, 16);
-        assertEquals(SrtpContext.OK, SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT)).protectRtp(buf));
+        assertEquals(SrtpContext.OK, SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT), jdkGhash).protectRtp(buf));
         assertEquals(protectedHex, readable(buf));
         ByteBuf in = buffer(protectedHex, 0);
-        assertEquals(SrtpContext.OK, SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT)).unprotectRtp(in));
+        assertEquals(SrtpContext.OK, SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT), jdkGhash).unprotectRtp(in));
         assertEquals(GCM_RTP_PLAIN, readable(in));
     }
 
@@ -130,41 +134,44 @@ class SrtpVectorTest {
             + "d50ae4d1f5ce5d304ba297e47d470c282c3ece5dbffe0a50a2eaa5c1110555be8415f658c61de0476f1b6fad1d1eb30c4446839f57ff6f6cb26ac3be"
             + "800005d4";
 
-    @Test
-    void rfc7714Srtcp128() {
-        rtcpVector(SrtpProfile.AEAD_AES_128_GCM, KEY128, GCM128_RTCP);
+    @ParameterizedTest(name = "JDK GHASH: {0}")
+    @ValueSource(booleans = {true, false})
+    void rfc7714Srtcp128(boolean jdkGhash) {
+        rtcpVector(SrtpProfile.AEAD_AES_128_GCM, KEY128, GCM128_RTCP, jdkGhash);
     }
 
-    @Test
-    void rfc7714Srtcp256() {
-        rtcpVector(SrtpProfile.AEAD_AES_256_GCM, KEY256, GCM256_RTCP);
+    @ParameterizedTest(name = "JDK GHASH: {0}")
+    @ValueSource(booleans = {true, false})
+    void rfc7714Srtcp256(boolean jdkGhash) {
+        rtcpVector(SrtpProfile.AEAD_AES_256_GCM, KEY256, GCM256_RTCP, jdkGhash);
     }
 
-    private static void rtcpVector(SrtpProfile profile, String key, String protectedHex) {
-        SrtpContext sender = SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT));
+    private static void rtcpVector(SrtpProfile profile, String key, String protectedHex, boolean jdkGhash) {
+        SrtpContext sender = SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT), jdkGhash);
         sender.setNextRtcpIndex(0x4d617273, 0x5d4);
         ByteBuf buf = buffer(GCM_RTCP_PLAIN, 32);
         assertEquals(SrtpContext.OK, sender.protectRtcp(buf));
         assertEquals(protectedHex, readable(buf));
         ByteBuf in = buffer(protectedHex, 0);
-        assertEquals(SrtpContext.OK, SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT)).unprotectRtcp(in));
+        assertEquals(SrtpContext.OK, SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT), jdkGhash).unprotectRtcp(in));
         assertEquals(GCM_RTCP_PLAIN, readable(in));
     }
 
     // RFC 7714 §17.1 and §17.2: SRTCP with the E flag clear (authenticated, not encrypted).
-    @Test
-    void rfc7714UnencryptedSrtcpIsAuthenticated() {
-        unencrypted(KEY128, SrtpProfile.AEAD_AES_128_GCM, "841dd9683dd78ec92ae58790125f62b3");
-        unencrypted(KEY256, SrtpProfile.AEAD_AES_256_GCM, "91db4afbfeee5a978fab4393ed2615fe");
+    @ParameterizedTest(name = "JDK GHASH: {0}")
+    @ValueSource(booleans = {true, false})
+    void rfc7714UnencryptedSrtcpIsAuthenticated(boolean jdkGhash) {
+        unencrypted(KEY128, SrtpProfile.AEAD_AES_128_GCM, "841dd9683dd78ec92ae58790125f62b3", jdkGhash);
+        unencrypted(KEY256, SrtpProfile.AEAD_AES_256_GCM, "91db4afbfeee5a978fab4393ed2615fe", jdkGhash);
     }
 
-    private static void unencrypted(String key, SrtpProfile profile, String tag) {
+    private static void unencrypted(String key, SrtpProfile profile, String tag, boolean jdkGhash) {
         String packet = GCM_RTCP_PLAIN + tag + "000005d4";
         ByteBuf in = buffer(packet, 0);
-        assertEquals(SrtpContext.OK, SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT)).unprotectRtcp(in));
+        assertEquals(SrtpContext.OK, SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT), jdkGhash).unprotectRtcp(in));
         assertEquals(GCM_RTCP_PLAIN, readable(in));
         ByteBuf forged = buffer(packet.replace("deadbeefdeadbeef", "deadbeefdeadbeee"), 0);
         assertEquals(SrtpContext.ERR_AUTH,
-                SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT)).unprotectRtcp(forged));
+                SrtpContext.withSessionKeys(profile, hex(key), hex(GCM_SALT), jdkGhash).unprotectRtcp(forged));
     }
 }
