@@ -66,6 +66,8 @@ public final class PrismMetrics implements AutoCloseable {
         }
         counter("prism.srtp.auth.failures", "SRTP/SRTCP packets failing authentication", c.srtpAuthFailures);
         counter("prism.srtp.replays", "SRTP/SRTCP packets refused as replays", c.srtpReplays);
+        counter("prism.srtp.send.refused", "outgoing packets SRTP refused to protect (e.g. a GCM index used twice)",
+                c.srtpSendRefused);
         counter("prism.ice.consent.expired", "transports closed for lack of ICE consent (RFC 7675)", c.consentExpired);
         counter("prism.dtls.failures", "DTLS handshakes failed or timed out", c.dtlsFailures);
         dropped("stun_bad_credentials", c.stunBadCredentials);

@@ -217,6 +217,7 @@ public final class PeerTransport {
         }
         int result = rtcp ? out.protectRtcp(packet) : out.protectRtp(packet);
         if (result != SrtpContext.OK) {
+            counters.srtpSendRefused.increment();
             packet.release();
             return false;
         }

@@ -15,6 +15,11 @@ public final class TransportCounters {
     public final LongAdder srtpAuthFailures = new LongAdder();
     public final LongAdder srtpReplays = new LongAdder();
     public final LongAdder srtpMalformed = new LongAdder();
+    /**
+     * Outgoing packets SRTP refused to protect (an AEAD index already used: a retransmission to a
+     * subscriber without RTX under GCM would reuse a nonce, RFC 7714 §14.1), not sent.
+     */
+    public final LongAdder srtpSendRefused = new LongAdder();
     public final LongAdder rtpMalformed = new LongAdder();
     public final LongAdder rtcpMalformed = new LongAdder();
     public final LongAdder mediaBeforeKeys = new LongAdder();
