@@ -73,10 +73,13 @@ trap cleanup EXIT
 
 KEY=bench
 SECRET=bench-secret-of-at-least-thirty-two-characters
+ADMIN_TOKEN=$(PRISM_KEYS="$KEY:$SECRET" "$JAVA" "${JFLAGS[@]}" -jar api/target/prism-sfu.jar token --room bench \
+  --identity bench --admin --ttl 4h)
 
 start_prism() {
   PRISM_KEYS="$KEY:$SECRET" PRISM_MEDIA_IP=127.0.0.1 PRISM_HTTP_HOST=127.0.0.1 \
-    taskset -c 0 "$JAVA" "${JFLAGS[@]}" -jar api/target/prism-sfu.jar > "$WORK/prism-$1.log" 2>&1 &
+    taskset -c 0 "$JAVA" "${JFLAGS[@]}" -Xlog:gc+phases=info:file="$WORK/gc-$1.log" -jar api/target/prism-sfu.jar \
+    > "$WORK/prism-$1.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 100); do curl -sf http://127.0.0.1:8080/healthz >/dev/null && return 0; sleep 0.2; done
   die "Prism did not start (see $WORK/prism-$1.log)"
@@ -95,6 +98,31 @@ start_janus() { # $1 = event_loops, $2 = run tag
     sleep 0.2
   done
   die "Janus did not start (see $WORK/janus-$2.log)"
+}
+
+# Adds what only Prism can tell to a load-tool summary: GC pauses (the run's ZGC log, from server
+# start: ramp-up included) and heap bytes its media workers allocated per forwarded packet
+# (prism_media_allocated_bytes_total / prism_packets_forwarded_total, also from start).
+prism_server_stats() { # $1 = run tag, $2 = summary JSON
+  local metrics
+  metrics=$(curl -sf -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:8080/metrics || true)
+  METRICS="$metrics" GCLOG="$WORK/gc-$1.log" python3 -c '
+import json, os, re, sys
+r = json.loads(sys.argv[1])
+pauses = sorted(float(m.group(1)) for line in open(os.environ["GCLOG"], errors="replace")
+                for m in [re.search(r"Pause .* ([0-9.]+)ms$", line.strip())] if m)
+r["serverGcPauses"] = len(pauses)
+r["serverGcPauseP99Ms"] = pauses[min(len(pauses) - 1, int(0.99 * len(pauses)))] if pauses else 0.0
+r["serverGcPauseMaxMs"] = pauses[-1] if pauses else 0.0
+def metric(name):
+    for line in os.environ["METRICS"].splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+alloc, fwd = metric("prism_media_allocated_bytes_total"), metric("prism_packets_forwarded_total")
+r["serverAllocBytesPerPacket"] = alloc / fwd if alloc is not None and fwd else None
+print(json.dumps(r, separators=(",", ":")))
+' "$2"
 }
 
 stop_server() {
@@ -122,6 +150,7 @@ run_one() { # $1 = series (prism | janus | janus-loopsK), $2 = viewers
   local json
   json=$(grep '^{' "$WORK/load-$tag.txt" | tail -1 || true)
   [ -n "$json" ] || { echo "   (no summary; tail of $WORK/load-$tag.txt:)"; tail -5 "$WORK/load-$tag.txt"; json=FAILED; }
+  if [ "$series" = prism ] && [ "$json" != FAILED ]; then json=$(prism_server_stats "$tag" "$json"); fi
   printf '%s\t%s\t%s\n' "$series" "$n" "$json" >> "$RESULTS"
   grep -E '^(received|loss per|added lat|server pid)' "$WORK/load-$tag.txt" | sed 's/^/   /' || true
   stop_server
@@ -170,7 +199,10 @@ CPU-second* = packets received by viewers / server CPU seconds (higher is better
 its inverse. Latency is publisher stamp to viewer decrypt on this machine, so it includes the
 load tool's own scheduling (one core for all clients): compare servers, not absolutes. At high
 viewer counts the single load-tool core may itself drop packets; loss is then not the server's.
-Ratios are Prism / Janus.
+Ratios are Prism / Janus. For Prism only: *GC pause p99* over all ZGC pauses of the run's GC
+log (\`-Xlog:gc+phases\`, from server start, so ramp-up included), and *B alloc/pkt* = heap bytes
+its media event loop allocated (\`prism_media_allocated_bytes_total\`, the JVM's per-thread count)
+over packets forwarded, also from start: connection set-up (DTLS, SDP) is in it.
 "
 "$JAVA" -Djava.awt.headless=true -cp tests/target/prism-benchmarks.jar dev.prism.loadtest.BenchmarkPlots \
   "$RESULTS" "$OUT" "$(dirname "$OUT")" "$HEADER"

@@ -47,6 +47,10 @@ public final class PrismMetrics implements AutoCloseable {
         counter("prism.datagrams.sent", "UDP datagrams sent from media ports", c.datagramsOut);
         counter("prism.bytes.sent", "bytes sent from media ports", c.bytesOut);
         counter("prism.packets.forwarded", "RTP packets copied to subscribers", c.packetsForwarded);
+        io.micrometer.core.instrument.FunctionCounter.builder("prism.media.allocated", rooms,
+                        r -> r.workers().workers().stream().mapToLong(w -> Math.max(0, w.allocatedBytes())).sum())
+                .baseUnit("bytes").description("heap bytes allocated by the media workers' event loops")
+                .register(registry);
         counter("prism.keyframe.requests", "PLIs sent to publishers", c.keyframeRequestsSent);
         counter("prism.keyframe.requests.received", "PLIs and FIRs received from subscribers", c.keyframeRequestsReceived);
         counter("prism.nacks.received", "sequence numbers subscribers NACKed", c.nacksReceived);

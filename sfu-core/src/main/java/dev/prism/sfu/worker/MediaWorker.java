@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.management.ManagementFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -49,6 +50,8 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private volatile long lagNanos;
     private long lagProbeScheduledNanos;
 
+    private volatile long loopThreadId = -1;
+
     public MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters)
             throws InterruptedException {
         this.index = index;
@@ -75,6 +78,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
+        loop.execute(() -> loopThreadId = Thread.currentThread().threadId());
         loop.scheduleAtFixedRate(this::tick, 1000, 1000, TimeUnit.MILLISECONDS);
         scheduleLagProbe();
     }
@@ -171,6 +175,19 @@ public final class MediaWorker implements PeerTransport.TransportHost {
             task.run();
             channel.flush();
         });
+    }
+
+    /**
+     * Heap bytes the worker's event loop has allocated since it started (the JVM's per-thread
+     * count; -1 where the JVM does not keep one). The forwarding path should add nothing per
+     * packet: the benchmark divides this by the packets forwarded.
+     */
+    public long allocatedBytes() {
+        long id = loopThreadId;
+        if (id < 0 || !(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)) {
+            return -1;
+        }
+        return threads.getThreadAllocatedBytes(id);
     }
 
     @Override

@@ -1,0 +1,33 @@
+package dev.prism.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prism.loadtest.BenchmarkPlots.Point;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkSummaryTest {
+    private static Point point(int viewers, double lossMax, double p99, double rssMiB, double packetsPerCpuSecond) {
+        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0);
+    }
+
+    @Test
+    void mostViewersInBoundsHalfLoadAndRssSlope() {
+        TreeMap<Integer, Point> prism = new TreeMap<>(Map.of(
+                100, point(100, 0.0, 10, 300, 90_000),
+                200, point(200, 0.5, 40, 400, 95_000),
+                400, point(400, 2.0, 30, 600, 80_000))); // 2 % loss: out of bounds
+        BenchmarkSummary.Figures f = BenchmarkSummary.figures(prism);
+        assertEquals(200, f.maxViewersInBounds());
+        assertEquals(100, f.halfLoadViewers());
+        assertEquals(10.0 / 4, f.halfLoadP50(), 1e-9);
+        assertEquals(95_000, f.bestPacketsPerCpuSecond(), 1e-6);
+        assertEquals(1024.0, f.rssKiBPerViewer(), 1e-6); // 1 MiB per viewer
+        TreeMap<Integer, Point> janus = new TreeMap<>(Map.of(100, point(100, 0.0, 60, 100, 45_000))); // p99 out of bounds
+        String md = BenchmarkSummary.markdown(Map.of("prism", prism, "janus", janus));
+        assertTrue(md.contains("prism / janus: best packets per CPU-second 2.11×"), md);
+        assertTrue(md.contains("| janus | 45000 | none |"), md);
+    }
+}
