@@ -7,22 +7,25 @@ package dev.prism.sfu.room;
  * timestamp, VP8 picture id and TL0PICIDX, to send it again exactly as first sent. A direct map,
  * unlike offsets per segment, stays right however often dropped frames move the offsets.
  * Preallocated; nothing is allocated per packet. Loop thread only.
+ *
+ * <p>One slot is four adjacent ints (16 bytes, four slots per cache line): a record per packet
+ * per subscriber touches one line, where six parallel arrays touched six (found as 4 % of the
+ * media loop at 200 subscribers). Ints: output sequence (-1: empty), source sequence, output
+ * timestamp, and source (bits 26-30) | TL0PICIDX + 1 (bits 16-24) | picture id + 1 (bits 0-15).
  */
 final class SentPacketHistory {
     /** A power of two dividing 2^16, so an output sequence number has one slot on every lap. */
     static final int CAPACITY = 1024;
     private static final int MASK = CAPACITY - 1;
 
-    private final int[] seq = new int[CAPACITY]; // -1: empty
-    private final int[] sourceSeq = new int[CAPACITY];
-    private final int[] source = new int[CAPACITY];
-    private final int[] timestamp = new int[CAPACITY];
-    private final int[] pictureId = new int[CAPACITY];
-    private final int[] tl0 = new int[CAPACITY];
+    private static final int STRIDE = 4;
+    private final int[] slots = new int[CAPACITY * STRIDE];
     private int newest = -1;
 
     SentPacketHistory() {
-        java.util.Arrays.fill(seq, -1);
+        for (int i = 0; i < slots.length; i += STRIDE) {
+            slots[i] = -1;
+        }
     }
 
     /** Records an output packet ({@code pictureId}, {@code tl0}: -1 when absent). */
@@ -31,17 +34,16 @@ final class SentPacketHistory {
             // Sequence numbers jumped past (lost upstream) must not keep a stale entry from a lap ago.
             int gap = newest < 0 ? 0 : Math.min(CAPACITY, ((outSeq - newest) & 0xFFFF) - 1);
             for (int i = 1; i <= gap; i++) {
-                seq[(newest + i) & MASK] = -1;
+                slots[((newest + i) & MASK) * STRIDE] = -1;
             }
             newest = outSeq;
         }
-        int slot = outSeq & MASK;
-        seq[slot] = outSeq;
-        this.sourceSeq[slot] = sourceSeq;
-        this.source[slot] = source;
-        timestamp[slot] = (int) outTimestamp;
-        this.pictureId[slot] = pictureId;
-        this.tl0[slot] = tl0;
+        int at = (outSeq & MASK) * STRIDE;
+        int[] d = slots;
+        d[at] = outSeq;
+        d[at + 1] = sourceSeq;
+        d[at + 2] = (int) outTimestamp;
+        d[at + 3] = (source & 0x1F) << 26 | ((tl0 + 1) & 0x1FF) << 16 | ((pictureId + 1) & 0xFFFF);
     }
 
     /**
@@ -53,34 +55,34 @@ final class SentPacketHistory {
             return -1;
         }
         int slot = outSeq & MASK;
-        return seq[slot] == outSeq ? slot : -1;
+        return slots[slot * STRIDE] == outSeq ? slot : -1;
     }
 
     int outputSequence(int slot) {
-        return seq[slot];
+        return slots[slot * STRIDE];
     }
 
     /** The source (layer) of the packet in a slot. */
     int source(int slot) {
-        return source[slot];
+        return slots[slot * STRIDE + 3] >>> 26;
     }
 
     /** The source sequence number of the packet in a slot. */
     int sourceSequence(int slot) {
-        return sourceSeq[slot];
+        return slots[slot * STRIDE + 1];
     }
 
     long timestamp(int slot) {
-        return timestamp[slot] & 0xFFFFFFFFL;
+        return slots[slot * STRIDE + 2] & 0xFFFFFFFFL;
     }
 
     /** Output picture id, -1 when the packet had none. */
     int pictureId(int slot) {
-        return pictureId[slot];
+        return (slots[slot * STRIDE + 3] & 0xFFFF) - 1;
     }
 
     /** Output TL0PICIDX, -1 when the packet had none. */
     int tl0(int slot) {
-        return tl0[slot];
+        return (slots[slot * STRIDE + 3] >>> 16 & 0x1FF) - 1;
     }
 }

@@ -46,4 +46,28 @@ class SentPacketHistoryTest {
         assertEquals(-1, h.slotOf(13));
         assertEquals(8, h.sourceSequence(h.slotOf(20)));
     }
+
+    @Test
+    void everyFieldComesBackAtItsExtremes() {
+        SentPacketHistory h = new SentPacketHistory();
+        h.record(65535, 65535, 2, 0xFFFFFFFFL, 32767, 255);
+        h.record(0, 0, 0, 0, -1, -1);
+        h.record(1, 7, 1, 0x80000000L, 0, 0);
+        int a = h.slotOf(65535);
+        assertEquals(65535, h.outputSequence(a));
+        assertEquals(65535, h.sourceSequence(a));
+        assertEquals(2, h.source(a));
+        assertEquals(0xFFFFFFFFL, h.timestamp(a));
+        assertEquals(32767, h.pictureId(a));
+        assertEquals(255, h.tl0(a));
+        int b = h.slotOf(0);
+        assertEquals(-1, h.pictureId(b));
+        assertEquals(-1, h.tl0(b));
+        assertEquals(0, h.source(b));
+        int c = h.slotOf(1);
+        assertEquals(0, h.pictureId(c));
+        assertEquals(0, h.tl0(c));
+        assertEquals(1, h.source(c));
+        assertEquals(0x80000000L, h.timestamp(c));
+    }
 }
