@@ -64,13 +64,20 @@ final class JanusRoom implements AutoCloseable {
         }, host, loop, handshakes, true);
     }
 
-    /** Subscribes {@code v} to every feed published so far. Blocking. */
-    CompletableFuture<Void> view(WhepViewer v, InetAddress host, EventLoop loop, Executor handshakes) throws Exception {
+    /**
+     * Subscribes {@code v} to every feed published so far; with {@code top}, pinned to the top
+     * simulcast layer ({@code substream} 2, {@code temporal} 2 per stream of the join). Blocking.
+     */
+    CompletableFuture<Void> view(WhepViewer v, InetAddress host, EventLoop loop, Executor handshakes, boolean top)
+            throws Exception {
         long handle = janus.attach(PLUGIN);
         ObjectNode join = JanusClient.body("join").put("room", room).put("ptype", "subscriber");
         ArrayNode streams = join.putArray("streams");
         for (long feed : feeds) {
-            streams.addObject().put("feed", feed);
+            ObjectNode stream = streams.addObject().put("feed", feed);
+            if (top) {
+                stream.put("substream", 2).put("temporal", 2);
+            }
         }
         JsonNode ev = janus.message(handle, join, null, null);
         String offer = ev.path("jsep").path("sdp").asText(null);

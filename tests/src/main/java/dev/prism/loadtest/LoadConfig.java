@@ -16,10 +16,13 @@ import java.time.Duration;
  * @param threads      event-loop threads carrying all clients' media
  * @param rampParallel WHIP/WHEP set-ups in flight at once while ramping up
  * @param sfu          which server speaks at {@code url}: Prism (WHIP/WHEP) or Janus (its HTTP API, videoroom)
+ * @param layers       VP8 streams per publisher: 3 (simulcast q/h/f, {@code videoBitrate} the top one) or 1
+ * @param viewerTwcc   viewers offer transport-wide-cc and send its feedback
+ * @param viewerTop    viewers ask for the top layer (Janus: substream 2; Prism has no such request, see LoadTest)
  */
 public record LoadConfig(Sfu sfu, URI url, String room, int publishers, int viewers, Duration warmup, Duration duration, String token,
                          String key, String secret, long serverPid, int threads, int rampParallel, int videoBitrate,
-                         boolean progress) {
+                         boolean progress, int layers, boolean viewerTwcc, boolean viewerTop) {
     public static final int MAX_PUBLISHERS = 50;
 
     /** The server under load and the signalling it speaks. */
@@ -46,6 +49,9 @@ public record LoadConfig(Sfu sfu, URI url, String room, int publishers, int view
         if (videoBitrate < 50_000 || videoBitrate > 20_000_000) {
             throw new IllegalArgumentException("--video-bitrate must be 50000..20000000 bit/s");
         }
+        if (layers != 1 && layers != 3) {
+            throw new IllegalArgumentException("--layers must be 1 or 3");
+        }
         if (url.getHost() == null || !"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
             throw new IllegalArgumentException("--url must be http(s)://host:port, got " + url);
         }
@@ -58,7 +64,7 @@ public record LoadConfig(Sfu sfu, URI url, String room, int publishers, int view
     public static LoadConfig of(URI url, String room, int publishers, int viewers, Duration duration, String key,
                                 String secret, long serverPid) {
         return new LoadConfig(Sfu.PRISM, url, room, publishers, viewers, Duration.ofSeconds(1), duration, null, key, secret, serverPid,
-                defaultThreads(), 8, 1_800_000, true);
+                defaultThreads(), 8, 1_800_000, true, 3, true, true);
     }
 
     public static int defaultThreads() {

@@ -8,7 +8,10 @@ import java.util.Locale;
  * latency is the time from a publisher stamping a payload to a viewer decrypting it, through the
  * SFU, on the same machine (so it includes both clients' scheduling). Server CPU and memory are
  * present only with {@code --server-pid}; when that pid is the load tool's own (in-process tests)
- * the CPU figure includes the clients'.
+ * the CPU figure includes the clients'. Simulcast: {@code viewerTopLayerShare} is the fraction of
+ * the viewers' video packets (with a readable stamp) that came from the publishers' top layer,
+ * {@code viewersOnTopLayer} how many viewers got most of their video from it, and
+ * {@code layer*Packets} the viewers' video packets per layer (a single stream counts as f).
  */
 public record LoadReport(
         int publishers, int publishersRequested, int viewers, int viewersRequested, int viewersFailed,
@@ -17,7 +20,9 @@ public record LoadReport(
         double latencyP50Millis, double latencyP99Millis, double latencyMaxMillis, long latencySamples,
         long minViewerVideoPackets, int viewersWithoutVideo, long authFailures, long replays, long badStamps,
         long nacksSent, long retransmitted, long keyFrameRequests, long keyFramesSent,
-        long serverPid, double serverCpuSeconds, double serverCores, long serverRssKb, long serverPeakRssKb) {
+        long serverPid, double serverCpuSeconds, double serverCores, long serverRssKb, long serverPeakRssKb,
+        int layers, double viewerTopLayerShare, int viewersOnTopLayer, long layerQPackets, long layerHPackets,
+        long layerFPackets, long twccFeedbackSent, long publisherTwccReceived) {
 
     /** Viewers one fully busy server core would carry at this rate, or NaN without CPU figures. */
     public double viewersPerCore() {
@@ -39,6 +44,11 @@ public record LoadReport(
                 replays, badStamps));
         s.append(f("feedback         NACKed %d; whole run: retransmitted %d, key frame requests %d, key frames sent %d%n",
                 nacksSent, retransmitted, keyFrameRequests, keyFramesSent));
+        s.append(f("simulcast        %d layer(s) published; viewer video from the top layer %.1f %%, %d/%d viewers mostly on "
+                        + "it; packets q %d, h %d, f %d%n", layers, 100 * viewerTopLayerShare, viewersOnTopLayer, viewers,
+                layerQPackets, layerHPackets, layerFPackets));
+        s.append(f("congestion ctl   viewers sent %d transport-wide CC feedback packets; publishers got %d (whole run)%n",
+                twccFeedbackSent, publisherTwccReceived));
         if (serverPid > 0) {
             s.append(f("server pid %d     CPU %.2f s (%.2f cores), RSS %.1f MiB (peak %.1f MiB), %.0f viewers per core (linear extrapolation)%n",
                     serverPid, serverCpuSeconds, serverCores, serverRssKb / 1024.0, serverPeakRssKb / 1024.0,
@@ -55,7 +65,9 @@ public record LoadReport(
                         + "\"latencySamples\":%d,\"minViewerVideoPackets\":%d,\"viewersWithoutVideo\":%d,"
                         + "\"authFailures\":%d,\"replays\":%d,\"badStamps\":%d,\"nacksSent\":%d,\"retransmitted\":%d,"
                         + "\"keyFrameRequests\":%d,\"keyFramesSent\":%d,\"serverPid\":%s,\"serverCpuSeconds\":%s,"
-                        + "\"serverCores\":%s,\"serverRssKb\":%s,\"serverPeakRssKb\":%s,\"viewersPerCore\":%s}",
+                        + "\"serverCores\":%s,\"serverRssKb\":%s,\"serverPeakRssKb\":%s,\"viewersPerCore\":%s,"
+                        + "\"layers\":%d,\"viewerTopLayerShare\":%.4f,\"viewersOnTopLayer\":%d,\"layerQPackets\":%d,"
+                        + "\"layerHPackets\":%d,\"layerFPackets\":%d,\"twccFeedbackSent\":%d,\"publisherTwccReceived\":%d}",
                 publishers, publishersRequested, viewers, viewersRequested, viewersFailed, seconds, packetsPerSecond,
                 videoPacketsPerSecond, throughputMbps, publishedMbps, lossMinPercent, lossAvgPercent, lossMaxPercent,
                 latencyP50Millis, latencyP99Millis, latencyMaxMillis, latencySamples, minViewerVideoPackets,
@@ -63,7 +75,8 @@ public record LoadReport(
                 keyFramesSent, serverPid > 0 ? Long.toString(serverPid) : "null",
                 serverPid > 0 ? f("%.3f", serverCpuSeconds) : "null", serverPid > 0 ? f("%.4f", serverCores) : "null",
                 serverPid > 0 ? Long.toString(serverRssKb) : "null", serverPid > 0 ? Long.toString(serverPeakRssKb) : "null",
-                serverPid > 0 && serverCores > 0 ? f("%.1f", viewersPerCore()) : "null");
+                serverPid > 0 && serverCores > 0 ? f("%.1f", viewersPerCore()) : "null", layers, viewerTopLayerShare,
+                viewersOnTopLayer, layerQPackets, layerHPackets, layerFPackets, twccFeedbackSent, publisherTwccReceived);
     }
 
     private static String f(String format, Object... args) {

@@ -75,7 +75,7 @@ public final class LoadRun {
             Semaphore parallel = new Semaphore(config.rampParallel());
             List<CompletableFuture<?>> setups = new ArrayList<>();
             for (int i = 0; i < config.publishers(); i++) {
-                WhipPublisher p = new WhipPublisher("load-pub-" + tag + "-" + i, config.videoBitrate());
+                WhipPublisher p = new WhipPublisher("load-pub-" + tag + "-" + i, config.videoBitrate(), config.layers());
                 publishers.add(p);
                 EventLoop loop = group.next();
                 setups.add(CompletableFuture.runAsync(() -> setUp(parallel, publishersUp,
@@ -88,10 +88,10 @@ public final class LoadRun {
             }
             setups.clear();
             for (int i = 0; i < config.viewers(); i++) {
-                WhepViewer v = new WhepViewer("load-view-" + tag + "-" + i);
+                WhepViewer v = new WhepViewer("load-view-" + tag + "-" + i, config.viewerTwcc());
                 EventLoop loop = group.next();
                 setups.add(CompletableFuture.runAsync(() -> setUp(parallel, viewersUp, () -> {
-                    CompletableFuture<Void> ready = janus != null ? janus.view(v, host, loop, tasks)
+                    CompletableFuture<Void> ready = janus != null ? janus.view(v, host, loop, tasks, config.viewerTop())
                             : v.connect(client, config.room(), host, loop, tasks, publishersUp.get());
                     viewers.add(v);
                     return ready;
@@ -200,6 +200,7 @@ public final class LoadRun {
         double lossSum = 0;
         long minVideo = Long.MAX_VALUE;
         int withoutVideo = 0;
+        int onTop = 0;
         LatencyHistogram latency = new LatencyHistogram();
         for (int i = 0; i < ready.size(); i++) {
             WhepViewer.Stats d = after.get(i).minus(before.get(i));
@@ -209,18 +210,25 @@ public final class LoadRun {
             lossSum += loss;
             minVideo = Math.min(minVideo, d.videoPackets());
             withoutVideo += d.videoPackets() == 0 ? 1 : 0;
+            onTop += d.mainLayer() == WhepViewer.LAYERS - 1 ? 1 : 0;
             latency.add(ready.get(i).latency());
         }
         WhepViewer.Stats total = sum(after).minus(sum(before));
         long keyRequests = 0;
         long keyFrames = 0;
         long retransmitted = 0;
+        long publisherTwcc = 0;
         for (WhipPublisher p : publishers) {
+            publisherTwcc += p.feedbackPackets;
             keyRequests += p.keyFrameRequests;
             keyFrames += p.keyFramesSent();
             retransmitted += p.retransmitted;
         }
         int n = ready.size();
+        long layered = 0;
+        for (long p : total.layerPackets()) {
+            layered += p;
+        }
         double cpu = server0 != null && server1 != null ? (server1.cpuNanos() - server0.cpuNanos()) / 1e9 : 0;
         return new LoadReport(publishersUp.get(), config.publishers(), n, config.viewers(),
                 config.viewers() - n, seconds,
@@ -231,7 +239,10 @@ public final class LoadRun {
                 latency.maxMicros() / 1000.0, latency.count(), n == 0 ? 0 : minVideo, withoutVideo,
                 total.authFailures(), total.replays(), total.badStamps(), total.nacksSent(), retransmitted,
                 keyRequests, keyFrames, server1 != null ? config.serverPid() : 0, cpu, cpu / seconds,
-                server1 != null ? server1.rssKb() : 0, server1 != null ? server1.peakRssKb() : 0);
+                server1 != null ? server1.rssKb() : 0, server1 != null ? server1.peakRssKb() : 0,
+                config.layers(), layered == 0 ? 0 : (double) total.topLayerPackets() / layered, onTop,
+                total.layerPackets()[0], total.layerPackets()[1], total.layerPackets()[2], total.twccFeedbacks(),
+                publisherTwcc);
     }
 
     private long publishedBytes() {
@@ -255,8 +266,14 @@ public final class LoadRun {
     }
 
     private static WhepViewer.Stats sum(List<WhepViewer.Stats> list) {
-        long[] t = new long[11];
+        long[] t = new long[13];
+        long[] layers = new long[WhepViewer.LAYERS];
         for (WhepViewer.Stats s : list) {
+            for (int i = 0; i < layers.length; i++) {
+                layers[i] += s.layerPackets()[i];
+            }
+            t[11] += s.topLayerPackets();
+            t[12] += s.twccFeedbacks();
             t[0] += s.videoPackets();
             t[1] += s.audioPackets();
             t[2] += s.bytes();
@@ -269,7 +286,8 @@ public final class LoadRun {
             t[9] += s.unknownSsrc();
             t[10] += s.nacksSent();
         }
-        return new WhepViewer.Stats(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], 0, 0);
+        return new WhepViewer.Stats(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], 0, 0, layers,
+                t[11], t[12]);
     }
 
     /** One line: elapsed time, clients up, receive rate since the last line, loss, latency so far. */

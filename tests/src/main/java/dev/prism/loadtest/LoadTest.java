@@ -58,8 +58,21 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--ramp-parallel", defaultValue = "8", description = "connection set-ups in flight at once (default ${DEFAULT-VALUE})")
     int rampParallel;
 
-    @Option(names = "--video-bitrate", defaultValue = "1800000", description = "bit/s of each publisher's VP8 track (default ${DEFAULT-VALUE})")
+    @Option(names = "--video-bitrate", defaultValue = "1800000", description = "bit/s of each publisher's top VP8 layer (default ${DEFAULT-VALUE})")
     int videoBitrate;
+
+    @Option(names = "--layers", defaultValue = "3", description = "VP8 streams per publisher: 3 = simulcast rids q, h, f "
+            + "at about 8 %%, 28 %% and 100 %% of --video-bitrate; 1 = one stream (default ${DEFAULT-VALUE})")
+    int layers;
+
+    @Option(names = "--viewer-twcc", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "viewers send transport-wide CC feedback when negotiated (default ${DEFAULT-VALUE}; --no-viewer-twcc)")
+    boolean viewerTwcc;
+
+    @Option(names = "--viewer-layer", defaultValue = "top", description = "top: viewers ask for the top simulcast layer "
+            + "(Janus: substream 2; Prism has no per-viewer layer request over WHEP and forwards what its estimate allows); "
+            + "auto: the server chooses (default ${DEFAULT-VALUE})")
+    String viewerLayer;
 
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
@@ -77,8 +90,14 @@ public final class LoadTest implements Callable<Integer> {
                 case "janus" -> LoadConfig.Sfu.JANUS;
                 default -> throw new IllegalArgumentException("--sfu must be prism or janus, got " + sfu);
             };
+            boolean top = switch (viewerLayer.toLowerCase(Locale.ROOT)) {
+                case "top" -> true;
+                case "auto" -> false;
+                default -> throw new IllegalArgumentException("--viewer-layer must be top or auto, got " + viewerLayer);
+            };
             config = new LoadConfig(server, url, room, publishers, viewers, parseDuration(warmup), parseDuration(duration), token, key, secret, serverPid,
-                    threads == null ? LoadConfig.defaultThreads() : threads, rampParallel, videoBitrate, !quiet);
+                    threads == null ? LoadConfig.defaultThreads() : threads, rampParallel, videoBitrate, !quiet, layers,
+                    viewerTwcc, top);
         } catch (IllegalArgumentException e) {
             System.err.println("loadtest: " + e.getMessage());
             return 2;

@@ -20,6 +20,9 @@ final class ReceiveStream {
     final int ssrc;
     final boolean video;
     final int clockRate;
+    /** The SSRC the server retransmits this stream on (RFC 4588), 0 when none; and the stream's payload type. */
+    int rtxSsrc;
+    int payloadType;
     private final SequenceUnwrapper unwrapper = new SequenceUnwrapper();
     private long firstSeq = -1;
     private long highestSeq = -1;

@@ -9,7 +9,9 @@ import dev.prism.rtcp.RtcpFeedback;
 import dev.prism.rtcp.RtcpPacketType;
 import dev.prism.rtcp.SenderReport;
 import dev.prism.rtcp.TransportLayerNack;
+import dev.prism.rtp.RtpHeaderExtensions;
 import dev.prism.rtp.RtpPacket;
+import dev.prism.rtp.RtxPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -26,29 +28,59 @@ import java.util.concurrent.TimeUnit;
  * A synthetic WHEP viewer: offers one recvonly video and audio m-line per publisher, then over
  * ICE/DTLS/SRTP unprotects every packet (auth failures counted by {@link SecurePeer}), counts
  * packets and loss per SSRC ({@link ReceiveStream}), measures the latency the SFU adds from the
- * {@link PayloadStamp} in each payload, sends a receiver report every second and NACKs for gaps
- * in video (every 25 ms, each sequence number at most three times). Loop thread, except
- * {@link #connect} and the snapshot methods, which hop onto the loop.
+ * {@link PayloadStamp} in each payload, counts which simulcast layer each video packet came
+ * from (the stamp's marker, see {@link VideoLayer#nextMarker}), sends a receiver report every
+ * second, NACKs for gaps in video (every 25 ms, each sequence number at most three times) and,
+ * when transport-wide-cc was negotiated and {@code twcc} is on, transport-wide CC feedback every
+ * 50 ms ({@link TwccFeedback}). Loop thread, except {@link #connect} and the snapshot methods,
+ * which hop onto the loop.
  */
-final class WhepViewer implements SecurePeer.Media {
+final class WhepViewer implements SecurePeer.Media, TwccFeedback.Sink {
     private static final long NACK_TICK_MILLIS = 25;
+    private static final long TWCC_TICK_MILLIS = 50;
     private static final long MAX_LATENCY_NANOS = 60_000_000_000L;
 
     /** A viewer's cumulative counters at one moment (taken on its loop). */
     record Stats(long videoPackets, long audioPackets, long bytes, long expected, long lost, long recovered,
                  long authFailures, long replays, long badStamps, long unknownSsrc, long nacksSent,
-                 long senderReports, int streams) {
+                 long senderReports, int streams, long[] layerPackets, long topLayerPackets, long twccFeedbacks) {
         Stats minus(Stats o) {
+            long[] layers = new long[LAYERS];
+            for (int i = 0; i < LAYERS; i++) {
+                layers[i] = layerPackets[i] - o.layerPackets[i];
+            }
             return new Stats(videoPackets - o.videoPackets, audioPackets - o.audioPackets, bytes - o.bytes,
                     expected - o.expected, lost - o.lost, recovered - o.recovered, authFailures - o.authFailures,
                     replays - o.replays, badStamps - o.badStamps, unknownSsrc - o.unknownSsrc,
-                    nacksSent - o.nacksSent, senderReports - o.senderReports, streams);
+                    nacksSent - o.nacksSent, senderReports - o.senderReports, streams, layers,
+                    topLayerPackets - o.topLayerPackets, twccFeedbacks - o.twccFeedbacks);
         }
 
-        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        /** The layer (0 = q) most of this viewer's video packets came from, or -1 without video. */
+        int mainLayer() {
+            int best = -1;
+            long most = 0;
+            for (int i = 0; i < LAYERS; i++) {
+                if (layerPackets[i] > most) {
+                    most = layerPackets[i];
+                    best = i;
+                }
+            }
+            return best;
+        }
+
+        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[LAYERS], 0, 0);
     }
 
+    /** Simulcast layers counted apart (q, h, f). */
+    static final int LAYERS = 3;
+
     final String identity;
+    private final boolean twccWanted;
+    private final long[] layerPackets = new long[LAYERS];
+    private long topLayerPackets;
+    private TwccFeedback twcc;
+    private int twccId = -1;
     private final int rtcpSsrc = ThreadLocalRandom.current().nextInt();
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
     private final int[] nackSeqs = new int[64];
@@ -64,11 +96,15 @@ final class WhepViewer implements SecurePeer.Media {
     private long bytes;
     private long badStamps;
     private long unknownSsrc;
+    private long paddingPackets;
+    private long rtxPackets;
     private long nacksSent;
     private long senderReports;
 
-    WhepViewer(String identity) {
+    /** {@code twcc}: offer transport-wide-cc and send its feedback when the server accepts it. */
+    WhepViewer(String identity, boolean twcc) {
         this.identity = identity;
+        this.twccWanted = twcc;
     }
 
     /** WHEP, ICE and DTLS. Blocking: call from a virtual thread. */
@@ -80,7 +116,7 @@ final class WhepViewer implements SecurePeer.Media {
         peer = new SecurePeer(loop, this, handshakes, certificate, ufrag, pwd);
         peer.bind();
         try {
-            session = client.post(false, room, identity, SdpOffers.view(ufrag, pwd, certificate.sha256Fingerprint(), publishers));
+            session = client.post(false, room, identity, SdpOffers.view(ufrag, pwd, certificate.sha256Fingerprint(), publishers, twccWanted));
         } catch (Exception e) {
             peer.close();
             throw e;
@@ -116,7 +152,7 @@ final class WhepViewer implements SecurePeer.Media {
         peer.bind();
         peer.winRoleConflicts();
         String answer = SdpOffers.answer(offerSdp, ufrag, pwd, certificate.sha256Fingerprint(), serverHost.getHostAddress(),
-                peer.localPort());
+                peer.localPort(), twccWanted);
         CompletableFuture<Void> ready = peer.connect(new InetSocketAddress(serverHost, offer.port()), offer.ufrag(),
                 offer.pwd(), offer.fingerprint(), DtlsTransport.Role.CLIENT);
         try {
@@ -133,8 +169,15 @@ final class WhepViewer implements SecurePeer.Media {
         List<ReceiveStream> found = new ArrayList<>();
         List<Boolean> nack = new ArrayList<>();
         for (SdpOffers.AnsweredMedia m : answer.media()) {
-            for (long ssrc : m.ssrcs()) {
-                found.add(new ReceiveStream((int) ssrc, m.video(), m.clockRate()));
+            if (twccWanted && m.twccId() > 0 && twccId < 0) {
+                twccId = m.twccId();
+                twcc = new TwccFeedback();
+            }
+            for (int i = 0; i < m.ssrcs().size(); i++) {
+                ReceiveStream stream = new ReceiveStream((int) (long) m.ssrcs().get(i), m.video(), m.clockRate());
+                stream.rtxSsrc = (int) (long) m.rtxSsrcs().get(i);
+                stream.payloadType = m.payloadType();
+                found.add(stream);
                 nack.add(m.video() && m.nack());
             }
         }
@@ -149,6 +192,10 @@ final class WhepViewer implements SecurePeer.Media {
         loop.execute(() -> {
             timers.add(loop.scheduleAtFixedRate(this::receiverReports, 1, 1, TimeUnit.SECONDS));
             timers.add(loop.scheduleAtFixedRate(this::nacks, NACK_TICK_MILLIS, NACK_TICK_MILLIS, TimeUnit.MILLISECONDS));
+            if (twcc != null) {
+                timers.add(loop.scheduleAtFixedRate(this::transportFeedback, TWCC_TICK_MILLIS, TWCC_TICK_MILLIS,
+                        TimeUnit.MILLISECONDS));
+            }
         });
     }
 
@@ -167,10 +214,27 @@ final class WhepViewer implements SecurePeer.Media {
             badStamps++;
             return;
         }
+        if (twcc != null) {
+            // Before the SSRC check: the SFU's probes and padding (other SSRCs) count for its estimate too.
+            long ext = RtpHeaderExtensions.find(packet, twccId);
+            if (ext >= 0 && RtpHeaderExtensions.dataLength(ext) == 2) {
+                twcc.onPacket(packet.getUnsignedShort(RtpHeaderExtensions.dataIndex(ext)), arrivalNanos);
+            }
+        }
         int ssrc = RtpPacket.ssrc(packet);
         ReceiveStream s = null;
         for (ReceiveStream candidate : streams) {
             if (candidate.ssrc == ssrc) {
+                s = candidate;
+                break;
+            }
+            if (candidate.rtxSsrc == ssrc && candidate.rtxSsrc != 0) {
+                // RFC 4588: a retransmission becomes the original packet; padding only (probes) ends here.
+                if (!RtxPacket.unwrap(packet, candidate.ssrc, candidate.payloadType)) {
+                    paddingPackets++;
+                    return;
+                }
+                rtxPackets++;
                 s = candidate;
                 break;
             }
@@ -187,6 +251,16 @@ final class WhepViewer implements SecurePeer.Media {
         if (s.video) {
             videoPackets++;
             stamp = SyntheticVp8Source.stampOffset(packet, payload, length);
+            if (stamp >= 0) {
+                int marker = PayloadStamp.marker(packet, stamp);
+                int layer = VideoLayer.layerOf(marker);
+                if (layer < LAYERS) {
+                    layerPackets[layer]++;
+                }
+                if (VideoLayer.isTop(marker)) {
+                    topLayerPackets++;
+                }
+            }
         } else {
             audioPackets++;
             stamp = length >= PayloadStamp.LENGTH ? payload : -1;
@@ -261,6 +335,22 @@ final class WhepViewer implements SecurePeer.Media {
         }
     }
 
+    private void transportFeedback() {
+        if (twcc.flush(rtcpSsrc, streams.length > 0 ? streams[0].ssrc : 0, this) > 0) {
+            peer.flush();
+        }
+    }
+
+    @Override
+    public ByteBuf buffer(int length) {
+        return peer.buffer(length);
+    }
+
+    @Override
+    public void send(ByteBuf packet) {
+        peer.writeRtcp(packet);
+    }
+
     /** Cumulative counters, read on the loop. */
     CompletableFuture<Stats> stats() {
         CompletableFuture<Stats> f = new CompletableFuture<>();
@@ -275,7 +365,8 @@ final class WhepViewer implements SecurePeer.Media {
             }
             f.complete(new Stats(videoPackets, audioPackets, bytes, expected, lost, recovered,
                     peer.rtpAuthFailures + peer.rtcpAuthFailures, peer.replays, badStamps, unknownSsrc, nacksSent,
-                    senderReports, streams.length));
+                    senderReports, streams.length, layerPackets.clone(), topLayerPackets,
+                    twcc == null ? 0 : twcc.packetsSent));
         });
         return f;
     }

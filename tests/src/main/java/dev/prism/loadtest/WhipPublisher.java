@@ -2,6 +2,7 @@ package dev.prism.loadtest;
 
 import dev.prism.dtls.DtlsCertificate;
 import dev.prism.dtls.DtlsTransport;
+import dev.prism.rtcp.FullIntraRequest;
 import dev.prism.rtcp.RtcpCompoundReader;
 import dev.prism.rtcp.RtcpFeedback;
 import dev.prism.rtcp.RtcpPacketType;
@@ -23,51 +24,41 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A synthetic WHIP publisher: one VP8 track ({@link SyntheticVp8Source}, 30 fps) and one Opus
- * track (50 packets/s of 80 bytes), both carrying a {@link PayloadStamp}, with the mid and
- * transport-wide-cc header extensions when the answer accepted them. A key frame goes out on
- * every PLI or FIR and every 10 s; NACKed video packets are resent from a 1 s history of the
- * protected datagrams (same sequence number, no RTX); a sender report per stream every second.
- * All media work runs on the peer's event loop.
+ * A synthetic WHIP publisher: VP8 video as three simulcast layers (rids q, h, f at about 8 %,
+ * 28 % and 100 % of the video bitrate, each a {@link VideoLayer} with its own SSRC and
+ * {@link SyntheticVp8Source}, 30 fps) or as one stream, and one Opus track (50 packets/s of 80
+ * bytes), all carrying a {@link PayloadStamp}, with the mid, rid (simulcast) and
+ * transport-wide-cc header extensions when the answer accepted them. A key frame goes out on a
+ * layer for every PLI or FIR naming its SSRC, and every 10 s; NACKed packets are resent from
+ * the layer's 1 s history of protected datagrams (same sequence number, no RTX); a sender
+ * report per stream every second. All media work runs on the peer's event loop.
  */
 final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     static final int FPS = 30;
     static final int MAX_PAYLOAD = 1100;
     static final int AUDIO_PAYLOAD = 80;
     static final long KEY_FRAME_INTERVAL_NANOS = 10_000_000_000L;
-    private static final int HISTORY = 1024;
-    private static final int SLOT = 1280;
-    private static final long HISTORY_NANOS = 1_000_000_000L;
     private static final long NTP_UNIX_OFFSET = 2_208_988_800L;
 
     final String identity;
-    private final int videoBitrate;
     private final int audioSsrc = ThreadLocalRandom.current().nextInt();
-    private final int videoSsrc = ThreadLocalRandom.current().nextInt();
-    private final SyntheticVp8Source video;
+    private final VideoLayer[] layers;
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
-    private final byte[][] history = new byte[HISTORY][SLOT];
-    private final int[] historyLength = new int[HISTORY];
-    private final int[] historySeq = new int[HISTORY];
-    private final long[] historyNanos = new long[HISTORY];
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private SecurePeer peer;
     private WhipWhepClient.Session session;
     private SdpOffers.AnsweredMedia audioMedia;
     private SdpOffers.AnsweredMedia videoMedia;
+    private byte[] audioMid;
+    private byte[] videoMid;
     private int audioSeq = ThreadLocalRandom.current().nextInt(0x10000);
-    private int videoSeq = ThreadLocalRandom.current().nextInt(0x10000);
     private int twccSeq;
     private int audioCount;
-    private int videoCount;
     private final long audioTsBase = ThreadLocalRandom.current().nextLong(0x100000000L);
-    private final long videoTsBase = ThreadLocalRandom.current().nextLong(0x100000000L);
     private long startNanos;
-    private long frameIndex;
-    private long lastKeyNanos;
-    private boolean keyRequested = true;
-    private long videoOctets;
     private long audioOctets;
+    /** The layer a NACK being handled names (set before {@link TransportLayerNack#forEachLost}). */
+    private VideoLayer nackLayer;
 
     volatile long packetsSent;
     volatile long bytesSent;
@@ -76,10 +67,20 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     volatile long retransmitted;
     volatile long feedbackPackets;
 
-    WhipPublisher(String identity, int videoBitrate) {
+    /** {@code layerCount} 3: simulcast q/h/f with {@code videoBitrate} for f; 1: one stream at {@code videoBitrate}. */
+    WhipPublisher(String identity, int videoBitrate, int layerCount) {
+        if (layerCount != 1 && layerCount != 3) {
+            throw new IllegalArgumentException("layers must be 1 or 3: " + layerCount);
+        }
         this.identity = identity;
-        this.videoBitrate = videoBitrate;
-        this.video = new SyntheticVp8Source(videoBitrate, FPS, MAX_PAYLOAD, ThreadLocalRandom.current().nextInt());
+        this.layers = new VideoLayer[layerCount];
+        for (int i = 0; i < layerCount; i++) {
+            layers[i] = new VideoLayer(i, layerCount, videoBitrate, FPS, MAX_PAYLOAD);
+        }
+    }
+
+    int layerCount() {
+        return layers.length;
     }
 
     /** WHIP, ICE and DTLS; media starts when the returned future completes. Blocking: call from a virtual thread. */
@@ -109,8 +110,12 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
         String pwd = LoadRun.randomToken(24);
         peer = new SecurePeer(loop, this, handshakes, certificate, ufrag, pwd);
         peer.bind();
+        long[] videoSsrcs = new long[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            videoSsrcs[i] = layers[i].ssrc & 0xFFFFFFFFL;
+        }
         String offer = SdpOffers.publish(ufrag, pwd, certificate.sha256Fingerprint(), audioSsrc & 0xFFFFFFFFL,
-                videoSsrc & 0xFFFFFFFFL, identity);
+                videoSsrcs, identity);
         if (fullIce) {
             offer = SdpOffers.withCandidate(offer, serverHost.getHostAddress(), peer.localPort());
             peer.winRoleConflicts();
@@ -134,6 +139,13 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
             peer.close();
             throw new IllegalStateException("the answer did not accept both audio and video:\n" + answerSdp);
         }
+        if (layers.length > 1 && (videoMedia.ridId() <= 0 || videoMedia.midId() <= 0 || !videoMedia.simulcast())) {
+            peer.close();
+            throw new IllegalStateException("the answer did not accept simulcast (a=simulcast:recv and the mid and rid "
+                    + "extensions); try --layers 1:\n" + answerSdp);
+        }
+        audioMid = audioMedia.mid().getBytes(StandardCharsets.US_ASCII);
+        videoMid = videoMedia.mid().getBytes(StandardCharsets.US_ASCII);
         // The answerer picks the DTLS role: Prism answers passive (we are the client), Janus active.
         DtlsTransport.Role role = "active".equals(answer.setup()) ? DtlsTransport.Role.SERVER : DtlsTransport.Role.CLIENT;
         return peer.connect(new InetSocketAddress(serverHost, answer.port()), answer.ufrag(), answer.pwd(),
@@ -148,46 +160,61 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
         timers.add(loop.scheduleAtFixedRate(this::senderReports, 1, 1, TimeUnit.SECONDS));
     }
 
+    /** One frame on every layer, lowest first, as an encoder emits a simulcast frame. */
     private void videoFrame() {
-        long now = System.nanoTime();
-        boolean key = keyRequested || now - lastKeyNanos >= KEY_FRAME_INTERVAL_NANOS;
-        if (key) {
-            keyRequested = false;
-            lastKeyNanos = now;
-        }
-        int packets = video.startFrame(key);
-        long ts = (videoTsBase + frameIndex++ * 90_000 / FPS) & 0xFFFFFFFFL;
-        for (int i = 0; i < packets; i++) {
-            ByteBuf b = header(videoMedia.payloadType(), videoSeq, ts, videoSsrc, i == packets - 1, videoMedia, MAX_PAYLOAD);
-            video.writePayload(b, i, System.nanoTime(), videoCount++);
-            int payload = RtpPacket.payloadLength(b);
-            int seq = videoSeq;
-            videoSeq = (videoSeq + 1) & 0xFFFF;
-            if (send(b, seq, true)) {
-                videoOctets += payload;
-            }
+        for (VideoLayer layer : layers) {
+            videoFrame(layer);
         }
         peer.flush();
     }
 
+    private void videoFrame(VideoLayer layer) {
+        long now = System.nanoTime();
+        boolean key = layer.keyRequested || now - layer.lastKeyNanos >= KEY_FRAME_INTERVAL_NANOS;
+        if (key) {
+            layer.keyRequested = false;
+            layer.lastKeyNanos = now;
+        }
+        SyntheticVp8Source video = layer.source;
+        int packets = video.startFrame(key);
+        long ts = (layer.tsBase + layer.frameIndex++ * 90_000 / FPS) & 0xFFFFFFFFL;
+        byte[] rid = layers.length > 1 ? layer.ridBytes : null;
+        for (int i = 0; i < packets; i++) {
+            ByteBuf b = header(videoMedia.payloadType(), layer.seq, ts, layer.ssrc, i == packets - 1, videoMedia,
+                    videoMid, rid, MAX_PAYLOAD);
+            video.writePayload(b, i, System.nanoTime(), layer.nextMarker());
+            int payload = RtpPacket.payloadLength(b);
+            int seq = layer.seq;
+            layer.seq = (layer.seq + 1) & 0xFFFF;
+            if (send(b, seq, layer)) {
+                layer.octets += payload;
+            }
+        }
+    }
+
     private void audioPacket() {
         long ts = (audioTsBase + (System.nanoTime() - startNanos) / 1_000_000 * 48) & 0xFFFFFFFFL;
-        ByteBuf b = header(audioMedia.payloadType(), audioSeq, ts, audioSsrc, false, audioMedia, AUDIO_PAYLOAD);
+        ByteBuf b = header(audioMedia.payloadType(), audioSeq, ts, audioSsrc, false, audioMedia, audioMid, null,
+                AUDIO_PAYLOAD);
         PayloadStamp.write(b, System.nanoTime(), audioCount++);
         b.writeZero(AUDIO_PAYLOAD - PayloadStamp.LENGTH);
         int seq = audioSeq;
         audioSeq = (audioSeq + 1) & 0xFFFF;
-        if (send(b, seq, false)) {
+        if (send(b, seq, null)) {
             audioOctets += AUDIO_PAYLOAD;
         }
         peer.flush();
     }
 
-    /** An RTP header with the negotiated mid and transport-wide sequence extensions (RFC 8285 one-byte form). */
-    private ByteBuf header(int pt, int seq, long ts, int ssrc, boolean marker, SdpOffers.AnsweredMedia m, int payload) {
-        ByteBuf b = peer.buffer(12 + 12 + payload);
-        byte[] mid = m.mid().getBytes(StandardCharsets.US_ASCII);
-        int extLength = (m.midId() > 0 ? 1 + mid.length : 0) + (m.twccId() > 0 ? 3 : 0);
+    /**
+     * An RTP header with the negotiated mid, rid (when {@code rid} is not null) and
+     * transport-wide sequence extensions (RFC 8285 one-byte form; RFC 8852 for the rid).
+     */
+    private ByteBuf header(int pt, int seq, long ts, int ssrc, boolean marker, SdpOffers.AnsweredMedia m, byte[] mid,
+                           byte[] rid, int payload) {
+        ByteBuf b = peer.buffer(12 + 16 + payload);
+        boolean withRid = rid != null && m.ridId() > 0;
+        int extLength = (m.midId() > 0 ? 1 + mid.length : 0) + (m.twccId() > 0 ? 3 : 0) + (withRid ? 1 + rid.length : 0);
         b.writeByte(extLength > 0 ? 0x90 : 0x80).writeByte((marker ? 0x80 : 0) | pt).writeShort(seq)
                 .writeInt((int) ts).writeInt(ssrc);
         if (extLength > 0) {
@@ -195,6 +222,9 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
             b.writeShort(0xBEDE).writeShort(words);
             if (m.midId() > 0) {
                 b.writeByte((m.midId() << 4) | (mid.length - 1)).writeBytes(mid);
+            }
+            if (withRid) {
+                b.writeByte((m.ridId() << 4) | (rid.length - 1)).writeBytes(rid);
             }
             if (m.twccId() > 0) {
                 b.writeByte(m.twccId() << 4 | 1).writeShort(twccSeq);
@@ -205,7 +235,8 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
         return b;
     }
 
-    private boolean send(ByteBuf b, int seq, boolean keep) {
+    /** Protects and queues {@code b}; video packets ({@code layer} not null) are kept for NACK. */
+    private boolean send(ByteBuf b, int seq, VideoLayer layer) {
         if (!peer.writeRtp(b.retain())) {
             b.release();
             return false;
@@ -213,12 +244,8 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
         int n = b.readableBytes();
         packetsSent++;
         bytesSent += n;
-        if (keep && n <= SLOT) {
-            int slot = seq & (HISTORY - 1);
-            b.getBytes(b.readerIndex(), history[slot], 0, n);
-            historyLength[slot] = n;
-            historySeq[slot] = seq;
-            historyNanos[slot] = System.nanoTime();
+        if (layer != null) {
+            layer.remember(b, seq, System.nanoTime());
         }
         b.release();
         return true;
@@ -229,9 +256,12 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
         long wall = System.currentTimeMillis();
         long ntp = ((wall / 1000 + NTP_UNIX_OFFSET) << 32) | (((wall % 1000) << 32) / 1000);
         long elapsed = now - startNanos;
-        ByteBuf v = peer.buffer(SenderReport.FIXED_SIZE);
-        SenderReport.write(v, videoSsrc, ntp, videoTsBase + elapsed / 1000 * 9 / 100, video.frames(), videoOctets, 0);
-        peer.writeRtcp(v);
+        for (VideoLayer layer : layers) {
+            ByteBuf v = peer.buffer(SenderReport.FIXED_SIZE);
+            SenderReport.write(v, layer.ssrc, ntp, layer.tsBase + elapsed / 1000 * 9 / 100, layer.source.frames(),
+                    layer.octets, 0);
+            peer.writeRtcp(v);
+        }
         ByteBuf a = peer.buffer(SenderReport.FIXED_SIZE);
         SenderReport.write(a, audioSsrc, ntp, audioTsBase + elapsed / 1000 * 48 / 1000, audioCount, audioOctets, 0);
         peer.writeRtcp(a);
@@ -250,35 +280,64 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
             int offset = r.offset();
             int type = r.packetType();
             int format = r.countOrFormat();
-            if (type == RtcpPacketType.PSFB && (format == RtcpPacketType.FMT_PLI || format == RtcpPacketType.FMT_FIR)) {
-                keyRequested = true;
-                keyFrameRequests++;
-            } else if (type == RtcpPacketType.RTPFB && format == RtcpPacketType.FMT_NACK
-                    && RtcpFeedback.mediaSsrc(packet, offset) == videoSsrc) {
-                TransportLayerNack.forEachLost(packet, offset, this);
-                peer.flush();
+            if (type == RtcpPacketType.PSFB && format == RtcpPacketType.FMT_PLI) {
+                requestKeyFrame(RtcpFeedback.mediaSsrc(packet, offset));
+            } else if (type == RtcpPacketType.PSFB && format == RtcpPacketType.FMT_FIR) {
+                // RFC 5104 §4.3.1: the SSRCs are in the FCI entries, the media-source field is unused.
+                int entries = FullIntraRequest.entryCount(packet, offset);
+                for (int i = 0; i < entries; i++) {
+                    requestKeyFrame(FullIntraRequest.entrySsrc(packet, offset, i));
+                }
+            } else if (type == RtcpPacketType.RTPFB && format == RtcpPacketType.FMT_NACK) {
+                nackLayer = layer(RtcpFeedback.mediaSsrc(packet, offset));
+                if (nackLayer != null) {
+                    TransportLayerNack.forEachLost(packet, offset, this);
+                    peer.flush();
+                }
             } else if (type == RtcpPacketType.RTPFB && format == RtcpPacketType.FMT_TWCC) {
                 feedbackPackets++;
             }
         }
     }
 
-    /** One NACKed video sequence number: resend it when still in the history. */
+    private void requestKeyFrame(int ssrc) {
+        VideoLayer layer = layer(ssrc);
+        if (layer != null) {
+            layer.keyRequested = true;
+            keyFrameRequests++;
+        }
+    }
+
+    private VideoLayer layer(int ssrc) {
+        for (VideoLayer l : layers) {
+            if (l.ssrc == ssrc) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** One NACKed sequence number of {@link #nackLayer}: resend it when still in its history. */
     @Override
     public void accept(int seq) {
         nackedPackets++;
-        int slot = seq & (HISTORY - 1);
-        if (historySeq[slot] != seq || historyLength[slot] == 0 || System.nanoTime() - historyNanos[slot] > HISTORY_NANOS) {
+        long now = System.nanoTime();
+        int n = nackLayer.remembered(seq, now);
+        if (n == 0) {
             return;
         }
-        ByteBuf b = peer.buffer(historyLength[slot]);
-        b.writeBytes(history[slot], 0, historyLength[slot]);
+        ByteBuf b = peer.buffer(n);
+        nackLayer.copyRemembered(seq, b);
         peer.writeProtected(b);
         retransmitted++;
     }
 
     long keyFramesSent() {
-        return video.keyFrames();
+        long n = 0;
+        for (VideoLayer l : layers) {
+            n += l.source.keyFrames();
+        }
+        return n;
     }
 
     boolean isReady() {
