@@ -16,6 +16,8 @@ final class BenchmarkSummary {
     /** The bounds for "viewers served": under 1 % loss and p99 added latency under 50 ms. */
     static final double MAX_LOSS_PERCENT = 1.0;
     static final double MAX_P99_MS = 50.0;
+    /** ... of the top layer: at least this share of the viewers' video came from it (where measured). */
+    static final double MIN_TOP_LAYER_SHARE = 0.9;
 
     /** One server's headline figures (NaN where not measured). */
     record Figures(double bestPacketsPerCpuSecond, int maxViewersInBounds, int halfLoadViewers, double halfLoadP50,
@@ -34,8 +36,9 @@ final class BenchmarkSummary {
             }
             double rate = p.packetsPerCpuSecond();
             best = Double.isNaN(best) || rate > best ? rate : best;
-            // Every viewer connected, the worst viewer under 1 % loss, p99 under 50 ms.
-            if (p.viewers() >= e.getKey() - 0.5 && p.lossMax() < MAX_LOSS_PERCENT && p.p99() < MAX_P99_MS) {
+            // Every viewer connected, the worst viewer under 1 % loss, p99 under 50 ms, on the top layer.
+            if (p.viewers() >= e.getKey() - 0.5 && p.lossMax() < MAX_LOSS_PERCENT && p.p99() < MAX_P99_MS
+                    && !(p.topLayerShare() < MIN_TOP_LAYER_SHARE)) {
                 maxInBounds = Math.max(maxInBounds, e.getKey());
             }
             if (!Double.isNaN(p.gcPauseP99Ms())) {

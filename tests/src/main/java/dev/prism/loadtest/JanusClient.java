@@ -68,7 +68,12 @@ final class JanusClient implements AutoCloseable {
         ObjectNode m = envelope("message");
         m.set("body", body);
         if (jsepType != null) {
-            m.putObject("jsep").put("type", jsepType).put("sdp", sdp);
+            ObjectNode jsep = m.putObject("jsep").put("type", jsepType).put("sdp", sdp);
+            if ("offer".equals(jsepType)) {
+                // Janus takes the first rid of a=simulcast as the highest layer unless told; ours
+                // are listed lowest first (q;h;f), as Chromium lists them.
+                jsep.put("rid_order", "lmh");
+            }
         }
         String tx = m.path("transaction").asText();
         CompletableFuture<JsonNode> event = new CompletableFuture<>();

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class BenchmarkSummaryTest {
     private static Point point(int viewers, double lossMax, double p99, double rssMiB, double packetsPerCpuSecond) {
-        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0);
+        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0);
     }
 
     @Test
@@ -29,5 +29,13 @@ class BenchmarkSummaryTest {
         String md = BenchmarkSummary.markdown(Map.of("prism", prism, "janus", janus));
         assertTrue(md.contains("prism / janus: best packets per CPU-second 2.11×"), md);
         assertTrue(md.contains("| janus | 45000 | none |"), md);
+    }
+
+    @Test
+    void viewersOffTheTopLayerAreNotServedButUnmeasuredShareIs() {
+        Point low = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 0.5); // half the video from lower layers
+        Point unmeasured = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 100, 0, 0.2, 3.0, Double.NaN);
+        TreeMap<Integer, Point> points = new TreeMap<>(Map.of(100, unmeasured, 300, low));
+        assertEquals(100, BenchmarkSummary.figures(points).maxViewersInBounds());
     }
 }
