@@ -14,7 +14,31 @@ public interface MediaBackend {
     CompletionStage<PeerSession> publish(String room, String identity, String offerSdp);
 
     /** WHEP: a viewer's offer (recvonly); the answer carries the room's current tracks. */
-    CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp);
+    default CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp) {
+        return subscribe(room, identity, offerSdp, SubscribeOptions.DEFAULT);
+    }
+
+    /** WHEP with the request's options (see {@link SubscribeOptions}). */
+    CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp, SubscribeOptions options);
+
+    /**
+     * What a WHEP viewer may ask for beyond its offer.
+     *
+     * @param videoLayer a simulcast layer to receive whatever the bandwidth estimate says (0 the
+     *                   lowest, {@link #TOP_LAYER} the highest each track has), or
+     *                   {@link #ADAPTIVE}: the server chooses from the viewer's bandwidth
+     */
+    record SubscribeOptions(int videoLayer) {
+        public static final int ADAPTIVE = -1;
+        public static final int TOP_LAYER = Integer.MAX_VALUE;
+        public static final SubscribeOptions DEFAULT = new SubscribeOptions(ADAPTIVE);
+
+        public SubscribeOptions {
+            if (videoLayer < ADAPTIVE) {
+                throw new IllegalArgumentException("videoLayer must be ADAPTIVE, TOP_LAYER or a layer index, got " + videoLayer);
+            }
+        }
+    }
 
     /** Ends a WHIP/WHEP session (DELETE on its resource). Completes with false when unknown. */
     CompletionStage<Boolean> closeSession(String sessionId);

@@ -18,7 +18,7 @@ import java.time.Duration;
  * @param sfu          which server speaks at {@code url}: Prism (WHIP/WHEP) or Janus (its HTTP API, videoroom)
  * @param layers       VP8 streams per publisher: 3 (simulcast q/h/f, {@code videoBitrate} the top one) or 1
  * @param viewerTwcc   viewers offer transport-wide-cc and send its feedback
- * @param viewerTop    viewers ask for the top layer (Janus: substream 2; Prism has no such request, see LoadTest)
+ * @param viewerTop    viewers ask for the top layer (Prism: WHEP ?video_layer=top; Janus: substream 2)
  */
 public record LoadConfig(Sfu sfu, URI url, String room, int publishers, int viewers, Duration warmup, Duration duration, String token,
                          String key, String secret, long serverPid, int threads, int rampParallel, int videoBitrate,

@@ -92,7 +92,7 @@ public final class LoadRun {
                 EventLoop loop = group.next();
                 setups.add(CompletableFuture.runAsync(() -> setUp(parallel, viewersUp, () -> {
                     CompletableFuture<Void> ready = janus != null ? janus.view(v, host, loop, tasks, config.viewerTop())
-                            : v.connect(client, config.room(), host, loop, tasks, publishersUp.get());
+                            : v.connect(client, config.room(), host, loop, tasks, publishersUp.get(), config.viewerTop());
                     viewers.add(v);
                     return ready;
                 }), tasks));

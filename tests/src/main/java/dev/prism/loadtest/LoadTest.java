@@ -70,8 +70,8 @@ public final class LoadTest implements Callable<Integer> {
     boolean viewerTwcc;
 
     @Option(names = "--viewer-layer", defaultValue = "top", description = "top: viewers ask for the top simulcast layer "
-            + "(Janus: substream 2; Prism has no per-viewer layer request over WHEP and forwards what its estimate allows); "
-            + "auto: the server chooses (default ${DEFAULT-VALUE})")
+            + "(Prism: WHEP ?video_layer=top; Janus: substream 2), so both forward the same bytes; "
+            + "auto: the server chooses from the viewer's bandwidth (default ${DEFAULT-VALUE})")
     String viewerLayer;
 
     @Option(names = "--quiet", description = "no progress lines")

@@ -109,14 +109,16 @@ final class WhepViewer implements SecurePeer.Media, TwccFeedback.Sink {
 
     /** WHEP, ICE and DTLS. Blocking: call from a virtual thread. */
     CompletableFuture<Void> connect(WhipWhepClient client, String room, InetAddress serverHost, EventLoop loop,
-                                    Executor handshakes, int publishers) throws Exception {
+                                    Executor handshakes, int publishers, boolean topLayer) throws Exception {
         DtlsCertificate certificate = DtlsCertificate.generate();
         String ufrag = LoadRun.randomToken(8);
         String pwd = LoadRun.randomToken(24);
         peer = new SecurePeer(loop, this, handshakes, certificate, ufrag, pwd);
         peer.bind();
         try {
-            session = client.post(false, room, identity, SdpOffers.view(ufrag, pwd, certificate.sha256Fingerprint(), publishers, twccWanted));
+            // Pinned to the top simulcast layer (WHEP ?video_layer=top), or left to Prism's estimate.
+            session = client.post(false, room, identity, SdpOffers.view(ufrag, pwd, certificate.sha256Fingerprint(), publishers, twccWanted),
+                    topLayer ? "video_layer=top" : null);
         } catch (Exception e) {
             peer.close();
             throw e;

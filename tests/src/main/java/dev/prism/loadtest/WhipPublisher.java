@@ -87,7 +87,7 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     CompletableFuture<Void> connect(WhipWhepClient client, String room, InetAddress serverHost, EventLoop loop,
                                     Executor handshakes) throws Exception {
         return connect(offer -> {
-            session = client.post(true, room, identity, offer);
+            session = client.post(true, room, identity, offer, null);
             return session.answer();
         }, serverHost, loop, handshakes, false);
     }

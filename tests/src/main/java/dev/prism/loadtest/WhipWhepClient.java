@@ -58,10 +58,10 @@ final class WhipWhepClient {
         return m.group(1);
     }
 
-    /** POSTs {@code offer} to /whip/room (publish) or /whep/room; returns the 201 answer. */
-    Session post(boolean publish, String room, String identity, String offer) throws IOException, InterruptedException {
+    /** POSTs {@code offer} to /whip/room (publish) or /whep/room (with {@code query}, or null); returns the 201 answer. */
+    Session post(boolean publish, String room, String identity, String offer, String query) throws IOException, InterruptedException {
         String token = token(identity, room, publish, !publish);
-        URI uri = base.resolve("/" + (publish ? "whip" : "whep") + "/" + enc(room));
+        URI uri = base.resolve("/" + (publish ? "whip" : "whep") + "/" + enc(room) + (query == null ? "" : "?" + query));
         long deadline = System.currentTimeMillis() + RETRY_MILLIS;
         long backoff = 100;
         while (true) {

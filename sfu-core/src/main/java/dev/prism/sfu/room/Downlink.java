@@ -86,6 +86,8 @@ final class Downlink {
     /** The largest video the subscriber wants (0 = no limit), declared through signaling. */
     private int maxWidth;
     private int maxHeight;
+    /** A layer fixed through signaling instead of chosen from the estimate, or null. */
+    private VideoLayerPin pin;
     private final EarlyRepair repair = new EarlyRepair();
 
     Downlink(PeerTransport transport, int transportCcId) {
@@ -235,6 +237,11 @@ final class Downlink {
         maxHeight = Math.max(0, height);
     }
 
+    /** Fixes the subscriber's video layer ({@code null}: back to the estimate); applied at the next allocation. */
+    void pinVideoLayer(VideoLayerPin pin) {
+        this.pin = pin;
+    }
+
     /**
      * Spends the estimate across the video down-tracks (every 200 ms from the room's timer) and
      * starts a probe when a better allocation waits for more bandwidth.
@@ -245,6 +252,10 @@ final class Downlink {
             repair.onRtt(estimator.rttMillis(), nowMillis);
         }
         pacer.setEstimate(estimateBps);
+        if (pin != null) {
+            allocatePinned(downTracks, nowMillis);
+            return;
+        }
         boolean limited = maxWidth > 0 || maxHeight > 0;
         if (estimateBps < 0 && !limited) {
             return; // no estimate and no size limit: every down-track follows its best layer
@@ -344,6 +355,32 @@ final class Downlink {
             lastPaceMillis = nowMillis;
             paddingCredit = 0;
             probes++;
+        }
+    }
+
+    /**
+     * The pinned layer for every video down-track, whatever the estimate; no probing (nothing
+     * better could be chosen). The pacer runs at least at the pinned rate, else it would queue
+     * and drop what the subscriber asked for.
+     */
+    private void allocatePinned(Collection<DownTrack> downTracks, long nowMillis) {
+        long total = 0;
+        for (DownTrack d : downTracks) {
+            PublishedTrack t = d.source;
+            if (!d.isVideo()) {
+                total += t.layerBitrate(0);
+                continue;
+            }
+            int layer = pin.layerOf(t, t.highestLayerFitting(maxWidth, maxHeight));
+            d.allocate(layer, Vp8TemporalFilter.ALL);
+            total += t.muted() ? 0 : layerCost(t, layer);
+        }
+        allocatedBps = total;
+        paddingTrack = null;
+        probeTargetBps = 0;
+        probeEndMillis = nowMillis;
+        if (estimateBps >= 0) {
+            pacer.setEstimate(Math.max(estimateBps, total));
         }
     }
 

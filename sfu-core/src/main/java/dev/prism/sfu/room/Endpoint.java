@@ -46,8 +46,19 @@ final class Endpoint {
             downlink = new Downlink(transport, transportCcId);
             downlink.setDownTracks(down::get);
             downlink.setMaxVideoSize(maxWidth, maxHeight);
+            downlink.pinVideoLayer(pin);
         }
         return downlink;
+    }
+
+    private VideoLayerPin pin;
+
+    /** The subscriber's pinned video layer (null: chosen from its estimate), kept until its downlink exists. */
+    void pinVideoLayer(VideoLayerPin pin) {
+        this.pin = pin;
+        if (downlink != null) {
+            downlink.pinVideoLayer(pin);
+        }
     }
 
     private int maxWidth;

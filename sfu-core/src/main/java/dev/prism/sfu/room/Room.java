@@ -295,6 +295,22 @@ public final class Room implements TransportListener {
     }
 
     /**
+     * Fixes the video layer this subscriber transport receives ({@code null}: chosen from its
+     * bandwidth estimate again); see {@link VideoLayerPin}. False when the transport is unknown.
+     */
+    public CompletableFuture<Boolean> pinVideoLayer(String transportId, VideoLayerPin pin) {
+        return onLoop(() -> {
+            PeerTransport t = transports.get(transportId);
+            Endpoint e = t == null ? null : endpoints.get(t);
+            if (e == null) {
+                return false;
+            }
+            e.pinVideoLayer(pin);
+            return true;
+        });
+    }
+
+    /**
      * Lets Prism pause the simulcast layers nobody receives of the tracks this transport publishes
      * (its publisher hears {@link RoomObserver#onLayersWanted} and can act on it; a WHIP publisher
      * cannot be told, so it is not enabled for one). False when the transport is unknown.

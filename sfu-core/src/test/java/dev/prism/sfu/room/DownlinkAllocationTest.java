@@ -181,6 +181,46 @@ class DownlinkAllocationTest {
         assertEquals(2, unknown.highestLayerFitting(320, 180), "no size known at all: nothing is ruled out");
     }
 
+    @Test
+    void aPinnedSubscriberGetsItsLayerWhateverTheEstimateAndTheHighestSentBelowIt() {
+        PublishedTrack camera = track("alice-1", alice, null);
+        DownTrack down = subscribe(camera);
+        sendLayers(1000, 0b111, camera);
+        downlink.onRemb(200_000); // pays for the lowest layer only
+        downlink.allocate(List.of(down), null, 2000);
+        assertEquals(0, down.allocatedLayer(), "unpinned: the estimate decides");
+
+        downlink.pinVideoLayer(new VideoLayerPin(VideoLayerPin.TOP));
+        downlink.allocate(List.of(down), null, 2200);
+        assertEquals(2, down.allocatedLayer(), "pinned to the top layer on a 200 kbit/s estimate");
+        assertTrue(downlink.allocatedBps() >= 1_500_000, "allocated what the pin sends: " + downlink.allocatedBps());
+        downlink.pinVideoLayer(new VideoLayerPin(1));
+        downlink.allocate(List.of(down), null, 2400);
+        assertEquals(1, down.allocatedLayer());
+
+        // The publisher stops sending f: a pin on the top layer falls back to h while f is gone.
+        long now = 2000;
+        for (int second = 0; second < 3; second++) {
+            sendLayers(now, 0b011, camera);
+            now += 1000;
+        }
+        camera.updateLayers(now);
+        downlink.pinVideoLayer(new VideoLayerPin(VideoLayerPin.TOP));
+        downlink.allocate(List.of(down), null, now);
+        assertEquals(1, down.allocatedLayer(), "the highest layer being sent");
+
+        downlink.pinVideoLayer(null);
+        for (int i = 0; i <= Downlink.DOWNGRADE_AFTER_ALLOCATIONS; i++) {
+            downlink.allocate(List.of(down), null, now + 200L * (i + 1));
+        }
+        assertEquals(0, down.allocatedLayer(), "unpinned again: back to what the estimate pays for");
+    }
+
+    @Test
+    void aPinIsANonNegativeLayer() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new VideoLayerPin(-1));
+    }
+
     /** A VP8 key frame's first packet (RFC 6386 §9.1 frame tag, start code, 14-bit sizes). */
     private ByteBuf keyFrame(int ssrc, int width, int height) {
         ByteBuf b = UnpooledByteBufAllocator.DEFAULT.buffer(64);

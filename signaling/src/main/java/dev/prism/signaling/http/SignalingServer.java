@@ -127,8 +127,20 @@ public final class SignalingServer {
             refuse(ctx, 400, "bad_sdp", "the request body must be an SDP offer");
             return;
         }
+        String layer = ctx.request().getParam("video_layer");
+        if (publish && layer != null) {
+            refuse(ctx, 400, "bad_request", "video_layer is a WHEP (viewer) option");
+            return;
+        }
+        MediaBackend.SubscribeOptions options;
+        try {
+            options = subscribeOptions(layer);
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, 400, "bad_request", e.getMessage());
+            return;
+        }
         var answer = publish ? backend.publish(room, grant.identity(), offer)
-                : backend.subscribe(room, grant.identity(), offer);
+                : backend.subscribe(room, grant.identity(), offer, options);
         answer.whenComplete((session, error) -> {
             if (error != null) {
                 fail(ctx, error);
@@ -141,6 +153,23 @@ public final class SignalingServer {
                     .putHeader("ETag", "\"" + session.id() + "\"")
                     .end(session.answerSdp());
         });
+    }
+
+    /**
+     * WHEP {@code ?video_layer=}: {@code auto} (or absent) lets the bandwidth estimate choose the
+     * simulcast layer; {@code top} or a layer index (0 the lowest) pins it.
+     */
+    static MediaBackend.SubscribeOptions subscribeOptions(String videoLayer) {
+        if (videoLayer == null || videoLayer.equals("auto")) {
+            return MediaBackend.SubscribeOptions.DEFAULT;
+        }
+        if (videoLayer.equals("top")) {
+            return new MediaBackend.SubscribeOptions(MediaBackend.SubscribeOptions.TOP_LAYER);
+        }
+        if (videoLayer.length() == 1 && videoLayer.charAt(0) >= '0' && videoLayer.charAt(0) <= '9') {
+            return new MediaBackend.SubscribeOptions(videoLayer.charAt(0) - '0');
+        }
+        throw new IllegalArgumentException("video_layer must be auto, top or a layer index 0..9");
     }
 
     private void delete(RoutingContext ctx, boolean publish) {

@@ -13,6 +13,7 @@ import dev.prism.sfu.room.Room;
 import dev.prism.sfu.room.RoomObserver;
 import dev.prism.sfu.room.RoomRegistry;
 import dev.prism.sfu.room.TrackSource;
+import dev.prism.sfu.room.VideoLayerPin;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.RemoteTransportInfo;
 import dev.prism.signaling.MediaBackend;
@@ -202,7 +203,7 @@ public final class RoomMediaBackend implements MediaBackend {
     }
 
     @Override
-    public CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp) {
+    public CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp, SubscribeOptions options) {
         RoomDirectory.Member member;
         try {
             checkHandshakes();
@@ -210,10 +211,11 @@ public final class RoomMediaBackend implements MediaBackend {
         } catch (SignalingException e) {
             return refuse(e);
         }
-        return tracked(room, member, subscribeInto(room, identity, offerSdp));
+        return tracked(room, member, subscribeInto(room, identity, offerSdp, options));
     }
 
-    private CompletableFuture<PeerSession> subscribeInto(String room, String identity, String offerSdp) {
+    private CompletableFuture<PeerSession> subscribeInto(String room, String identity, String offerSdp,
+                                                         SubscribeOptions options) {
         SessionDescription offer;
         RemoteTransportParams remote;
         try {
@@ -249,7 +251,11 @@ public final class RoomMediaBackend implements MediaBackend {
                 downs.add(RoomMediaBackend.downTrack(m));
             }
             sessions.put(local.transportId(), r);
-            return r.subscribe(local.transportId(), downs)
+            // Pinned before the first subscription, so its first allocation already follows the pin.
+            CompletableFuture<Boolean> pinned = options.videoLayer() == SubscribeOptions.ADAPTIVE
+                    ? CompletableFuture.completedFuture(true)
+                    : r.pinVideoLayer(local.transportId(), new VideoLayerPin(options.videoLayer()));
+            return pinned.thenCompose(known -> r.subscribe(local.transportId(), downs))
                     .thenApply(v -> new PeerSession(local.transportId(), SdpWriter.write(result.localDescription())));
         }));
     }
