@@ -160,23 +160,49 @@ final class DownTrack {
         resumeAtKeyFrame = source.spec.isVideo();
     }
 
+    static final int FORWARD = 0;
+    static final int SKIP = 1;
+    static final int SKIP_AND_REQUEST_KEY_FRAME = 2;
+    static final int FORWARD_AND_REQUEST_KEY_FRAME = 3;
+    static final int START_OR_SWITCH = 4;
+
+    /**
+     * What a packet of {@code layer} does to a down-track on {@code current} that wants
+     * {@code target}: video starts, switches or resumes only on a key frame of the target (asked
+     * for, throttled by the track's KeyframeRequester, while waiting); the current layer keeps
+     * flowing meanwhile. Packets of the other layers of a down-track already on its target are
+     * simply not its packets: they ask for nothing (they did, about twice a second per
+     * subscriber, each a key frame the publisher then had to send).
+     */
+    static int layerStep(boolean video, int layer, boolean keyFrame, int current, int target, boolean resumeAtKeyFrame) {
+        if (layer == current && !resumeAtKeyFrame) {
+            return target >= 0 && target != current ? FORWARD_AND_REQUEST_KEY_FRAME : FORWARD;
+        }
+        if (!video || layer == target && keyFrame) {
+            return START_OR_SWITCH;
+        }
+        if (current == target && current >= 0 && !resumeAtKeyFrame) {
+            return SKIP;
+        }
+        return SKIP_AND_REQUEST_KEY_FRAME;
+    }
+
     /** Copies {@code packet} (a validated, decrypted RTP packet of {@code layer}) to this subscriber when selected. */
     void forward(ByteBuf packet, int layer, boolean keyFrame, long nowMillis) {
         if (!transport.isConnected()) {
             return;
         }
         int target = wantedLayer();
-        if (layer != currentLayer || resumeAtKeyFrame) {
-            // Start, switch or resume only on a key frame of the layer we want.
-            boolean video = source.spec.isVideo();
-            if (video && (layer != target || !keyFrame)) {
-                if (layer == currentLayer && !resumeAtKeyFrame) {
-                    // keep forwarding the current layer until the target's key frame comes
-                } else {
-                    source.requestKeyFrame(nowMillis, target);
-                    return;
-                }
-            } else {
+        switch (layerStep(source.spec.isVideo(), layer, keyFrame, currentLayer, target, resumeAtKeyFrame)) {
+            case SKIP -> {
+                return;
+            }
+            case SKIP_AND_REQUEST_KEY_FRAME -> {
+                source.requestKeyFrame(nowMillis, target);
+                return;
+            }
+            case FORWARD_AND_REQUEST_KEY_FRAME -> source.requestKeyFrame(nowMillis, target);
+            case START_OR_SWITCH -> {
                 rewriter.setSource(layer);
                 if (!rewriter.started()) {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -193,8 +219,7 @@ final class DownTrack {
                     temporalFilter.reset();
                 }
             }
-        } else if (target >= 0 && target != currentLayer) {
-            source.requestKeyFrame(nowMillis, target);
+            default -> { } // FORWARD
         }
         if (layer != currentLayer) {
             return;
