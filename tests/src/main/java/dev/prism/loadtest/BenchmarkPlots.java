@@ -217,7 +217,7 @@ public final class BenchmarkPlots {
         }
         g.setColor(Color.BLACK);
         g.drawRect(left, top, pw, ph);
-        g.drawString("viewers (1 publisher, VP8 ~1.8 Mbit/s + Opus)", left + pw / 2 - 120, h - 15);
+        g.drawString("viewers of 1 publisher (VP8 simulcast ~2.5 Mbit/s + Opus), on the top layer", left + pw / 2 - 200, h - 15);
         int k = 0;
         for (Map.Entry<String, TreeMap<Integer, Point>> e : series.entrySet()) {
             Color c = COLORS[k % COLORS.length];
