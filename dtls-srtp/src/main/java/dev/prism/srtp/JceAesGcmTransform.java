@@ -43,21 +43,19 @@ final class JceAesGcmTransform extends SrtpTransform {
 
     @Override
     int protectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq) {
-        load(buf, start, length, TAG);
-        rtpIv(ssrc, roc, seq);
-        int n = seal(Cipher.ENCRYPT_MODE, rtpKey, data, 0, headerLength, headerLength, length - headerLength);
-        if (n < 0) {
-            return n;
-        }
-        buf.setBytes(start + headerLength, out, 0, n);
-        return headerLength + n;
+        return rtp(Cipher.ENCRYPT_MODE, TAG, buf, start, length, headerLength, ssrc, roc, seq);
     }
 
     @Override
     int unprotectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq) {
-        load(buf, start, length, 0);
+        return rtp(Cipher.DECRYPT_MODE, 0, buf, start, length, headerLength, ssrc, roc, seq);
+    }
+
+    /** RFC 7714 §8: the header is the AAD, the payload is sealed or opened in place; {@code room} for the tag. */
+    private int rtp(int mode, int room, ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq) {
+        load(buf, start, length, room);
         rtpIv(ssrc, roc, seq);
-        int n = seal(Cipher.DECRYPT_MODE, rtpKey, data, 0, headerLength, headerLength, length - headerLength);
+        int n = seal(mode, rtpKey, data, 0, headerLength, headerLength, length - headerLength);
         if (n < 0) {
             return n;
         }

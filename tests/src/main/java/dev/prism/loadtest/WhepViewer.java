@@ -12,6 +12,7 @@ import dev.prism.rtcp.TransportLayerNack;
 import dev.prism.rtp.RtpHeaderExtensions;
 import dev.prism.rtp.RtpPacket;
 import dev.prism.rtp.RtxPacket;
+import dev.prism.sfu.cc.TransportFeedbackGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -32,10 +33,10 @@ import java.util.concurrent.TimeUnit;
  * from (the stamp's marker, see {@link VideoLayer#nextMarker}), sends a receiver report every
  * second, NACKs for gaps in video (every 25 ms, each sequence number at most three times) and,
  * when transport-wide-cc was negotiated and {@code twcc} is on, transport-wide CC feedback every
- * 50 ms ({@link TwccFeedback}). Loop thread, except {@link #connect} and the snapshot methods,
+ * 50 ms (the server's own {@link TransportFeedbackGenerator}, as a browser reports arrivals). Loop thread, except {@link #connect} and the snapshot methods,
  * which hop onto the loop.
  */
-final class WhepViewer implements SecurePeer.Media, TwccFeedback.Sink {
+final class WhepViewer implements SecurePeer.Media {
     private static final long NACK_TICK_MILLIS = 25;
     private static final long TWCC_TICK_MILLIS = 50;
     private static final long MAX_LATENCY_NANOS = 60_000_000_000L;
@@ -79,7 +80,8 @@ final class WhepViewer implements SecurePeer.Media, TwccFeedback.Sink {
     private final boolean twccWanted;
     private final long[] layerPackets = new long[LAYERS];
     private long topLayerPackets;
-    private TwccFeedback twcc;
+    private TransportFeedbackGenerator twcc;
+    private long twccPacketsSent;
     private int twccId = -1;
     private final int rtcpSsrc = ThreadLocalRandom.current().nextInt();
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
@@ -173,7 +175,7 @@ final class WhepViewer implements SecurePeer.Media, TwccFeedback.Sink {
         for (SdpOffers.AnsweredMedia m : answer.media()) {
             if (twccWanted && m.twccId() > 0 && twccId < 0) {
                 twccId = m.twccId();
-                twcc = new TwccFeedback();
+                twcc = new TransportFeedbackGenerator(rtcpSsrc);
             }
             for (int i = 0; i < m.ssrcs().size(); i++) {
                 ReceiveStream stream = new ReceiveStream((int) (long) m.ssrcs().get(i), m.video(), m.clockRate());
@@ -220,7 +222,7 @@ final class WhepViewer implements SecurePeer.Media, TwccFeedback.Sink {
             // Before the SSRC check: the SFU's probes and padding (other SSRCs) count for its estimate too.
             long ext = RtpHeaderExtensions.find(packet, twccId);
             if (ext >= 0 && RtpHeaderExtensions.dataLength(ext) == 2) {
-                twcc.onPacket(packet.getUnsignedShort(RtpHeaderExtensions.dataIndex(ext)), arrivalNanos);
+                twcc.onPacket(packet.getUnsignedShort(RtpHeaderExtensions.dataIndex(ext)), arrivalNanos / 1000);
             }
         }
         int ssrc = RtpPacket.ssrc(packet);
@@ -337,20 +339,23 @@ final class WhepViewer implements SecurePeer.Media, TwccFeedback.Sink {
         }
     }
 
+    /** Everything received since the last tick, in as many feedback packets as it takes. */
     private void transportFeedback() {
-        if (twcc.flush(rtcpSsrc, streams.length > 0 ? streams[0].ssrc : 0, this) > 0) {
+        int mediaSsrc = streams.length > 0 ? streams[0].ssrc : 0; // libwebrtc names one; the sender matches by transport
+        boolean sent = false;
+        while (twcc.hasPending()) {
+            ByteBuf b = peer.buffer(1200);
+            if (twcc.write(b, mediaSsrc) == 0) {
+                b.release();
+                break;
+            }
+            peer.writeRtcp(b);
+            twccPacketsSent++;
+            sent = true;
+        }
+        if (sent) {
             peer.flush();
         }
-    }
-
-    @Override
-    public ByteBuf buffer(int length) {
-        return peer.buffer(length);
-    }
-
-    @Override
-    public void send(ByteBuf packet) {
-        peer.writeRtcp(packet);
     }
 
     /** Cumulative counters, read on the loop. */
@@ -368,7 +373,7 @@ final class WhepViewer implements SecurePeer.Media, TwccFeedback.Sink {
             f.complete(new Stats(videoPackets, audioPackets, bytes, expected, lost, recovered,
                     peer.rtpAuthFailures + peer.rtcpAuthFailures, peer.replays, badStamps, unknownSsrc, nacksSent,
                     senderReports, streams.length, layerPackets.clone(), topLayerPackets,
-                    twcc == null ? 0 : twcc.packetsSent));
+                    twccPacketsSent));
         });
         return f;
     }

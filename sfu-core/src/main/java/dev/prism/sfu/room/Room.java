@@ -283,15 +283,7 @@ public final class Room implements TransportListener {
      * no larger than that, which also saves its bandwidth. False when the transport is unknown.
      */
     public CompletableFuture<Boolean> setMaxVideoSize(String transportId, int width, int height) {
-        return onLoop(() -> {
-            PeerTransport t = transports.get(transportId);
-            Endpoint e = t == null ? null : endpoints.get(t);
-            if (e == null) {
-                return false;
-            }
-            e.setMaxVideoSize(width, height);
-            return true;
-        });
+        return onEndpoint(transportId, e -> e.setMaxVideoSize(width, height));
     }
 
     /**
@@ -299,13 +291,18 @@ public final class Room implements TransportListener {
      * bandwidth estimate again); see {@link VideoLayerPin}. False when the transport is unknown.
      */
     public CompletableFuture<Boolean> pinVideoLayer(String transportId, VideoLayerPin pin) {
+        return onEndpoint(transportId, e -> e.pinVideoLayer(pin));
+    }
+
+    /** Applies {@code change} to a transport's endpoint on the loop; false when the transport is unknown. */
+    private CompletableFuture<Boolean> onEndpoint(String transportId, java.util.function.Consumer<Endpoint> change) {
         return onLoop(() -> {
             PeerTransport t = transports.get(transportId);
             Endpoint e = t == null ? null : endpoints.get(t);
             if (e == null) {
                 return false;
             }
-            e.pinVideoLayer(pin);
+            change.accept(e);
             return true;
         });
     }
