@@ -260,6 +260,23 @@ public final class PeerTransport {
         listener.onClosed(this, reason);
     }
 
+    /**
+     * Connects with SRTP keys agreed elsewhere, without ICE or DTLS, to {@code peer}: for
+     * benchmarks and tests of the media path alone (ForwardingBenchmark). Nothing on the network
+     * reaches it; a transport that has its peer's DTLS parameters refuses. Loop thread.
+     */
+    public void connectWithoutHandshake(DtlsSrtpKeys keys, boolean asDtlsServer, InetSocketAddress peer) {
+        if (dtls != null || state != State.NEW) {
+            throw new IllegalStateException("transport " + id + " negotiates DTLS or is already " + state);
+        }
+        remote = peer;
+        dtlsServer = asDtlsServer;
+        state = State.CONNECTING;
+        connectingSinceNanos = System.nanoTime();
+        counters.handshakesInProgress.incrementAndGet();
+        onKeys(keys);
+    }
+
     private void onKeys(DtlsSrtpKeys keys) {
         if (state == State.CLOSED) {
             return;

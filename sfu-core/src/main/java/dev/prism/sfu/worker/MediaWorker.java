@@ -64,6 +64,11 @@ public final class MediaWorker implements PeerTransport.TransportHost {
             PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
             8192, PooledByteBufAllocator.defaultNormalCacheSize(), true);
 
+    /** The allocator media workers use (for benchmarks of the media path off the socket). */
+    public static ByteBufAllocator mediaAllocator() {
+        return MEDIA_ALLOCATOR;
+    }
+
     public MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters)
             throws InterruptedException {
         this.index = index;

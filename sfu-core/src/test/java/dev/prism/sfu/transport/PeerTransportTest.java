@@ -2,9 +2,13 @@ package dev.prism.sfu.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prism.dtls.DtlsCertificate;
+import dev.prism.dtls.DtlsSrtpKeys;
+import dev.prism.srtp.SrtpContext;
+import dev.prism.srtp.SrtpProfile;
 import dev.prism.stun.StunMessage;
 import dev.prism.stun.StunMessageWriter;
 import io.netty.buffer.ByteBuf;
@@ -145,5 +149,39 @@ class PeerTransportTest {
         assertTrue(!t.sendRtp(out), "nothing is sent before the keys");
         assertEquals(0, out.refCnt(), "and the buffer is released");
         t.close("done");
+    }
+
+    @Test
+    void keysAgreedElsewhereConnectWithoutAHandshakeAndProtectWhatThePeerCanRead() {
+        FakeHost host = new FakeHost();
+        TransportCounters counters = new TransportCounters();
+        PeerTransport t = new PeerTransport("t2", "srvu", "server-password-0123456789", null, CERT, host, new Events(),
+                counters, executor, 10_000);
+        byte[] clientKey = new byte[16], clientSalt = new byte[12], serverKey = new byte[16], serverSalt = new byte[12];
+        clientKey[0] = 1;
+        serverKey[0] = 2;
+        DtlsSrtpKeys keys = new DtlsSrtpKeys(SrtpProfile.AEAD_AES_128_GCM, clientKey, clientSalt, serverKey, serverSalt);
+        t.connectWithoutHandshake(keys, true, PEER);
+        assertTrue(t.isConnected());
+        assertEquals(PEER, t.remoteAddress());
+        assertEquals(0, counters.handshakesInProgress.get());
+
+        ByteBuf rtp = Unpooled.buffer(64).writeByte(0x80).writeByte(96).writeShort(7).writeInt(1234).writeInt(0x5EED)
+                .writeBytes(new byte[] {1, 2, 3, 4});
+        assertTrue(t.sendRtp(rtp));
+        ByteBuf sent = host.sent.get(0);
+        assertEquals(12 + 4 + 16, sent.readableBytes(), "header, payload and the GCM tag");
+        // As the DTLS server it protects with the server's key: the client reads it with that key.
+        SrtpContext peer = SrtpContext.create(SrtpProfile.AEAD_AES_128_GCM, serverKey, serverSalt);
+        assertEquals(SrtpContext.OK, peer.unprotectRtp(sent));
+        assertEquals(4, sent.getByte(15));
+        host.releaseAll();
+
+        assertThrows(IllegalStateException.class, () -> t.connectWithoutHandshake(keys, true, PEER), "once only");
+        PeerTransport negotiating = transport(host, new Events(), counters);
+        assertThrows(IllegalStateException.class, () -> negotiating.connectWithoutHandshake(keys, true, PEER),
+                "a transport that negotiates DTLS only gets keys from its handshake");
+        t.close("done");
+        negotiating.close("done");
     }
 }
