@@ -51,22 +51,20 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private long lagProbeScheduledNanos;
 
     private volatile long loopThreadId = -1;
+    private final SendBufferAllocator sendAllocator;
 
     /**
-     * The pooled allocator with a deeper per-thread cache of small buffers: a read batch fans out
-     * to thousands of packet copies before the flush frees them (16 packets × 200 subscribers),
-     * and with Netty's default 256 cached buffers per size class most of them went through the
-     * arena instead (a quarter of the allocation time; +3 % forwarded packets per CPU-second
-     * at 300 viewers measured with 8192). At most 8192 × 2 KiB per size class per media thread.
+     * The allocator of received datagrams (Netty's pooled allocator, one event loop: its thread
+     * cache serves all). What the worker sends comes from its {@link SendBufferAllocator}.
      */
-    static final PooledByteBufAllocator MEDIA_ALLOCATOR = new PooledByteBufAllocator(true,
-            PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
-            PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
-            8192, PooledByteBufAllocator.defaultNormalCacheSize(), true);
+    static final PooledByteBufAllocator MEDIA_ALLOCATOR = new PooledByteBufAllocator(true);
 
-    /** The allocator media workers use (for benchmarks of the media path off the socket). */
-    public static ByteBufAllocator mediaAllocator() {
-        return MEDIA_ALLOCATOR;
+    /**
+     * An allocator of send buffers as a media worker's, owned by the calling thread: for
+     * benchmarks of the media path off the socket.
+     */
+    public static ByteBufAllocator sendAllocatorForThisThread() {
+        return new SendBufferAllocator(MEDIA_ALLOCATOR, Thread.currentThread());
     }
 
     public MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters)
@@ -95,7 +93,9 @@ public final class MediaWorker implements PeerTransport.TransportHost {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
-        loop.execute(() -> loopThreadId = Thread.currentThread().threadId());
+        Thread loopThread = loop.submit(Thread::currentThread).syncUninterruptibly().getNow();
+        loopThreadId = loopThread.threadId();
+        this.sendAllocator = new SendBufferAllocator(MEDIA_ALLOCATOR, loopThread);
         loop.scheduleAtFixedRate(this::tick, 1000, 1000, TimeUnit.MILLISECONDS);
         scheduleLagProbe();
     }
@@ -207,9 +207,10 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         return threads.getThreadAllocatedBytes(id);
     }
 
+    /** Where transports take the buffers they send from (the loop thread's last-in first-out stack). */
     @Override
     public ByteBufAllocator alloc() {
-        return channel.alloc();
+        return sendAllocator;
     }
 
     @Override

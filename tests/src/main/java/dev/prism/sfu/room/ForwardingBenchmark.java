@@ -10,6 +10,7 @@ import dev.prism.sfu.worker.MediaWorker;
 import dev.prism.srtp.SrtpProfile;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The forwarding core without the socket (DESIGN.md steps 4 to 6): one published VP8 track
  * receives a 1,200-byte packet, caches it for NACKs, checks for gaps, and fans it out to
- * {@code subscribers} down-tracks, each of which copies it into a pooled buffer, rewrites SSRC,
+ * {@code subscribers} down-tracks, each of which copies it into a send buffer, rewrites SSRC,
  * sequence number, timestamp, picture id and the transport-wide sequence number, records it for
  * its bandwidth estimate and NACK mapping, and SRTP-protects it for its own transport. The
  * worker's send is replaced by a release: this measures Prism's code, not the kernel or Netty's
@@ -64,7 +65,9 @@ public class ForwardingBenchmark {
     @Param({"AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"})
     public String profile;
 
-    private final ByteBufAllocator alloc = MediaWorker.mediaAllocator();
+    /** Where received packets come from (a worker's read) and where subscribers' copies go (its send buffers). */
+    private final ByteBufAllocator receiveAlloc = PooledByteBufAllocator.DEFAULT;
+    private ByteBufAllocator sendAlloc;
     private final TransportCounters counters = new TransportCounters();
     private final List<PeerTransport> transports = new ArrayList<>();
     private PublishedTrack track;
@@ -94,7 +97,7 @@ public class ForwardingBenchmark {
 
         @Override
         public ByteBufAllocator alloc() {
-            return alloc;
+            return sendAlloc;
         }
 
         @Override
@@ -119,6 +122,7 @@ public class ForwardingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        sendAlloc = MediaWorker.sendAllocatorForThisThread(); // JMH sets up on the thread that measures
         SrtpProfile srtp = SrtpProfile.valueOf(profile);
         DtlsCertificate certificate = DtlsCertificate.generate();
         ReleasingHost host = new ReleasingHost();
@@ -130,7 +134,7 @@ public class ForwardingBenchmark {
             Downlink downlink = new Downlink(subscriber, TWCC_ID);
             track.addDownTrack(subscriber, downlink, new DownTrackSpec("video", 0x5000 + i, 96, 0x6000 + i, 97, TWCC_ID));
         }
-        template = alloc.directBuffer(PACKET_SIZE);
+        template = receiveAlloc.directBuffer(PACKET_SIZE);
         template.writeByte(0x90).writeByte(96).writeShort(0).writeInt(0).writeInt((int) PUBLISHER_SSRC);
         template.writeShort(0xBEDE).writeShort(1); // RFC 8285 one-byte form, one word:
         template.writeByte(TWCC_ID << 4 | 1).writeShort(0).writeByte(0); // the publisher's transport-wide number
@@ -158,7 +162,7 @@ public class ForwardingBenchmark {
     }
 
     private void forward(boolean keyFrame) {
-        ByteBuf packet = alloc.directBuffer(PACKET_SIZE + PeerTransport.SRTP_OVERHEAD);
+        ByteBuf packet = receiveAlloc.directBuffer(PACKET_SIZE + PeerTransport.SRTP_OVERHEAD);
         packet.writeBytes(template, template.readerIndex(), template.readableBytes());
         boolean start = inFrame == 0;
         packet.setShort(2, seq).setInt(4, (int) timestamp).setShort(17, seq);
