@@ -13,27 +13,33 @@ import dev.prism.rtp.SequenceUnwrapper;
 final class SendHistory {
     static final int SLOTS = 1 << 13;
     private static final int MASK = SLOTS - 1;
+    /**
+     * One slot is two adjacent longs (four slots per cache line): recording a packet per
+     * subscriber touches one line, where five parallel arrays touched five (3.5 % of the media
+     * loop at 200 subscribers, the most of any one method). Long 0: the unwrapped sequence number
+     * (bits 20-63) | size (bits 2-19) | acked (bit 1) | reported lost (bit 0); long 1: send time.
+     */
+    private static final int STRIDE = 2;
+    private static final int SEQ_SHIFT = 20;
+    private static final long SIZE_MASK = (1 << 18) - 1;
+    private static final long ACKED = 2;
+    private static final long LOST = 1;
     private static final long EMPTY = Long.MIN_VALUE;
 
-    private final long[] seqs = new long[SLOTS];
-    private final long[] sendMicros = new long[SLOTS];
-    private final int[] sizes = new int[SLOTS];
-    private final boolean[] acked = new boolean[SLOTS];
-    private final boolean[] reportedLost = new boolean[SLOTS];
+    private final long[] slots = new long[SLOTS * STRIDE];
     private final SequenceUnwrapper unwrapper = new SequenceUnwrapper();
 
     SendHistory() {
-        java.util.Arrays.fill(seqs, EMPTY);
+        for (int i = 0; i < slots.length; i += STRIDE) {
+            slots[i] = EMPTY;
+        }
     }
 
     void add(int transportSeq, int sizeBytes, long micros) {
         long ext = unwrapper.unwrap(transportSeq);
-        int slot = (int) (ext & MASK);
-        seqs[slot] = ext;
-        sendMicros[slot] = micros;
-        sizes[slot] = sizeBytes;
-        acked[slot] = false;
-        reportedLost[slot] = false;
+        int at = (int) (ext & MASK) * STRIDE;
+        slots[at] = ext << SEQ_SHIFT | (Math.min(sizeBytes, SIZE_MASK) & SIZE_MASK) << 2;
+        slots[at + 1] = micros;
     }
 
     /**
@@ -48,36 +54,37 @@ final class SendHistory {
         }
         long ext = highest + SequenceNumbers.diff(transportSeq, (int) (highest & SequenceNumbers.MASK));
         int slot = (int) (ext & MASK);
-        return seqs[slot] == ext ? slot : -1;
+        long word = slots[slot * STRIDE];
+        return word != EMPTY && word >> SEQ_SHIFT == ext ? slot : -1;
     }
 
     /** Unwrapped sequence number held by a slot returned by {@link #find}. */
     long seqAt(int slot) {
-        return seqs[slot];
+        return slots[slot * STRIDE] >> SEQ_SHIFT;
     }
 
     long sendMicros(int slot) {
-        return sendMicros[slot];
+        return slots[slot * STRIDE + 1];
     }
 
     int size(int slot) {
-        return sizes[slot];
+        return (int) (slots[slot * STRIDE] >>> 2 & SIZE_MASK);
     }
 
     boolean acked(int slot) {
-        return acked[slot];
+        return (slots[slot * STRIDE] & ACKED) != 0;
     }
 
     void markAcked(int slot) {
-        acked[slot] = true;
+        slots[slot * STRIDE] |= ACKED;
     }
 
     /** Whether an earlier feedback reported the packet lost (it may still arrive, reordered). */
     boolean reportedLost(int slot) {
-        return reportedLost[slot];
+        return (slots[slot * STRIDE] & LOST) != 0;
     }
 
     void markReportedLost(int slot) {
-        reportedLost[slot] = true;
+        slots[slot * STRIDE] |= LOST;
     }
 }

@@ -9,33 +9,39 @@ package dev.prism.sfu.room;
  */
 final class SentMediaIndex {
     static final int SIZE = 1024;
-    private final int[] transportSeq = new int[SIZE];
-    private final int[] ssrc = new int[SIZE];
-    private final int[] outputSeq = new int[SIZE];
+    /**
+     * One slot is two adjacent ints, so a record touches one cache line where three parallel
+     * arrays touched three: the transport-wide number (high 16 bits) with the RTP sequence number
+     * (low 16 bits), then the SSRC. An empty slot holds a transport-wide number that maps to
+     * another slot, so it matches nothing.
+     */
+    private final int[] slots = new int[SIZE * 2];
 
     SentMediaIndex() {
-        java.util.Arrays.fill(transportSeq, -1);
+        for (int slot = 0; slot < SIZE; slot++) {
+            slots[slot * 2] = ((slot + 1) & 0xFFFF) << 16;
+        }
     }
 
     void record(int transportSeq, int ssrc, int outputSeq) {
         int slot = transportSeq & (SIZE - 1);
-        this.transportSeq[slot] = transportSeq;
-        this.ssrc[slot] = ssrc;
-        this.outputSeq[slot] = outputSeq;
+        slots[slot * 2] = (transportSeq & 0xFFFF) << 16 | (outputSeq & 0xFFFF);
+        slots[slot * 2 + 1] = ssrc;
     }
 
     /** Whether {@code transportSeq} is still remembered. */
     boolean knows(int transportSeq) {
-        return this.transportSeq[transportSeq & (SIZE - 1)] == transportSeq;
+        int slot = transportSeq & (SIZE - 1);
+        return slots[slot * 2] >>> 16 == (transportSeq & 0xFFFF);
     }
 
     /** The SSRC {@code transportSeq} went out with; only after {@link #knows}. */
     int ssrc(int transportSeq) {
-        return ssrc[transportSeq & (SIZE - 1)];
+        return slots[(transportSeq & (SIZE - 1)) * 2 + 1];
     }
 
     /** Its RTP sequence number; only after {@link #knows}. */
     int outputSeq(int transportSeq) {
-        return outputSeq[transportSeq & (SIZE - 1)];
+        return slots[(transportSeq & (SIZE - 1)) * 2] & 0xFFFF;
     }
 }
