@@ -44,30 +44,16 @@ public final class Room implements TransportListener {
     private final Map<String, PublishedTrack> tracks = new LinkedHashMap<>();
     private final EndpointRtcpHandler rtcp;
     private final SpeakerTracker speakers = new SpeakerTracker();
-    private static final int SPEAKER_TICKS = 30;
 
     /** Who speaks: the owner transport and the speaker's audio track. */
     public record ActiveSpeaker(String ownerTransportId, PublishedTrackSpec audioTrack) {}
-    private final Runnable tick = this::tick;
     private long emptySinceMillis;
     private volatile int transportCount;
     private volatile int trackCount;
     private volatile int subscriptionCount;
-    /** Subscribers' bandwidth estimates (bits/s) at the last allocation, ascending; readable from any thread. */
-    private volatile long[] subscriberEstimates = new long[0];
     private boolean closed;
 
-    /**
-     * The room's fast timer: probe padding paced every tick; transport-wide CC feedback
-     * (libwebrtc sends it about every 50-100 ms) and NACK retries to publishers every
-     * {@link #FEEDBACK_TICKS} (NACKs for new gaps go at once); subscribers' bandwidth allocation
-     * every {@link #ALLOCATION_TICKS}.
-     */
-    private static final long FEEDBACK_INTERVAL_MILLIS = 10;
-    private static final int FEEDBACK_TICKS = 5;
-    private static final int ALLOCATION_TICKS = 20;
-    private int fastTicks;
-    private final java.util.concurrent.ScheduledFuture<?> feedbackTimer;
+    private final RoomTimers timers;
 
     public Room(String name, MediaWorker worker, List<java.net.InetSocketAddress> candidates,
                 DtlsCertificate certificate, Executor handshakeExecutor, long dtlsTimeoutMillis, RoomObserver observer) {
@@ -81,56 +67,7 @@ public final class Room implements TransportListener {
         this.rtcp = new EndpointRtcpHandler(counters);
         this.observer = observer == null ? new RoomObserver() {} : observer;
         this.emptySinceMillis = System.currentTimeMillis();
-        worker.execute(() -> worker.addTickTask(tick));
-        feedbackTimer = worker.eventLoop().scheduleAtFixedRate(this::sendTransportFeedback, FEEDBACK_INTERVAL_MILLIS,
-                FEEDBACK_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
-    private void sendTransportFeedback() {
-        long now = worker.nowMillis();
-        int tick = fastTicks++;
-        if (tick % SPEAKER_TICKS == 0) {
-            PublishedTrack audio = speakers.decide(now);
-            if (audio != null) {
-                observer.onActiveSpeaker(name, audio.owner.id(), audio.spec);
-            }
-        }
-        if (tick % ALLOCATION_TICKS == 0) {
-            long[] estimates = new long[endpoints.size()];
-            int n = 0;
-            for (Endpoint e : endpoints.values()) {
-                if (e.downlink() != null) {
-                    long probesBefore = e.downlink().probes();
-                    e.downlink().allocate(e.down.values(), speakers.owner(), now);
-                    counters.probes.add(e.downlink().probes() - probesBefore);
-                    if (e.downlink().estimateBps() >= 0) {
-                        estimates[n++] = e.downlink().estimateBps();
-                    }
-                }
-            }
-            for (PublishedTrack track : tracks.values()) {
-                if (track.updateLayerDemand(now)) {
-                    observer.onLayersWanted(name, track.owner.id(), track.spec, track.activeLayers());
-                }
-            }
-            long[] sorted = java.util.Arrays.copyOf(estimates, n);
-            java.util.Arrays.sort(sorted);
-            subscriberEstimates = sorted;
-        }
-        for (Endpoint e : endpoints.values()) {
-            if (e.downlink() != null) {
-                e.downlink().pace(now);
-            }
-        }
-        if (tick % FEEDBACK_TICKS == 0) {
-            for (Endpoint e : endpoints.values()) {
-                e.sendTransportFeedback();
-            }
-            for (PublishedTrack track : tracks.values()) {
-                track.sendNacks(now);
-            }
-        }
-        worker.flush();
+        this.timers = new RoomTimers(name, worker, endpoints.values(), tracks.values(), speakers, this.observer);
     }
 
     public String name() {
@@ -161,7 +98,7 @@ public final class Room implements TransportListener {
 
     /** Each subscriber's bandwidth estimate in bits/s as of the last allocation (200 ms), ascending. */
     public long[] subscriberEstimates() {
-        return subscriberEstimates;
+        return timers.subscriberEstimates();
     }
 
     private void recount() {
@@ -482,29 +419,11 @@ public final class Room implements TransportListener {
         }
     }
 
-    /** Once a second: receiver reports to publishers, key frames for waiting subscribers. */
-    private void tick() {
-        long now = worker.nowMillis();
-        for (Endpoint e : endpoints.values()) {
-            e.sendReceiverReport(now);
-        }
-        for (PublishedTrack track : tracks.values()) {
-            track.updateLayers(now);
-            for (DownTrack d : track.downTracks) {
-                if (d.waitingForKeyFrame() && d.transport.isConnected()) {
-                    track.requestKeyFrame(now, d.wantedLayer());
-                    break;
-                }
-            }
-        }
-    }
-
     /** True when the room has had no transport for {@code idleMillis}; then it closes itself. Loop thread. */
     boolean closeIfIdle(long now, long idleMillis) {
         if (!closed && transports.isEmpty() && now - emptySinceMillis >= idleMillis) {
             closed = true;
-            worker.removeTickTask(tick);
-            feedbackTimer.cancel(false);
+            timers.stop();
             return true;
         }
         return false;
@@ -517,8 +436,7 @@ public final class Room implements TransportListener {
                 t.close(reason);
             }
             closed = true;
-            worker.removeTickTask(tick);
-            feedbackTimer.cancel(false);
+            timers.stop();
             return null;
         });
     }
