@@ -181,9 +181,9 @@ sending VP8 simulcast (rids q/h/f at ~150 kbit/s, ~500 kbit/s and ~1.8 Mbit/s, 3
 3 × a frame; ~2.5 Mbit/s in all) plus Opus 50 packets/s, with the mid, rid and transport-wide CC
 extensions, answering PLI per layer and NACK from a 1 s history; and N viewers, each its own
 ICE/DTLS-SRTP transport with receiver reports, NACKs and transport-wide CC feedback. Viewers are
-on the top layer: Janus's are pinned to it (\`substream\` 2, \`temporal\` 2); Prism has no
-per-viewer pin over WHEP, so its viewers climb there through its bandwidth estimate (column
-*top layer %*: share of video packets from the top layer). Prism is driven over WHIP/WHEP, Janus
+on the top layer, pinned on both servers (the load tool's default \`--viewer-layer top\`): Janus's
+with \`substream\` 2, \`temporal\` 2, Prism's with WHEP \`?video_layer=top\` (column *top layer %*: share
+of video packets from the top layer). Prism is driven over WHIP/WHEP, Janus
 1.1.2 over its HTTP API and the videoroom plugin (one session, a handle per peer; Janus offers
 to subscribers, the tool answers; \`rid_order\` lmh). Measured for $DURATION after every client connected and a
 $WARMUP warm-up; each server is a fresh process per run.
