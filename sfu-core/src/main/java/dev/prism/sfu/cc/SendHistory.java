@@ -38,7 +38,7 @@ final class SendHistory {
     void add(int transportSeq, int sizeBytes, long micros) {
         long ext = unwrapper.unwrap(transportSeq);
         int at = (int) (ext & MASK) * STRIDE;
-        slots[at] = ext << SEQ_SHIFT | (Math.min(sizeBytes, SIZE_MASK) & SIZE_MASK) << 2;
+        slots[at] = ext << SEQ_SHIFT | Math.min(sizeBytes, SIZE_MASK) << 2;
         slots[at + 1] = micros;
     }
 

@@ -93,9 +93,7 @@ public final class PeerTransport {
         dtls = new DtlsTransport(certificate, role, remoteInfo.fingerprint(), new DtlsEvents(),
                 handshakeExecutor, dtlsTimeoutMillis);
         if (state == State.NEW && remote != null) {
-            state = State.CONNECTING;
-            connectingSinceNanos = System.nanoTime();
-            counters.handshakesInProgress.incrementAndGet();
+            beginConnecting();
             dtls.start();
         }
     }
@@ -144,9 +142,7 @@ public final class PeerTransport {
         }
         if (state == State.NEW && dtls != null) {
             // The peer's address is known now: start DTLS (as server it waits for the ClientHello).
-            state = State.CONNECTING;
-            connectingSinceNanos = System.nanoTime();
-            counters.handshakesInProgress.incrementAndGet();
+            beginConnecting();
             dtls.start();
         }
     }
@@ -271,10 +267,15 @@ public final class PeerTransport {
         }
         remote = peer;
         dtlsServer = asDtlsServer;
+        beginConnecting();
+        onKeys(keys);
+    }
+
+    /** NEW to CONNECTING: the handshake clock starts and counts as in progress until keys or close. */
+    private void beginConnecting() {
         state = State.CONNECTING;
         connectingSinceNanos = System.nanoTime();
         counters.handshakesInProgress.incrementAndGet();
-        onKeys(keys);
     }
 
     private void onKeys(DtlsSrtpKeys keys) {

@@ -50,7 +50,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private volatile long lagNanos;
     private long lagProbeScheduledNanos;
 
-    private volatile long loopThreadId = -1;
+    private final long loopThreadId;
     private final SendBufferAllocator sendAllocator;
 
     /**
@@ -200,11 +200,10 @@ public final class MediaWorker implements PeerTransport.TransportHost {
      * packet: the benchmark divides this by the packets forwarded.
      */
     public long allocatedBytes() {
-        long id = loopThreadId;
-        if (id < 0 || !(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)) {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)) {
             return -1;
         }
-        return threads.getThreadAllocatedBytes(id);
+        return threads.getThreadAllocatedBytes(loopThreadId);
     }
 
     /** Where transports take the buffers they send from (the loop thread's last-in first-out stack). */
