@@ -179,7 +179,9 @@ at the end.
 **Workload** (load tool, \`tests/src/main/java/dev/prism/loadtest\`): 1 synthetic publisher
 sending VP8 simulcast (rids q/h/f at ~150 kbit/s, ~500 kbit/s and ~1.8 Mbit/s, 30 fps, key frames
 3 × a frame; ~2.5 Mbit/s in all) plus Opus 50 packets/s, with the mid, rid and transport-wide CC
-extensions, answering PLI per layer and NACK from a 1 s history; and N viewers, each its own
+extensions, answering PLI per layer and NACK from a 1 s history, its video paced as a browser's
+(libwebrtc's factor 2.5: a frame's packets spread over ~13 ms instead of one burst; the load
+tool's default \`--publisher-pacing 2.5\`); and N viewers, each its own
 ICE/DTLS-SRTP transport with receiver reports, NACKs and transport-wide CC feedback. Viewers are
 on the top layer, pinned on both servers (the load tool's default \`--viewer-layer top\`): Janus's
 with \`substream\` 2, \`temporal\` 2, Prism's with WHEP \`?video_layer=top\` (column *top layer %*: share

@@ -19,11 +19,16 @@ import java.time.Duration;
  * @param layers       VP8 streams per publisher: 3 (simulcast q/h/f, {@code videoBitrate} the top one) or 1
  * @param viewerTwcc   viewers offer transport-wide-cc and send its feedback
  * @param viewerTop    viewers ask for the top layer (Prism: WHEP ?video_layer=top; Janus: substream 2)
+ * @param publisherPacing publishers pace video at this multiple of its bitrate as a browser does
+ *                     ({@link #BROWSER_PACING}), or 0 to send each frame in one burst
  */
 public record LoadConfig(Sfu sfu, URI url, String room, int publishers, int viewers, Duration warmup, Duration duration, String token,
                          String key, String secret, long serverPid, int threads, int rampParallel, int videoBitrate,
-                         boolean progress, int layers, boolean viewerTwcc, boolean viewerTop) {
+                         boolean progress, int layers, boolean viewerTwcc, boolean viewerTop,
+                         double publisherPacing) {
     public static final int MAX_PUBLISHERS = 50;
+    /** libwebrtc's pacing factor (modules/pacing): video leaves at 2.5 × the target bitrate. */
+    public static final double BROWSER_PACING = 2.5;
 
     /** The server under load and the signalling it speaks. */
     public enum Sfu { PRISM, JANUS }
@@ -52,6 +57,9 @@ public record LoadConfig(Sfu sfu, URI url, String room, int publishers, int view
         if (layers != 1 && layers != 3) {
             throw new IllegalArgumentException("--layers must be 1 or 3");
         }
+        if (publisherPacing != 0 && !(publisherPacing >= 1 && publisherPacing <= 100)) {
+            throw new IllegalArgumentException("--publisher-pacing must be 0 (whole frames at once) or 1..100");
+        }
         if (url.getHost() == null || !"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
             throw new IllegalArgumentException("--url must be http(s)://host:port, got " + url);
         }
@@ -64,7 +72,7 @@ public record LoadConfig(Sfu sfu, URI url, String room, int publishers, int view
     public static LoadConfig of(URI url, String room, int publishers, int viewers, Duration duration, String key,
                                 String secret, long serverPid) {
         return new LoadConfig(Sfu.PRISM, url, room, publishers, viewers, Duration.ofSeconds(1), duration, null, key, secret, serverPid,
-                defaultThreads(), 8, 1_800_000, true, 3, true, true);
+                defaultThreads(), 8, 1_800_000, true, 3, true, true, BROWSER_PACING);
     }
 
     public static int defaultThreads() {

@@ -75,7 +75,8 @@ public final class LoadRun {
             Semaphore parallel = new Semaphore(config.rampParallel());
             List<CompletableFuture<?>> setups = new ArrayList<>();
             for (int i = 0; i < config.publishers(); i++) {
-                WhipPublisher p = new WhipPublisher("load-pub-" + tag + "-" + i, config.videoBitrate(), config.layers());
+                WhipPublisher p = new WhipPublisher("load-pub-" + tag + "-" + i, config.videoBitrate(), config.layers(),
+                        config.publisherPacing());
                 publishers.add(p);
                 EventLoop loop = group.next();
                 setups.add(CompletableFuture.runAsync(() -> setUp(parallel, publishersUp,

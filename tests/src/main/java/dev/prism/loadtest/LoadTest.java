@@ -74,6 +74,11 @@ public final class LoadTest implements Callable<Integer> {
             + "auto: the server chooses from the viewer's bandwidth (default ${DEFAULT-VALUE})")
     String viewerLayer;
 
+    @Option(names = "--publisher-pacing", defaultValue = "2.5", description = "publishers send video at this multiple "
+            + "of its bitrate, spreading each frame as a browser's pacer does (libwebrtc: 2.5); 0 sends each frame in one "
+            + "burst, as encoders without a pacer do (default ${DEFAULT-VALUE})")
+    double publisherPacing;
+
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
@@ -97,7 +102,7 @@ public final class LoadTest implements Callable<Integer> {
             };
             config = new LoadConfig(server, url, room, publishers, viewers, parseDuration(warmup), parseDuration(duration), token, key, secret, serverPid,
                     threads == null ? LoadConfig.defaultThreads() : threads, rampParallel, videoBitrate, !quiet, layers,
-                    viewerTwcc, top);
+                    viewerTwcc, top, publisherPacing);
         } catch (IllegalArgumentException e) {
             System.err.println("loadtest: " + e.getMessage());
             return 2;

@@ -9,6 +9,7 @@ import dev.prism.rtcp.RtcpPacketType;
 import dev.prism.rtcp.SenderReport;
 import dev.prism.rtcp.SequenceNumberConsumer;
 import dev.prism.rtcp.TransportLayerNack;
+import dev.prism.rtp.RtpHeaderExtensions;
 import dev.prism.rtp.RtpPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
@@ -31,7 +32,11 @@ import java.util.concurrent.TimeUnit;
  * transport-wide-cc header extensions when the answer accepted them. A key frame goes out on a
  * layer for every PLI or FIR naming its SSRC, and every 10 s; NACKed packets are resent from
  * the layer's 1 s history of protected datagrams (same sequence number, no RTX); a sender
- * report per stream every second. All media work runs on the peer's event loop.
+ * report per stream every second. With a pacing factor, video leaves through a
+ * {@link PublisherPacer} as a browser's does; without, each frame goes out in one burst as many
+ * non-browser encoders send it. The send time in the stamp and the transport-wide sequence number
+ * are written as a packet leaves, so latency counts from the wire and feedback follows send order.
+ * All media work runs on the peer's event loop.
  */
 final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     static final int FPS = 30;
@@ -55,6 +60,8 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     private int twccSeq;
     private int audioCount;
     private final long audioTsBase = ThreadLocalRandom.current().nextLong(0x100000000L);
+    private final double pacingFactor;
+    private PublisherPacer pacer;
     private long startNanos;
     private long audioOctets;
     /** The layer a NACK being handled names (set before {@link TransportLayerNack#forEachLost}). */
@@ -67,12 +74,20 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     volatile long retransmitted;
     volatile long feedbackPackets;
 
-    /** {@code layerCount} 3: simulcast q/h/f with {@code videoBitrate} for f; 1: one stream at {@code videoBitrate}. */
-    WhipPublisher(String identity, int videoBitrate, int layerCount) {
+    /**
+     * {@code layerCount} 3: simulcast q/h/f with {@code videoBitrate} for f; 1: one stream at
+     * {@code videoBitrate}. {@code pacingFactor}: video leaves at that multiple of the total video
+     * bitrate (libwebrtc: 2.5), or 0 for whole frames at once.
+     */
+    WhipPublisher(String identity, int videoBitrate, int layerCount, double pacingFactor) {
         if (layerCount != 1 && layerCount != 3) {
             throw new IllegalArgumentException("layers must be 1 or 3: " + layerCount);
         }
+        if (pacingFactor != 0 && !(pacingFactor >= 1)) {
+            throw new IllegalArgumentException("pacing factor must be 0 (off) or >= 1: " + pacingFactor);
+        }
         this.identity = identity;
+        this.pacingFactor = pacingFactor;
         this.layers = new VideoLayer[layerCount];
         for (int i = 0; i < layerCount; i++) {
             layers[i] = new VideoLayer(i, layerCount, videoBitrate, FPS, MAX_PAYLOAD);
@@ -155,6 +170,13 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     private void start() {
         EventLoop loop = peer.loop();
         startNanos = System.nanoTime();
+        if (pacingFactor > 0) {
+            long bitrate = 0;
+            for (VideoLayer layer : layers) {
+                bitrate += layer.bitrate;
+            }
+            pacer = new PublisherPacer(loop, pacingFactor, bitrate, this::sendVideo, peer::flush);
+        }
         timers.add(loop.scheduleAtFixedRate(this::videoFrame, 0, 1_000_000 / FPS, TimeUnit.MICROSECONDS));
         timers.add(loop.scheduleAtFixedRate(this::audioPacket, 0, 20, TimeUnit.MILLISECONDS));
         timers.add(loop.scheduleAtFixedRate(this::senderReports, 1, 1, TimeUnit.SECONDS));
@@ -182,13 +204,25 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
         for (int i = 0; i < packets; i++) {
             ByteBuf b = header(videoMedia.payloadType(), layer.seq, ts, layer.ssrc, i == packets - 1, videoMedia,
                     videoMid, rid, MAX_PAYLOAD);
-            video.writePayload(b, i, System.nanoTime(), layer.nextMarker());
-            int payload = RtpPacket.payloadLength(b);
+            video.writePayload(b, i, 0, layer.nextMarker());
             int seq = layer.seq;
             layer.seq = (layer.seq + 1) & 0xFFFF;
-            if (send(b, seq, layer)) {
-                layer.octets += payload;
+            if (pacer != null) {
+                pacer.enqueue(b, seq, layer);
+            } else {
+                sendVideo(b, seq, layer);
             }
+        }
+    }
+
+    private void sendVideo(ByteBuf b, int seq, VideoLayer layer) {
+        int payload = RtpPacket.payloadLength(b);
+        int stamp = SyntheticVp8Source.stampOffset(b, RtpPacket.payloadOffset(b), payload);
+        if (stamp >= 0) {
+            b.setLong(stamp, System.nanoTime());
+        }
+        if (send(b, seq, layer)) {
+            layer.octets += payload;
         }
     }
 
@@ -196,10 +230,11 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
         long ts = (audioTsBase + (System.nanoTime() - startNanos) / 1_000_000 * 48) & 0xFFFFFFFFL;
         ByteBuf b = header(audioMedia.payloadType(), audioSeq, ts, audioSsrc, false, audioMedia, audioMid, null,
                 AUDIO_PAYLOAD);
-        PayloadStamp.write(b, System.nanoTime(), audioCount++);
+        PayloadStamp.write(b, 0, audioCount++);
         b.writeZero(AUDIO_PAYLOAD - PayloadStamp.LENGTH);
         int seq = audioSeq;
         audioSeq = (audioSeq + 1) & 0xFFFF;
+        b.setLong(RtpPacket.payloadOffset(b), System.nanoTime());
         if (send(b, seq, null)) {
             audioOctets += AUDIO_PAYLOAD;
         }
@@ -208,7 +243,8 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
 
     /**
      * An RTP header with the negotiated mid, rid (when {@code rid} is not null) and
-     * transport-wide sequence extensions (RFC 8285 one-byte form; RFC 8852 for the rid).
+     * transport-wide sequence extensions (RFC 8285 one-byte form; RFC 8852 for the rid); the
+     * transport-wide number is filled in by {@link #send}.
      */
     private ByteBuf header(int pt, int seq, long ts, int ssrc, boolean marker, SdpOffers.AnsweredMedia m, byte[] mid,
                            byte[] rid, int payload) {
@@ -227,16 +263,26 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
                 b.writeByte((m.ridId() << 4) | (rid.length - 1)).writeBytes(rid);
             }
             if (m.twccId() > 0) {
-                b.writeByte(m.twccId() << 4 | 1).writeShort(twccSeq);
-                twccSeq = (twccSeq + 1) & 0xFFFF;
+                b.writeByte(m.twccId() << 4 | 1).writeShort(0);
             }
             b.writeZero(words * 4 - extLength);
         }
         return b;
     }
 
-    /** Protects and queues {@code b}; video packets ({@code layer} not null) are kept for NACK. */
+    /**
+     * Numbers {@code b} for transport-wide feedback, protects and queues it; video packets
+     * ({@code layer} not null) are kept for NACK.
+     */
     private boolean send(ByteBuf b, int seq, VideoLayer layer) {
+        SdpOffers.AnsweredMedia m = layer == null ? audioMedia : videoMedia;
+        if (m.twccId() > 0) {
+            long found = RtpHeaderExtensions.find(b, m.twccId());
+            if (found >= 0) {
+                b.setShort(RtpHeaderExtensions.dataIndex(found), twccSeq);
+                twccSeq = (twccSeq + 1) & 0xFFFF;
+            }
+        }
         if (!peer.writeRtp(b.retain())) {
             b.release();
             return false;
@@ -357,7 +403,12 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
         if (peer == null) {
             return;
         }
-        peer.loop().execute(() -> timers.forEach(t -> t.cancel(false)));
+        peer.loop().execute(() -> {
+            timers.forEach(t -> t.cancel(false));
+            if (pacer != null) {
+                pacer.close();
+            }
+        });
         peer.close();
     }
 }
