@@ -13,11 +13,11 @@ import java.util.List;
  * What Prism sends one subscriber, as a whole: the transport-wide sequence numbers on its
  * packets, the bandwidth estimate made from its transport-wide CC feedback (or its REMB when it
  * negotiated no TWCC), the allocation of that estimate to its video subscriptions, and probing
- * with RTX padding when a better layer waits for a higher estimate. Loop thread only; the
- * allocation runs on the room's timer, the packet path only reads its outcome.
+ * with RTX padding ({@link ProbeController}) when a better layer waits for a higher estimate.
+ * Loop thread only; the allocation runs on the room's timer, the packet path only reads its
+ * outcome.
  */
 final class Downlink {
-    /** Where the estimate starts: enough for a middle layer, not more than a slow link carries for long. */
     /**
      * The estimate before any feedback: libwebrtc's default start rate. A new subscriber starts on
      * what that pays for (usually the lowest layer, a small first key frame) and climbs as probes
@@ -30,23 +30,6 @@ final class Downlink {
     static final double HEADROOM = 0.9;
     /** An upgrade must fit this many times over (hysteresis against up/down flapping). */
     static final double UPGRADE_MARGIN = 1.2;
-    /** A probe aims this far past the rate that would allow the upgrade; reaching the latter is success. */
-    static final double PROBE_OVERSHOOT = 1.1;
-    /** A probe aims at most this many times the estimate (libwebrtc's initial probes: 3 and 6 × a low start). */
-    static final double PROBE_MAX_MULTIPLE = 2.0;
-    static final double PROBE_MAX_MULTIPLE_AFTER_FAILURE = 1.25;
-    /** The first probe of a subscriber may go to 6 × the start rate, as libwebrtc's initial probes do. */
-    static final double FIRST_PROBE_MAX_MULTIPLE = 6.0;
-    static final long PROBE_DURATION_MILLIS = 500;
-    /** After a successful probe the next step is tried this soon (libwebrtc probes further at once). */
-    static final long PROBE_AFTER_SUCCESS_MILLIS = 500;
-    /**
-     * Failed probes back off from the minimum, doubling up to the maximum. The maximum bounds how
-     * long a viewer stays low after its bottleneck goes away: only a probe can find that out.
-     */
-    static final long MIN_PROBE_BACKOFF_MILLIS = 1500;
-    static final long MAX_PROBE_BACKOFF_MILLIS = 6000;
-    static final int PADDING_BYTES = 255;
     /**
      * What a packet costs on the wire beyond its RTP bytes: the SRTP tag (16 for GCM, 10 for CM;
      * the larger is counted) and IPv4 + UDP headers. The estimate is of the link, which carries
@@ -58,8 +41,6 @@ final class Downlink {
     static final long NOMINAL_TOP_LAYER_BPS = 1_500_000;
     /** Allocations (200 ms apart) in a row that must call for a lower layer before it is taken. */
     static final int DOWNGRADE_AFTER_ALLOCATIONS = 4;
-    static final long PROBE_RAMP_MILLIS = 300;
-    static final double PROBE_ABORT_LOSS = 0.03;
 
     private final PeerTransport transport;
     private final int transportCcId;
@@ -71,18 +52,8 @@ final class Downlink {
     private int transportSeq;
     private long estimateBps = -1;
     private long allocatedBps;
-    // Probing: padding to probeTargetBps until probeEndMillis; next attempt not before nextProbeMillis.
-    private long probeEndMillis;
-    private long probeTargetBps;
-    private long probeStartBps;
-    private long nextProbeMillis;
-    private long probeBackoffMillis = MIN_PROBE_BACKOFF_MILLIS;
-    /** The last probe fell short: probe one allocation step at a time until one succeeds. */
-    private boolean probeFailed;
-    private long lastPaceMillis;
-    private double paddingCredit;
+    private final ProbeController probe = new ProbeController();
     private DownTrack paddingTrack;
-    private long probes;
     /** The largest video the subscriber wants (0 = no limit), declared through signaling. */
     private int maxWidth;
     private int maxHeight;
@@ -136,7 +107,7 @@ final class Downlink {
 
     /** Whether the subscriber's losses look random rather than congestion ({@link EarlyRepair}). */
     private boolean lossIsRandom(long nowMillis) {
-        return repair.lossIsRandom(estimator.rttMillis(), nowMillis < probeEndMillis,
+        return repair.lossIsRandom(estimator.rttMillis(), probe.probing(nowMillis),
                 estimator.bandwidthUsage() == dev.prism.sfu.cc.BandwidthUsage.OVERUSE);
     }
 
@@ -207,10 +178,7 @@ final class Downlink {
         // A loss while probing: the probe overran a queue (or the link is lossy, where a probe
         // proves nothing either). Stop padding at once; waiting for the loss rate to climb over
         // the abort threshold kept filling a shallow queue and cost media packets.
-        long now = System.currentTimeMillis();
-        if (now < probeEndMillis) {
-            probeEndMillis = now;
-        }
+        probe.stop(System.currentTimeMillis());
     }
 
     /** The subscriber's REMB (RFC draft-alvestrand-rmcat-remb): its estimate when TWCC is not negotiated. */
@@ -228,7 +196,7 @@ final class Downlink {
     }
 
     long probes() {
-        return probes;
+        return probe.probes();
     }
 
     /** The subscriber's declared maximum video size (0 for no limit); applied at the next allocation. */
@@ -325,37 +293,8 @@ final class Downlink {
         }
         allocatedBps = BandwidthAllocator.total(subs, steps) + audioBps;
         long idealBps = BandwidthAllocator.total(subs, BandwidthAllocator.ideal(subs)) + audioBps;
-        boolean probing = nowMillis < probeEndMillis;
-        if (!probing && probeTargetBps > 0) {
-            // A probe ended: success if the estimate now covers what it aimed at.
-            if (estimateBps >= probeTargetBps / PROBE_OVERSHOOT) {
-                probeBackoffMillis = MIN_PROBE_BACKOFF_MILLIS;
-                nextProbeMillis = nowMillis + PROBE_AFTER_SUCCESS_MILLIS;
-                probeFailed = false;
-            } else {
-                nextProbeMillis = nowMillis + probeBackoffMillis;
-                probeBackoffMillis = Math.min(MAX_PROBE_BACKOFF_MILLIS, probeBackoffMillis * 2);
-                probeFailed = true;
-            }
-            probeTargetBps = 0;
-        }
-        if (!probing && estimateBps >= 0 && estimator != null && paddingTrack != null && idealBps > allocatedBps
-                && nowMillis >= nextProbeMillis) {
-            // Aim a little past the goal so that success leaves the headroom the allocator keeps. The
-            // goal is everything the subscriber could use until a probe fails (libwebrtc likewise
-            // probes at 3 and 6 × its start rate at once), then one step up at a time.
-            long goal = probeFailed ? Math.min(idealBps, nextStepBps(subs, steps) + audioBps) : idealBps;
-            // Never more than a multiple of the estimate at once: a probe far past a full link
-            // overfills its queue before the first feedback can stop it, and costs media packets.
-            probeTargetBps = Math.min((long) (goal * UPGRADE_MARGIN * PROBE_OVERSHOOT / HEADROOM),
-                    (long) (estimateBps * (probeFailed ? PROBE_MAX_MULTIPLE_AFTER_FAILURE
-                            : probes == 0 ? FIRST_PROBE_MAX_MULTIPLE : PROBE_MAX_MULTIPLE)));
-            probeEndMillis = nowMillis + PROBE_DURATION_MILLIS;
-            probeStartBps = estimateBps;
-            lastPaceMillis = nowMillis;
-            paddingCredit = 0;
-            probes++;
-        }
+        probe.afterAllocation(estimateBps, allocatedBps, idealBps, nextStepBps(subs, steps) + audioBps,
+                estimator != null && paddingTrack != null, nowMillis);
     }
 
     /**
@@ -377,8 +316,7 @@ final class Downlink {
         }
         allocatedBps = total;
         paddingTrack = null;
-        probeTargetBps = 0;
-        probeEndMillis = nowMillis;
+        probe.cancel(nowMillis);
         if (estimateBps >= 0) {
             pacer.setEstimate(Math.max(estimateBps, total));
         }
@@ -417,34 +355,15 @@ final class Downlink {
         return best == Long.MAX_VALUE ? total : total + best;
     }
 
-    /**
-     * While probing, tops the media rate up towards the probe target with padding (every 10 ms).
-     * The padding ramps up over the first part of the probe, and the probe stops at the first
-     * sign of a queue (over-use, or loss in the feedback), so probing a full link costs it a
-     * few packets of queueing rather than a burst of tail drops.
-     */
+    /** Lets paced packets out and, while probing, tops the media rate up with padding (every 10 ms). */
     void pace(long nowMillis) {
         pacer.drain();
-        if (nowMillis >= probeEndMillis || paddingTrack == null || !paddingTrack.canPad()) {
+        if (paddingTrack == null || !paddingTrack.canPad()) {
             return;
         }
-        if (estimator.bandwidthUsage() == dev.prism.sfu.cc.BandwidthUsage.OVERUSE
-                || estimator.lossFraction() > PROBE_ABORT_LOSS || estimator.estimateBps() < probeStartBps) {
-            probeEndMillis = nowMillis; // the link is full: stop now rather than fill its queue
-            return;
-        }
-        long elapsed = nowMillis - lastPaceMillis;
-        lastPaceMillis = nowMillis;
-        double ramp = Math.min(1.0, (double) (nowMillis - (probeEndMillis - PROBE_DURATION_MILLIS)) / PROBE_RAMP_MILLIS);
-        long paddingBps = (long) ((probeTargetBps - allocatedBps) * ramp);
-        if (paddingBps <= 0 || elapsed <= 0) {
-            return;
-        }
-        paddingCredit += paddingBps / 8.0 * Math.min(elapsed, 50) / 1000.0;
-        int packets = (int) (paddingCredit / PADDING_BYTES);
+        int packets = probe.paddingPackets(estimator, allocatedBps, nowMillis);
         if (packets > 0) {
-            paddingCredit -= packets * PADDING_BYTES;
-            paddingTrack.sendPadding(Math.min(packets, 40), PADDING_BYTES);
+            paddingTrack.sendPadding(packets, ProbeController.PADDING_BYTES);
         }
     }
 }

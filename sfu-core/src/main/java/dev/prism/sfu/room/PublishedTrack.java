@@ -19,13 +19,12 @@ import java.util.List;
 
 /**
  * A track one publisher sends into the room: its layers (one, or one per simulcast rid, each
- * with its own SSRC learnt from the RID header extension), their receive statistics and rates,
- * the subscribers it fans out to, and keyframe requests towards the publisher, collapsed per
- * layer by a {@link KeyframeRequester} however many viewers ask. Loop thread only.
+ * with its own SSRC learnt from the RID header extension), their receive statistics and rates
+ * ({@link TrackLayers}), the subscribers it fans out to, and keyframe requests towards the
+ * publisher, collapsed per layer by a {@link KeyframeRequester} however many viewers ask. Loop
+ * thread only.
  */
 final class PublishedTrack {
-    /** A layer with no packet for this long is not offered to subscribers. */
-    static final long LAYER_TIMEOUT_MILLIS = 1500;
 
     final PublishedTrackSpec spec;
     final PeerTransport owner;
@@ -42,26 +41,13 @@ final class PublishedTrack {
     final List<DownTrack> downTracks = new ArrayList<>();
     /** The active-speaker detector's slot of an audio track with audio levels, else -1 (room-owned). */
     int speakerSlot = -1;
-    private final long[] layerBytes;
-    private final long[] layerBitrate;
-    /** The last {@link #PEAK_WINDOWS} rate measurements per layer, for {@link #layerPeakBitrate}. */
-    private final long[][] recentBitrates;
-    private int recentIndex;
-    static final int PEAK_WINDOWS = 5;
-    private final long[] lastPacketMillis;
-    /** Per-layer rates of TID ≤ t (VP8 temporal layers), for the allocator's finer steps. */
-    private final TemporalLayerRates temporalRates;
+    /** Rates, activity and frame sizes of the layers, and the best one to offer. */
+    private final TrackLayers layers;
     private final Vp8PayloadDescriptor descriptor = new Vp8PayloadDescriptor();
-    /** Frame size per layer from its latest VP8 key frame (0 while unknown or for other codecs). */
-    final int[] layerWidth;
-    final int[] layerHeight;
-    private final boolean[] layerActive;
     private final KeyframeRequester keyframes;
     private final int rtcpSenderSsrc;
     private final TransportCounters counters;
     private final int codec;
-    private long lastRateUpdateMillis;
-    private int bestLayer;
     private boolean muted;
 
     private static final int VP8 = 1, VP9 = 2, H264 = 3, AV1 = 4, OTHER = 0;
@@ -74,14 +60,7 @@ final class PublishedTrack {
         this.layerCount = spec.simulcast() ? spec.rids().size() : 1;
         this.layerSsrc = new int[layerCount];
         this.statistics = new ReceiveStreamStatistics[layerCount];
-        this.layerBytes = new long[layerCount];
-        this.layerBitrate = new long[layerCount];
-        this.recentBitrates = new long[layerCount][PEAK_WINDOWS];
-        this.lastPacketMillis = new long[layerCount];
-        this.temporalRates = new TemporalLayerRates(layerCount);
-        this.layerWidth = new int[layerCount];
-        this.layerHeight = new int[layerCount];
-        this.layerActive = new boolean[layerCount];
+        this.layers = new TrackLayers(layerCount, spec.simulcast());
         this.keyframes = new KeyframeRequester(layerCount);
         this.layerRtxSsrc = new int[layerCount];
         this.caches = spec.isVideo() ? new RtpPacketCache[layerCount] : null;
@@ -94,13 +73,11 @@ final class PublishedTrack {
                 nackGenerators[i] = new NackGenerator();
             }
             statistics[i] = new ReceiveStreamStatistics(spec.clockRate());
-            lastPacketMillis[i] = Long.MIN_VALUE / 2;
         }
         if (!spec.simulcast()) {
             layerSsrc[0] = (int) spec.ssrc();
             layerRtxSsrc[0] = (int) spec.rtxSsrc();
         }
-        this.bestLayer = spec.simulcast() ? -1 : 0;
         this.codec = switch (spec.codecName().toUpperCase(java.util.Locale.ROOT)) {
             case "VP8" -> VP8;
             case "VP9" -> VP9;
@@ -149,7 +126,7 @@ final class PublishedTrack {
 
     /** The layer subscribers should get: the active one with the highest bitrate (-1 before any). */
     int bestLayer() {
-        return bestLayer;
+        return layers.best();
     }
 
     boolean muted() {
@@ -164,7 +141,7 @@ final class PublishedTrack {
             for (DownTrack d : downTracks) {
                 d.resume();
             }
-            requestKeyFrame(nowMillis, Math.max(0, bestLayer));
+            requestKeyFrame(nowMillis);
         }
     }
 
@@ -183,8 +160,7 @@ final class PublishedTrack {
             int size = Vp8PayloadDescriptor.keyFrameSize(packet, RtpPacket.payloadOffset(packet),
                     RtpPacket.payloadLength(packet));
             if (size > 0) {
-                layerWidth[layer] = size >>> 16;
-                layerHeight[layer] = size & 0xFFFF;
+                layers.onFrameSize(layer, size >>> 16, size & 0xFFFF);
             }
         }
         if (caches != null && !caches[layer].put(packet, seq, nowMillis) && retransmission) {
@@ -199,13 +175,7 @@ final class PublishedTrack {
                 sendNacks(layer, nowMillis);
             }
         }
-        layerBytes[layer] += packet.readableBytes();
-        temporalRates.onPacket(layer, codec == VP8 ? temporalLayer(packet) : 0, packet.readableBytes());
-        boolean newlyActive = nowMillis - lastPacketMillis[layer] > LAYER_TIMEOUT_MILLIS;
-        lastPacketMillis[layer] = nowMillis;
-        if (bestLayer < 0 || newlyActive && spec.simulcast()) {
-            updateLayers(nowMillis);
-        }
+        layers.onPacket(layer, codec == VP8 ? temporalLayer(packet) : 0, packet.readableBytes(), nowMillis);
         if (muted) {
             return;
         }
@@ -215,108 +185,49 @@ final class PublishedTrack {
         counters.packetsForwarded.add(downTracks.size());
     }
 
-    /**
-     * Recomputes layer bitrates (once a second from the room's tick, and when a layer appears)
-     * and the best layer: active layers only, highest bitrate first.
-     */
+    /** Recomputes layer rates and the best layer (the room's once-a-second tick); see {@link TrackLayers#update}. */
     void updateLayers(long nowMillis) {
-        long elapsed = nowMillis - lastRateUpdateMillis;
-        if (elapsed >= 500) {
-            for (int i = 0; i < layerCount; i++) {
-                layerBitrate[i] = layerBytes[i] * 8000 / elapsed;
-                recentBitrates[i][recentIndex] = layerBitrate[i];
-                layerBytes[i] = 0;
-            }
-            temporalRates.update(elapsed);
-            lastRateUpdateMillis = nowMillis;
-            recentIndex = (recentIndex + 1) % PEAK_WINDOWS;
-        }
-        int best = -1;
-        for (int i = 0; i < layerCount; i++) {
-            if (nowMillis - lastPacketMillis[i] <= LAYER_TIMEOUT_MILLIS
-                    && (best < 0 || layerBitrate[i] > layerBitrate[best])) {
-                best = i;
-            }
-        }
-        bestLayer = spec.simulcast() ? best : 0;
-        for (int i = 0; i < layerCount; i++) {
-            layerActive[i] = nowMillis - lastPacketMillis[i] <= LAYER_TIMEOUT_MILLIS;
-        }
+        layers.update(nowMillis);
     }
 
-    /**
-     * The highest layer whose frames fit {@code maxWidth} × {@code maxHeight} (0 = no limit), at
-     * least the lowest; a layer of unknown size (no key frame seen: e.g. paused before it was
-     * ever sent) is taken to double a known lower layer per step, the usual simulcast ladder, or
-     * counts as fitting when no lower size is known.
-     */
+    /** See {@link TrackLayers#highestFitting}. */
     int highestLayerFitting(int maxWidth, int maxHeight) {
-        int fit = 0;
-        int known = -1;
-        for (int l = 0; l < layerCount; l++) {
-            int width = layerWidth[l];
-            int height = layerHeight[l];
-            if (width > 0) {
-                known = l;
-            } else if (known >= 0) {
-                width = layerWidth[known] << (l - known);
-                height = layerHeight[known] << (l - known);
-            }
-            boolean fits = (maxWidth <= 0 || width <= maxWidth) && (maxHeight <= 0 || height <= maxHeight);
-            if (fits) {
-                fit = l;
-            }
-        }
-        return fit;
+        return layers.highestFitting(maxWidth, maxHeight);
     }
 
     /** Frame width of a layer from its last VP8 key frame, 0 while unknown. */
     int layerWidth(int layer) {
-        return layerWidth[layer];
+        return layers.width(layer);
     }
 
     int layerHeight(int layer) {
-        return layerHeight[layer];
+        return layers.height(layer);
     }
 
     /** Whether a layer is being sent (as of the last {@link #updateLayers}). */
     boolean layerActive(int layer) {
-        return layer >= 0 && layer < layerCount && layerActive[layer];
+        return layers.active(layer);
     }
 
     long layerBitrate(int layer) {
-        return layerBitrate[layer];
+        return layers.bitrate(layer);
     }
 
-    /**
-     * The highest rate a layer had over the last few seconds: what a subscriber's link must carry
-     * for it (key frames and the publisher's own ramp-ups included), so allocations do not flap.
-     */
+    /** See {@link TrackLayers#peakBitrate}. */
     long layerPeakBitrate(int layer) {
-        long peak = 0;
-        for (long rate : recentBitrates[layer]) {
-            peak = Math.max(peak, rate);
-        }
-        return peak;
+        return layers.peakBitrate(layer);
     }
 
-    /** The peak rate of {@code layer}'s frames with TID ≤ {@code tid} (0 for codecs without temporal layers). */
     long temporalPeakBitrate(int layer, int tid) {
-        return temporalRates.peakBitrate(layer, tid);
+        return layers.temporalPeakBitrate(layer, tid);
     }
 
-    /**
-     * This track as a subscriber's allocator sees it, each layer whole costing {@code layerRates}
-     * (-1: not being sent), with VP8 temporal steps below: see {@link TemporalLayerRates#subscription}.
-     * Off the packet path.
-     */
     BandwidthAllocator.Subscription subscription(long[] layerRates, int priority, int maxLayer) {
-        return temporalRates.subscription(layerRates, priority, maxLayer);
+        return layers.subscription(layerRates, priority, maxLayer);
     }
 
-    /** The steps the allocator uses: reduced frame rates on the lowest layer only; see {@link TemporalLayerRates}. */
     BandwidthAllocator.Subscription allocatorSubscription(long[] layerRates, int priority, int maxLayer) {
-        return temporalRates.subscription(layerRates, priority, maxLayer, false);
+        return layers.allocatorSubscription(layerRates, priority, maxLayer);
     }
 
     /** The VP8 TID of a packet, -1 without one. */
@@ -397,7 +308,7 @@ final class PublishedTrack {
 
     /** A subscriber asked for a key frame: request it on the layer that subscriber receives. */
     void requestKeyFrame(long nowMillis) {
-        requestKeyFrame(nowMillis, Math.max(0, bestLayer));
+        requestKeyFrame(nowMillis, Math.max(0, layers.best()));
     }
 
     DownTrack addDownTrack(PeerTransport subscriber, Downlink downlink, DownTrackSpec spec) {

@@ -12,7 +12,7 @@ import dev.prism.sfu.cc.BandwidthAllocator;
 final class TemporalLayerRates {
     /** TIDs are two bits (RFC 7741 §4.2). */
     static final int TIDS = 4;
-    static final int WINDOWS = PublishedTrack.PEAK_WINDOWS;
+    static final int WINDOWS = TrackLayers.PEAK_WINDOWS;
 
     private final long[][] bytes;
     /** [layer][tid][window]: bits/s of TID ≤ tid in each recent window. */

@@ -173,7 +173,7 @@ class DownlinkAllocationTest {
         } finally {
             key.release();
         }
-        assertEquals(320, camera.layerWidth[0]);
+        assertEquals(320, camera.layerWidth(0));
         assertEquals(0, camera.highestLayerFitting(320, 180), "h and f (unseen) are taken as 640 and 1280 wide");
         assertEquals(1, camera.highestLayerFitting(640, 360));
         assertEquals(2, camera.highestLayerFitting(0, 0));
