@@ -41,15 +41,42 @@ class PublisherPacerTest {
             for (int i = 0; i < packets; i++) {
                 pacer[0].enqueue(Unpooled.buffer(1000).writeZero(1000), i, null);
             }
-            assertEquals(1, order.size(), "the first packet leaves at once, the rest wait");
+            // The budget holds 5 ms at the rate (2,500 bytes): three packets leave at once, the rest wait.
+            assertEquals(3, order.size(), "a 5 ms burst leaves at once, the rest wait");
         }).get(5, TimeUnit.SECONDS);
 
         assertTrue(done.await(5, TimeUnit.SECONDS), "every packet left");
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), order, "first in, first out");
         long spreadMicros = (sentAt[packets - 1] - sentAt[0]) / 1000;
-        // Nine packets' debt (9 × 2 ms) must be paid before the tenth leaves; timers only fire late.
-        assertTrue(spreadMicros >= 17_500, "the frame was spread at the pacing rate, not burst: " + spreadMicros + " µs");
+        // After the burst the budget is 500 bytes short; seven more packets need 500 + 6 × 1000 bytes
+        // of it, 13 ms at 500 kB/s, before the tenth leaves (timers only fire late).
+        assertTrue(spreadMicros >= 12_500, "the frame was spread at the pacing rate, not burst: " + spreadMicros + " µs");
         assertTrue(flushes[0] >= 1, "the pacer flushes after sending from its timer");
+    }
+
+    @Test
+    void lateWakesDoNotLowerTheRate() throws Exception {
+        // 1000-byte packets at 500 kB/s: one per 2 ms. A busy loop wakes the pacer every 4 ms instead;
+        // the 5 ms budget lets two go per wake, so the rate holds and no backlog builds.
+        long[] clock = {1_000_000_000L};
+        int[] sent = {0};
+        loop.submit(() -> {
+            PublisherPacer pacer = new PublisherPacer(loop, 1.0, 4_000_000, (b, seq, layer) -> {
+                sent[0]++;
+                b.release();
+            }, () -> { }, () -> clock[0]);
+            for (int i = 0; i < 100; i++) {
+                pacer.enqueue(Unpooled.buffer(1000).writeZero(1000), i, null);
+            }
+            assertEquals(3, sent[0]);
+            for (int wake = 0; wake < 40; wake++) {
+                clock[0] += 4_000_000;
+                pacer.poll();
+            }
+            // 160 ms at 500 kB/s is 80 packets after the first three.
+            assertEquals(83, sent[0], "late wakes kept the pacing rate");
+            pacer.close();
+        }).get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -66,6 +93,7 @@ class PublisherPacerTest {
                 queued.add(b);
                 pacer.enqueue(b, i, null);
             }
+            // 2.5 × 100 kbit/s: a 5 ms budget of 156 bytes lets one packet out.
             assertEquals(4, pacer.queued());
             pacer.close();
             ByteBuf late = Unpooled.buffer(10).writeZero(10);
