@@ -4,7 +4,7 @@
 # per viewer count, the server pinned to CPU 0 and the load tool to CPU 1, all inside a private
 # network namespace (nothing leaves the machine). Writes docs/BENCHMARKS-sfu.md and two PNG plots.
 #
-#   bench/run.sh [--viewers "10 50 100 200"] [--duration 10s] [--janus-loops "0"] [--out docs/BENCHMARKS-sfu.md]
+#   bench/run.sh [--viewers "10 50 100 200"] [--duration 10s] [--warmup 10s] [--janus-loops "0"] [--out docs/BENCHMARKS-sfu.md]
 #
 # --janus-loops: Janus threading variants to run, each a value of event_loops in janus.jcfg:
 #   0 = one GLib loop/thread per handle (Janus's default), K > 0 = K shared loops. "0 1" runs both
@@ -16,7 +16,10 @@ ROOT=$(pwd)
 
 VIEWERS="10 50 100 200"
 DURATION=10s
-WARMUP=3s
+# Steady state, not start-up: at 200 viewers the first seconds after the ramp still drain what the
+# handshakes queued and run the JIT's compilations on the server's one core (per-second p99 190 ms
+# in the first, 15-45 ms from the fifth on).
+WARMUP=10s
 JANUS_LOOPS="0"
 OUT=docs/BENCHMARKS-sfu.md
 while [ $# -gt 0 ]; do
