@@ -230,8 +230,11 @@ public final class PeerTransport {
         long reference = last > 0 ? last : createdMillis;
         if (nowMillis - reference > CONSENT_TIMEOUT_MILLIS) {
             counters.consentExpired.increment();
-            close(last > 0 ? "ICE consent expired (RFC 7675: no valid binding request for 30 s)"
-                    : "no ICE connectivity check within 30 s");
+            String reason = last > 0 ? "ICE consent expired (RFC 7675: no valid binding request for 30 s)"
+                    : "no ICE connectivity check within 30 s";
+            // An operator sees why a peer's media stopped (a publisher's close ends its tracks for every viewer).
+            LOG.warning(() -> "transport " + id + ": " + reason);
+            close(reason);
         }
     }
 
