@@ -25,7 +25,6 @@ import java.util.List;
  * thread only.
  */
 final class PublishedTrack {
-
     final PublishedTrackSpec spec;
     final PeerTransport owner;
     final int layerCount;

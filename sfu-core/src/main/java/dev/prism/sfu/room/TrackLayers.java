@@ -1,6 +1,7 @@
 package dev.prism.sfu.room;
 
 import dev.prism.sfu.cc.BandwidthAllocator;
+import java.util.Arrays;
 
 /**
  * What a published track's layers are doing, measured from the packets that arrive: each layer's
@@ -42,7 +43,7 @@ final class TrackLayers {
         this.width = new int[count];
         this.height = new int[count];
         this.active = new boolean[count];
-        java.util.Arrays.fill(lastPacketMillis, Long.MIN_VALUE / 2);
+        Arrays.fill(lastPacketMillis, Long.MIN_VALUE / 2);
         this.best = simulcast ? -1 : 0;
     }
 
