@@ -72,7 +72,7 @@ public final class PrismMetrics implements AutoCloseable {
         counter("prism.srtp.replays", "SRTP/SRTCP packets refused as replays", c.srtpReplays);
         counter("prism.srtp.send.refused", "outgoing packets SRTP refused to protect (e.g. a GCM index used twice)",
                 c.srtpSendRefused);
-        counter("prism.ice.consent.expired", "transports closed for lack of ICE consent (RFC 7675)", c.consentExpired);
+        counter("prism.ice.consent.expired", "transports closed for a silent peer: no valid ICE check and no authenticated SRTP/SRTCP for 30 s (RFC 7675)", c.consentExpired);
         counter("prism.dtls.failures", "DTLS handshakes failed or timed out", c.dtlsFailures);
         dropped("stun_bad_credentials", c.stunBadCredentials);
         dropped("stun_malformed", c.stunMalformed);

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * One room on one media worker: its transports, the tracks published into it and who receives
@@ -26,6 +27,7 @@ import java.util.function.Supplier;
  * the control plane calls the public methods from any thread and gets futures back.
  */
 public final class Room implements TransportListener {
+    private static final Logger LOG = Logger.getLogger(Room.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final char[] ICE_CHARS =
@@ -394,8 +396,14 @@ public final class Room implements TransportListener {
         }
         worker.unregister(transport);
         if (e != null) {
+            java.util.Set<PublishedTrack> own = e.ownTracks();
+            if (!own.isEmpty()) {
+                // A publisher's transport closing ends its media for every viewer: say so, with the cause.
+                LOG.info(() -> "room " + name + ": publisher transport " + transport.id() + " closed (" + reason
+                        + "); its " + own.size() + " track(s) end for their subscribers");
+            }
             // Each simulcast track appears once per learnt layer SSRC, or not at all before packets.
-            for (PublishedTrack track : e.ownTracks()) {
+            for (PublishedTrack track : own) {
                 tracks.remove(track.spec.trackId());
                 track.release();
                 speakers.remove(track);

@@ -19,7 +19,10 @@ import java.util.logging.Logger;
  */
 public final class PeerTransport {
     private static final Logger LOG = Logger.getLogger(PeerTransport.class.getName());
-    /** RFC 7675 §5.1: consent expires 30 s after the last valid binding request. */
+    /**
+     * A peer silent this long is gone: RFC 7675 §5.1's 30 s, counted from the later of its last valid
+     * binding request and its last authenticated SRTP/SRTCP packet.
+     */
     public static final long CONSENT_TIMEOUT_MILLIS = 30_000;
     /** Headroom for the SRTP(C) trailer: index word and the longest tag. */
     public static final int SRTP_OVERHEAD = 4 + 16;
@@ -42,6 +45,13 @@ public final class PeerTransport {
     private long connectingSinceNanos;
     private SrtpContext inbound;
     private SrtpContext outbound;
+    /**
+     * When SRTP or SRTCP from the peer last passed authentication. As ICE-lite we send no consent
+     * checks and only see the peer's; authenticated media proves as well that the peer is alive and
+     * holds this session's keys (Pion's agent counts any traffic from the selected pair likewise), and
+     * it keeps arriving when an overloaded receive queue drops the one check in five seconds.
+     */
+    private long lastAuthenticatedMillis;
 
     /** The parts of a media worker a transport uses. */
     public interface TransportHost {
@@ -166,6 +176,7 @@ public final class PeerTransport {
             countSrtpError(result);
             return;
         }
+        lastAuthenticatedMillis = host.nowMillis();
         listener.onRtp(this, datagram);
     }
 
@@ -180,6 +191,7 @@ public final class PeerTransport {
             countSrtpError(result);
             return;
         }
+        lastAuthenticatedMillis = host.nowMillis();
         listener.onRtcp(this, datagram);
     }
 
@@ -226,11 +238,12 @@ public final class PeerTransport {
         if (state == State.CLOSED) {
             return;
         }
-        long last = ice.lastConsentMillis();
+        long last = Math.max(ice.lastConsentMillis(), lastAuthenticatedMillis);
         long reference = last > 0 ? last : createdMillis;
         if (nowMillis - reference > CONSENT_TIMEOUT_MILLIS) {
             counters.consentExpired.increment();
-            String reason = last > 0 ? "ICE consent expired (RFC 7675: no valid binding request for 30 s)"
+            String reason = last > 0
+                    ? "ICE consent expired (RFC 7675: no valid binding request and no authenticated SRTP/SRTCP for 30 s)"
                     : "no ICE connectivity check within 30 s";
             // An operator sees why a peer's media stopped (a publisher's close ends its tracks for every viewer).
             LOG.warning(() -> "transport " + id + ": " + reason);

@@ -138,6 +138,49 @@ class PeerTransportTest {
     }
 
     @Test
+    void authenticatedMediaKeepsThePeerAliveAndForgedMediaDoesNot() {
+        FakeHost host = new FakeHost();
+        Events events = new Events();
+        TransportCounters counters = new TransportCounters();
+        PeerTransport t = new PeerTransport("t3", "srvu", "server-password-0123456789", null, CERT, host, events,
+                counters, executor, 10_000);
+        byte[] clientKey = new byte[16], clientSalt = new byte[12], serverKey = new byte[16], serverSalt = new byte[12];
+        clientKey[0] = 1;
+        serverKey[0] = 2;
+        DtlsSrtpKeys keys = new DtlsSrtpKeys(SrtpProfile.AEAD_AES_128_GCM, clientKey, clientSalt, serverKey, serverSalt);
+        t.connectWithoutHandshake(keys, true, PEER);
+        // The peer (the DTLS client) protects with the client's key; no binding request ever arrives.
+        SrtpContext peer = SrtpContext.create(SrtpProfile.AEAD_AES_128_GCM, clientKey, clientSalt);
+        for (int i = 0; i < 6; i++) {
+            host.now += 20_000;
+            ByteBuf receiverReport = Unpooled.buffer(64).writeByte(0x80).writeByte(201).writeShort(1).writeInt(0xABC);
+            assertEquals(SrtpContext.OK, peer.protectRtcp(receiverReport));
+            t.onSrtcp(receiverReport);
+            t.checkTimers(host.now);
+            assertNull(events.closedReason, "alive after " + (i + 1) * 20 + " s of SRTCP without checks");
+        }
+        host.now += 20_000;
+        // Under the wrong key, with an SRTCP index the receiver has not seen (so it is not a replay).
+        SrtpContext forger = SrtpContext.create(SrtpProfile.AEAD_AES_128_GCM, serverKey, serverSalt);
+        ByteBuf forged = null;
+        for (int i = 0; i < 7; i++) {
+            if (forged != null) {
+                forged.release();
+            }
+            forged = Unpooled.buffer(64).writeByte(0x80).writeByte(201).writeShort(1).writeInt(0xABC);
+            assertEquals(SrtpContext.OK, forger.protectRtcp(forged));
+        }
+        t.onSrtcp(forged);
+        assertEquals(1, counters.srtpAuthFailures.sum(), "SRTCP under the wrong key is counted");
+        host.now += 11_000;
+        t.checkTimers(host.now);
+        assertTrue(events.closedReason != null && events.closedReason.contains("30 s"),
+                "31 s after the last authenticated packet the peer is gone; a forged one does not count: "
+                        + events.closedReason);
+        assertEquals(1, counters.consentExpired.sum());
+    }
+
+    @Test
     void mediaBeforeKeysIsCountedNotForwarded() {
         FakeHost host = new FakeHost();
         TransportCounters counters = new TransportCounters();
