@@ -36,6 +36,7 @@ public final class ConfigLoader {
         KEYS.put("limits.maxTracksPerParticipant", "PRISM_MAX_TRACKS");
         KEYS.put("limits.signalingMessagesPerSecond", "PRISM_SIGNALING_RATE");
         KEYS.put("limits.maxConcurrentHandshakes", "PRISM_MAX_HANDSHAKES");
+        KEYS.put("limits.maxWorkerLoadPercent", "PRISM_MAX_WORKER_LOAD");
         KEYS.put("webhooks.urls", "PRISM_WEBHOOK_URLS");
     }
 
@@ -87,7 +88,8 @@ public final class ConfigLoader {
                         intIn(values, "limits.maxPublishersPerRoom", l.maxPublishersPerRoom(), 0, Integer.MAX_VALUE),
                         intIn(values, "limits.maxTracksPerParticipant", l.maxTracksPerParticipant(), 0, 1000),
                         intIn(values, "limits.signalingMessagesPerSecond", l.signalingMessagesPerSecond(), 0, 100_000),
-                        intIn(values, "limits.maxConcurrentHandshakes", l.maxConcurrentHandshakes(), 0, 100_000)),
+                        intIn(values, "limits.maxConcurrentHandshakes", l.maxConcurrentHandshakes(), 0, 100_000),
+                        intIn(values, "limits.maxWorkerLoadPercent", l.maxWorkerLoadPercent(), 0, 100)),
                 hooks);
     }
 
@@ -104,6 +106,7 @@ public final class ConfigLoader {
         j.add("limits.maxTracksPerParticipant = " + l.maxTracksPerParticipant());
         j.add("limits.signalingMessagesPerSecond = " + l.signalingMessagesPerSecond());
         j.add("limits.maxConcurrentHandshakes = " + l.maxConcurrentHandshakes());
+        j.add("limits.maxWorkerLoadPercent = " + l.maxWorkerLoadPercent());
         j.add("webhooks.urls = " + c.webhookUrls());
         return j.toString();
     }

@@ -10,8 +10,10 @@ package dev.prism.api;
  * @param maxTracksPerParticipant    tracks in one publish offer
  * @param signalingMessagesPerSecond WebSocket messages per connection per second
  * @param maxConcurrentHandshakes    DTLS handshakes in progress server-wide
+ * @param maxWorkerLoadPercent       new sessions are refused in rooms whose media worker's loop uses this
+ *                                   share of a core or drops input (0 = never)
  */
 public record Limits(int maxRooms, int maxParticipantsPerRoom, int maxPublishersPerRoom, int maxTracksPerParticipant,
-                     int signalingMessagesPerSecond, int maxConcurrentHandshakes) {
-    public static final Limits DEFAULT = new Limits(0, 0, 0, 16, 50, 256);
+                     int signalingMessagesPerSecond, int maxConcurrentHandshakes, int maxWorkerLoadPercent) {
+    public static final Limits DEFAULT = new Limits(0, 0, 0, 16, 50, 256, 90);
 }

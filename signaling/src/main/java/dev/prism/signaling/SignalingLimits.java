@@ -7,8 +7,10 @@ package dev.prism.signaling;
  * @param maxTracksPerParticipant    tracks in one publish offer
  * @param maxConcurrentHandshakes    DTLS handshakes in progress server-wide before new sessions are refused
  * @param messagesPerSecond          WebSocket messages per connection per second
+ * @param maxWorkerLoadPercent       a room's media worker busier than this (its loop's share of a core, or
+ *                                   dropping input) refuses new sessions in its rooms
  */
 public record SignalingLimits(int maxPublishersPerRoom, int maxTracksPerParticipant, int maxConcurrentHandshakes,
-                              int messagesPerSecond) {
-    public static final SignalingLimits NONE = new SignalingLimits(0, 0, 0, 0);
+                              int messagesPerSecond, int maxWorkerLoadPercent) {
+    public static final SignalingLimits NONE = new SignalingLimits(0, 0, 0, 0, 0);
 }

@@ -90,6 +90,18 @@ public final class PrismMetrics implements AutoCloseable {
             Gauge.builder("prism.event.loop.lag", w, x -> x.lagNanos() / 1e9).baseUnit("seconds")
                     .tag("worker", Integer.toString(w.index()))
                     .description("how late a media worker's event loop ran a timer").register(registry);
+            Gauge.builder("prism.worker.load", w, x -> x.load().cpu()).baseUnit("ratio")
+                    .tag("worker", Integer.toString(w.index()))
+                    .description("a media worker's loop thread's share of one core, smoothed over a few seconds")
+                    .register(registry);
+            Gauge.builder("prism.worker.receive.queue", w, x -> x.load().queuedBytes()).baseUnit("bytes")
+                    .tag("worker", Integer.toString(w.index()))
+                    .description("bytes waiting in a media worker's socket receive queue: it drains at every wake unless behind")
+                    .register(registry);
+            Gauge.builder("prism.worker.receive.drops", w, x -> x.load().recentDrops())
+                    .tag("worker", Integer.toString(w.index()))
+                    .description("datagrams the kernel dropped in the last second: the worker's receive queue was full")
+                    .register(registry);
         }
         FunctionCounter.builder("prism.signaling.messages", signaling, RejectionCounters::messages)
                 .description("WebSocket messages and WHIP/WHEP requests received").register(registry);

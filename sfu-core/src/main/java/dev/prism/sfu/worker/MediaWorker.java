@@ -48,6 +48,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private final List<Runnable> tickTasks = new ArrayList<>();
     private int rooms;
     private volatile long lagNanos;
+    private final WorkerLoad load = new WorkerLoad();
     private long lagProbeScheduledNanos;
 
     private final long loopThreadId;
@@ -217,7 +218,16 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         return System.currentTimeMillis();
     }
 
+    /** How busy this worker is (loop CPU share, kernel drops), sampled every second. */
+    public WorkerLoad load() {
+        return load;
+    }
+
     private void tick() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        UdpSocketStats socket = UdpSocketStats.read(port());
+        load.sample(System.nanoTime(), threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1,
+                socket == null ? -1 : socket.drops(), socket == null ? -1 : socket.queuedBytes());
         long now = nowMillis();
         for (PeerTransport t : byUfrag.values().toArray(new PeerTransport[0])) {
             t.checkTimers(now);

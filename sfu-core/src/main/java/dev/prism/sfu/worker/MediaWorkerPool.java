@@ -68,13 +68,19 @@ public final class MediaWorkerPool implements AutoCloseable {
 
     /** The worker with the fewest rooms; the caller adds the room to it. */
     public synchronized MediaWorker place() {
+        MediaWorker best = next();
+        best.addRoom(1);
+        return best;
+    }
+
+    /** The worker {@link #place} would choose now. */
+    public synchronized MediaWorker next() {
         MediaWorker best = workers.get(0);
         for (MediaWorker w : workers) {
             if (w.rooms() < best.rooms()) {
                 best = w;
             }
         }
-        best.addRoom(1);
         return best;
     }
 

@@ -16,6 +16,8 @@ import dev.prism.sfu.room.TrackSource;
 import dev.prism.sfu.room.VideoLayerPin;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.RemoteTransportInfo;
+import dev.prism.sfu.worker.MediaWorker;
+import dev.prism.sfu.worker.WorkerLoad;
 import dev.prism.signaling.MediaBackend;
 import dev.prism.signaling.SignalingException;
 import dev.prism.signaling.SignalingLimits;
@@ -132,6 +134,7 @@ public final class RoomMediaBackend implements MediaBackend {
         RoomDirectory.Member member;
         try {
             checkHandshakes();
+            checkWorkerLoad(room);
             checkPublishers(room);
             member = directory.admit(room, identity, "whip");
         } catch (SignalingException e) {
@@ -207,6 +210,7 @@ public final class RoomMediaBackend implements MediaBackend {
         RoomDirectory.Member member;
         try {
             checkHandshakes();
+            checkWorkerLoad(room);
             member = directory.admit(room, identity, "whep");
         } catch (SignalingException e) {
             return refuse(e);
@@ -289,6 +293,7 @@ public final class RoomMediaBackend implements MediaBackend {
         RoomDirectory.Member member;
         try {
             checkDraining();
+            checkWorkerLoad(room);
             member = directory.admit(room, identity, "websocket");
         } catch (SignalingException e) {
             return refuse(e);
@@ -408,6 +413,24 @@ public final class RoomMediaBackend implements MediaBackend {
         if (max > 0 && rooms.counters().handshakesInProgress.get() >= max) {
             throw new SignalingException(429, "too_many_handshakes",
                     "the server is busy with " + max + " connection set-ups; retry shortly");
+        }
+    }
+
+    /**
+     * Refuses new sessions in a room whose media worker no longer keeps up (503): past saturation
+     * its receive queue fills and every session on it degrades at once, the ones already there too.
+     */
+    void checkWorkerLoad(String room) {
+        int max = limits.maxWorkerLoadPercent();
+        if (max <= 0) {
+            return;
+        }
+        Room r = rooms.find(room);
+        MediaWorker worker = r != null ? r.worker() : rooms.workers().next();
+        WorkerLoad load = worker.load();
+        if (load.overloaded(max)) {
+            throw new SignalingException(503, "worker_overloaded", "the media worker of room '" + room
+                    + "' is overloaded (" + load.describe() + ", limit " + max + " %); retry later or use another node");
         }
     }
 

@@ -34,7 +34,7 @@ class OperatorApiTest {
     @BeforeAll
     static void start() throws Exception {
         server = PrismServer.start(new ServerConfig("127.0.0.1", 0, 0, "127.0.0.1", null, 1, KEYS,
-                new Limits(0, 0, 0, 16, 50, 256), List.of()));
+                new Limits(0, 0, 0, 16, 50, 256, 90), List.of()));
         admin = server.adminToken(600);
     }
 
@@ -136,7 +136,8 @@ class OperatorApiTest {
         for (String name : new String[] {"prism_rooms", "prism_transports", "prism_published_tracks", "prism_subscriptions",
                 "prism_datagrams_received_total", "prism_bytes_sent_total", "prism_packets_forwarded_total",
                 "prism_srtp_auth_failures_total", "prism_dtls_handshakes_seconds_count", "prism_ice_consent_expired_total",
-                "prism_signaling_messages_total", "prism_event_loop_lag_seconds", "jvm_memory_used_bytes", "jvm_gc",
+                "prism_signaling_messages_total", "prism_event_loop_lag_seconds", "prism_worker_load_ratio",
+                "prism_worker_receive_drops", "prism_worker_receive_queue_bytes", "jvm_memory_used_bytes", "jvm_gc",
                 "prism_nacks_received_total", "prism_retransmissions_sent_total", "prism_retransmissions_missed_total",
                 "prism_keyframe_requests_received_total", "prism_layer_switches_total", "prism_bandwidth_probes_total",
                 "prism_subscriber_estimate_bits_per_second{stat=\"median\"}"}) {

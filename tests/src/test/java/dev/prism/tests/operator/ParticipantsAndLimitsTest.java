@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.prism.api.Limits;
 import dev.prism.api.PrismServer;
 import dev.prism.api.ServerConfig;
+import dev.prism.sfu.worker.MediaWorker;
 import dev.prism.tests.media.JavaPeer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Participants through the REST API, and every limit enforced with a clear error and a count. */
@@ -82,7 +84,7 @@ class ParticipantsAndLimitsTest {
 
     @Test
     void limitsAreEnforcedWithClearErrors() throws Exception {
-        Limits limits = new Limits(3, 0, 1, 1, 5, 1);
+        Limits limits = new Limits(3, 0, 1, 1, 5, 1, 0);
         try (PrismServer s = start(limits); JavaPeer a = new JavaPeer(); JavaPeer b = new JavaPeer();
              JavaPeer c = new JavaPeer()) {
             String admin = s.adminToken(600);
@@ -106,7 +108,7 @@ class ParticipantsAndLimitsTest {
             assertEquals(429, busy.statusCode(), busy.body());
             assertTrue(busy.body().startsWith("too_many_handshakes"), busy.body());
         }
-        try (PrismServer s = start(new Limits(2, 0, 1, 4, 5, 0)); JavaPeer a = new JavaPeer(); JavaPeer b = new JavaPeer()) {
+        try (PrismServer s = start(new Limits(2, 0, 1, 4, 5, 0, 0)); JavaPeer a = new JavaPeer(); JavaPeer b = new JavaPeer()) {
             String admin = s.adminToken(600);
             // Publishers per room: 1.
             a.publish(base(s), "pubs", s.token("a", "pubs", true, false, 60));
@@ -142,6 +144,51 @@ class ParticipantsAndLimitsTest {
             ws.abort();
             assertTrue(s.rejections().get("rate_limited") >= 10);
             assertTrue(s.backend().refusals().getOrDefault("too_many_publishers", 0L) >= 1);
+        }
+    }
+
+    @Test
+    void aMediaWorkerPastItsLoadLimitRefusesNewSessionsUntilItRecovers() throws Exception {
+        try (PrismServer s = start(new Limits(0, 0, 0, 16, 50, 256, 50)); JavaPeer a = new JavaPeer();
+             JavaPeer b = new JavaPeer(); JavaPeer c = new JavaPeer()) {
+            String viewer = s.token("v", "busy", false, true, 60);
+            assertEquals(201, call(s, "POST", "/whep/busy", viewer, a.offer()).statusCode(), "an idle worker admits");
+            MediaWorker worker = s.rooms().find("busy").worker();
+            // Real load: the worker's own loop thread kept on the CPU in 100 ms slices, so its
+            // once-a-second sample still runs between them.
+            AtomicBoolean spin = new AtomicBoolean(true);
+            Runnable slice = new Runnable() {
+                @Override
+                public void run() {
+                    long end = System.nanoTime() + 100_000_000L;
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                    if (spin.get()) {
+                        worker.eventLoop().execute(this);
+                    }
+                }
+            };
+            try {
+                worker.eventLoop().execute(slice);
+                long deadline = System.currentTimeMillis() + 15_000;
+                while (!worker.load().overloaded(50) && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertTrue(worker.load().overloaded(50), "the busy loop is seen: " + worker.load().describe());
+                HttpResponse<String> busy = call(s, "POST", "/whep/busy", s.token("w", "busy", false, true, 60),
+                        b.offer());
+                assertEquals(503, busy.statusCode(), busy.body());
+                assertTrue(busy.body().startsWith("worker_overloaded"), busy.body());
+            } finally {
+                spin.set(false);
+            }
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (worker.load().overloaded(50) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(201, call(s, "POST", "/whep/busy", s.token("x", "busy", false, true, 60), c.offer())
+                    .statusCode(), "admitted again once the load is gone: " + worker.load().describe());
         }
     }
 }
