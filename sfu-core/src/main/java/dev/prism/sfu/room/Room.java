@@ -1,8 +1,6 @@
 package dev.prism.sfu.room;
 
 import dev.prism.dtls.DtlsCertificate;
-import dev.prism.rtp.RtpPacket;
-import dev.prism.rtp.RtxPacket;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.RemoteTransportInfo;
@@ -10,7 +8,6 @@ import dev.prism.sfu.transport.TransportCounters;
 import dev.prism.sfu.transport.TransportListener;
 import dev.prism.sfu.worker.MediaWorker;
 import io.netty.buffer.ByteBuf;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,10 +25,6 @@ import java.util.logging.Logger;
  */
 public final class Room implements TransportListener {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-    private static final char[] ICE_CHARS =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
 
     private final String name;
     private final MediaWorker worker;
@@ -44,7 +37,7 @@ public final class Room implements TransportListener {
     private final Map<String, PeerTransport> transports = new HashMap<>();
     private final Map<PeerTransport, Endpoint> endpoints = new HashMap<>();
     private final Map<String, PublishedTrack> tracks = new LinkedHashMap<>();
-    private final EndpointRtcpHandler rtcp;
+    private final RoomIngress ingress;
     private final SpeakerTracker speakers = new SpeakerTracker();
 
     /** Who speaks: the owner transport and the speaker's audio track. */
@@ -66,7 +59,7 @@ public final class Room implements TransportListener {
         this.handshakeExecutor = handshakeExecutor;
         this.dtlsTimeoutMillis = dtlsTimeoutMillis;
         this.counters = worker.counters();
-        this.rtcp = new EndpointRtcpHandler(counters);
+        this.ingress = new RoomIngress(worker, counters, speakers);
         this.observer = observer == null ? new RoomObserver() {} : observer;
         this.emptySinceMillis = System.currentTimeMillis();
         this.timers = new RoomTimers(name, worker, endpoints.values(), tracks.values(), speakers, this.observer);
@@ -139,10 +132,9 @@ public final class Room implements TransportListener {
      */
     public CompletableFuture<LocalTransportInfo> createTransport(RemoteTransportInfo remote) {
         return onLoop(() -> {
-            // Ids appear in URLs (WHIP/WHEP resources, REST track paths): letters and digits only.
-            String id = randomString(16, ID_CHARS);
-            String ufrag = randomString(8);
-            String pwd = randomString(24);
+            String id = TransportIds.transportId();
+            String ufrag = TransportIds.iceUfrag();
+            String pwd = TransportIds.icePassword();
             PeerTransport t = new PeerTransport(id, ufrag, pwd, remote, certificate, worker, this, counters,
                     handshakeExecutor, dtlsTimeoutMillis);
             transports.put(id, t);
@@ -339,42 +331,12 @@ public final class Room implements TransportListener {
 
     @Override
     public void onRtp(PeerTransport transport, ByteBuf packet) {
-        if (RtpPacket.validate(packet) < 0) {
-            counters.rtpMalformed.increment();
-            return;
-        }
-        Endpoint e = endpoints.get(transport);
-        if (e == null) {
-            return;
-        }
-        e.recordTransportSequence(packet, System.nanoTime() / 1000);
-        int ssrc = RtpPacket.ssrc(packet);
-        PublishedTrack track = e.trackOf(packet, ssrc);
-        if (track == null) {
-            return; // RTX, probing or an SSRC not (yet) signalled: nothing to forward it to
-        }
-        int layer = track.layerOfSsrc(ssrc);
-        if (layer >= 0) {
-            speakers.onPacket(track, packet, worker.nowMillis());
-            track.onPacket(packet, layer, false, worker.nowMillis());
-            return;
-        }
-        layer = track.layerOfRtxSsrc(ssrc);
-        if (layer >= 0 && track.layerSsrc[layer] != 0) {
-            // RFC 4588: restore the original packet in place; padding-only RTX (probing) stops here.
-            if (RtxPacket.unwrap(packet, track.layerSsrc[layer], track.spec.payloadType())) {
-                counters.retransmissionsReceived.increment();
-                track.onPacket(packet, layer, true, worker.nowMillis());
-            }
-        }
+        ingress.onRtp(endpoints.get(transport), packet);
     }
 
     @Override
     public void onRtcp(PeerTransport transport, ByteBuf packet) {
-        Endpoint e = endpoints.get(transport);
-        if (e != null) {
-            rtcp.onRtcp(e, packet, worker.nowMillis());
-        }
+        ingress.onRtcp(endpoints.get(transport), packet);
     }
 
     @Override
@@ -447,17 +409,5 @@ public final class Room implements TransportListener {
             timers.stop();
             return null;
         });
-    }
-
-    private static String randomString(int length) {
-        return randomString(length, ICE_CHARS);
-    }
-
-    private static String randomString(int length, char[] alphabet) {
-        char[] out = new char[length];
-        for (int i = 0; i < length; i++) {
-            out[i] = alphabet[RANDOM.nextInt(alphabet.length)];
-        }
-        return new String(out);
     }
 }
