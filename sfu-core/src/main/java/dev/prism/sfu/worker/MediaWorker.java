@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -218,13 +219,13 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         return System.currentTimeMillis();
     }
 
-    /** How busy this worker is (loop CPU share, kernel drops), sampled every second. */
+    /** How busy this worker is (its loop's CPU share, receive queue and kernel drops), sampled every second. */
     public WorkerLoad load() {
         return load;
     }
 
     private void tick() {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         UdpSocketStats socket = UdpSocketStats.read(port());
         load.sample(System.nanoTime(), threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1,
                 socket == null ? -1 : socket.drops(), socket == null ? -1 : socket.queuedBytes());
