@@ -1,6 +1,7 @@
 package dev.prism.srtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * The cipher-specific half of SRTP: encrypts/authenticates one packet in place once the
@@ -8,14 +9,30 @@ import io.netty.buffer.ByteBuf;
  * length or a negative {@link SrtpContext} error code; the buffer already has room for the tag.
  */
 abstract class SrtpTransform {
-    /** Reused copy of the packet being transformed; grown (rarely) for bigger packets. */
-    protected byte[] data = new byte[2048];
+    /**
+     * The copy of the packet being transformed is per thread, not per transform: a media worker's
+     * loop protects each packet for hundreds of subscribers in turn, and one array stays in cache
+     * where hundreds of 2 KiB arrays, one per subscriber, did not. Grown (rarely) for bigger packets.
+     */
+    private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[][] initialValue() {
+            return new byte[][] {new byte[2048]};
+        }
+    };
+
+    /** This thread's scratch copy, set by {@link #load}; valid until the call that loaded it returns. */
+    protected byte[] data;
 
     protected final void load(ByteBuf buf, int start, int length, int extra) {
-        if (data.length < length + extra + 32) {
-            data = new byte[Integer.highestOneBit(length + extra + 32) << 1];
+        byte[][] holder = SCRATCH.get();
+        byte[] d = holder[0];
+        if (d.length < length + extra + 32) {
+            d = new byte[Integer.highestOneBit(length + extra + 32) << 1];
+            holder[0] = d;
         }
-        buf.getBytes(start, data, 0, length);
+        data = d;
+        buf.getBytes(start, d, 0, length);
     }
 
     abstract int protectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq);
