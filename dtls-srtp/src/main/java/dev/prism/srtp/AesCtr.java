@@ -72,8 +72,9 @@ final class AesCtr {
     private final Cipher ecb;
     private final Object engine;
     private final byte[] engineCounter;
-    private byte[] counters = new byte[2048];
-    private byte[] keystream = new byte[2048];
+    /** The ECB path's counter blocks and keystream: allocated on first use, never with the JDK's engine. */
+    private byte[] counters;
+    private byte[] keystream;
 
     AesCtr(byte[] key) {
         this(key, JDK_ENGINE);
@@ -142,9 +143,10 @@ final class AesCtr {
 
     private void generate(long ivHigh, long ivLow, int firstCounter, int blocks) {
         int bytes = blocks << 4;
-        if (counters.length < bytes) {
-            counters = new byte[bytes];
-            keystream = new byte[bytes];
+        if (counters == null || counters.length < bytes) {
+            int size = Math.max(2048, bytes);
+            counters = new byte[size];
+            keystream = new byte[size];
         }
         byte[] c = counters;
         for (int b = 0, p = 0; b < blocks; b++, p += 16) {
