@@ -1,12 +1,10 @@
 package dev.prism.signaling.media;
 
-import dev.prism.sdp.Candidate;
 import dev.prism.sdp.MediaKind;
 import dev.prism.sdp.SdpParseException;
 import dev.prism.sdp.SdpParser;
 import dev.prism.sdp.SdpWriter;
 import dev.prism.sdp.SessionDescription;
-import dev.prism.sdp.Setup;
 import dev.prism.sfu.room.DownTrackSpec;
 import dev.prism.sfu.room.PublishedTrackSpec;
 import dev.prism.sfu.room.Room;
@@ -14,23 +12,16 @@ import dev.prism.sfu.room.RoomObserver;
 import dev.prism.sfu.room.RoomRegistry;
 import dev.prism.sfu.room.TrackSource;
 import dev.prism.sfu.room.VideoLayerPin;
-import dev.prism.sfu.transport.LocalTransportInfo;
-import dev.prism.sfu.transport.RemoteTransportInfo;
-import dev.prism.sfu.worker.MediaWorker;
-import dev.prism.sfu.worker.WorkerLoad;
 import dev.prism.signaling.MediaBackend;
 import dev.prism.signaling.SignalingException;
 import dev.prism.signaling.SignalingLimits;
 import dev.prism.signaling.negotiation.Codec;
-import dev.prism.signaling.negotiation.LocalTransportParams;
-import dev.prism.signaling.negotiation.NegotiatedCodec;
 import dev.prism.signaling.negotiation.NegotiatedMedia;
 import dev.prism.signaling.negotiation.NegotiationException;
 import dev.prism.signaling.negotiation.NegotiationResult;
 import dev.prism.signaling.negotiation.Negotiator;
 import dev.prism.signaling.negotiation.OutgoingTrack;
 import dev.prism.signaling.negotiation.RemoteTransportParams;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +38,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RoomMediaBackend implements MediaBackend {
     /** RFC 8445 §5.1.2.1 host priority for component 1 (type preference 126, local 65535). */
-    private static final long HOST_PRIORITY = (126L << 24) | (65535L << 8) | 255;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RoomRegistry rooms;
     private final RoomDirectory directory;
     private final SignalingLimits limits;
-    private final Map<String, java.util.concurrent.atomic.LongAdder> limitRefusals = new ConcurrentHashMap<>();
+    private final SessionAdmission admission;
     private final Map<String, Room> sessions = new ConcurrentHashMap<>();
     private final java.util.Set<String> mutedTracks = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, RoomParticipant>> participants = new ConcurrentHashMap<>();
@@ -72,6 +62,7 @@ public final class RoomMediaBackend implements MediaBackend {
         this.rooms = rooms;
         this.directory = directory;
         this.limits = limits;
+        this.admission = new SessionAdmission(rooms, directory, limits);
         rooms.addObserver(new RoomObserver() {
             @Override
             public void onTransportClosed(String room, String transportId, String reason) {
@@ -175,17 +166,18 @@ public final class RoomMediaBackend implements MediaBackend {
         } catch (NegotiationException e) {
             return CompletableFuture.failedFuture(refused(e));
         }
-        return r.createTransport(remoteInfo(remote)).thenCompose(local -> {
+        return r.createTransport(NegotiationMapping.remoteInfo(remote)).thenCompose(local -> {
             NegotiationResult result;
             try {
-                result = Negotiator.answerPublishOffer(offer, localParams(local));
+                result = Negotiator.answerPublishOffer(offer, NegotiationMapping.localParams(local));
             } catch (NegotiationException e) {
                 r.closeTransport(local.transportId(), "negotiation failed");
                 throw new CompletionException(refused(e));
             }
             List<PublishedTrackSpec> specs;
             try {
-                specs = withSources(publishedTracks(local.transportId(), identity, result), sources);
+                specs = NegotiationMapping.withSources(
+                        NegotiationMapping.publishedTracks(local.transportId(), identity, result), sources);
             } catch (SignalingException e) {
                 r.closeTransport(local.transportId(), "bad sources");
                 throw new CompletionException(e);
@@ -231,7 +223,8 @@ public final class RoomMediaBackend implements MediaBackend {
             return CompletableFuture.failedFuture(refused(e));
         }
         Room r = rooms.room(room);
-        return r.tracks().thenCompose(published -> r.createTransport(remoteInfo(remote)).thenCompose(local -> {
+        return r.tracks().thenCompose(published -> r.createTransport(NegotiationMapping.remoteInfo(remote))
+                .thenCompose(local -> {
             List<OutgoingTrack> outgoing = new ArrayList<>();
             for (PublishedTrackSpec t : published) {
                 outgoing.add(new OutgoingTrack(t.trackId(), t.streamId(),
@@ -242,7 +235,7 @@ public final class RoomMediaBackend implements MediaBackend {
             }
             NegotiationResult result;
             try {
-                result = Negotiator.answerSubscribeOffer(offer, localParams(local), outgoing);
+                result = Negotiator.answerSubscribeOffer(offer, NegotiationMapping.localParams(local), outgoing);
             } catch (NegotiationException e) {
                 r.closeTransport(local.transportId(), "negotiation failed");
                 throw new CompletionException(refused(e));
@@ -252,7 +245,7 @@ public final class RoomMediaBackend implements MediaBackend {
                 if (m.trackId() == null || m.ssrcs().isEmpty() || m.codecs().isEmpty()) {
                     continue;
                 }
-                downs.add(RoomMediaBackend.downTrack(m));
+                downs.add(NegotiationMapping.downTrack(m));
             }
             sessions.put(local.transportId(), r);
             // Pinned before the first subscription, so its first allocation already follows the pin.
@@ -292,7 +285,7 @@ public final class RoomMediaBackend implements MediaBackend {
                                              ParticipantListener listener) {
         RoomDirectory.Member member;
         try {
-            checkDraining();
+            admission.checkDraining();
             checkWorkerLoad(room);
             member = directory.admit(room, identity, "websocket");
         } catch (SignalingException e) {
@@ -382,11 +375,9 @@ public final class RoomMediaBackend implements MediaBackend {
         });
     }
 
-    private volatile boolean draining;
-
     /** Stops admitting anyone and disconnects every member of every room (graceful shutdown). */
     public CompletableFuture<Void> drain() {
-        draining = true;
+        admission.startDraining();
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (RoomDirectory.RoomEntry e : directory.list()) {
             for (RoomDirectory.Member m : e.members()) {
@@ -397,49 +388,20 @@ public final class RoomMediaBackend implements MediaBackend {
     }
 
     public boolean draining() {
-        return draining;
-    }
-
-    private void checkDraining() {
-        if (draining) {
-            throw new SignalingException(503, "draining", "the server is shutting down; connect to another node");
-        }
+        return admission.draining();
     }
 
     /** Refuses new sessions while too many DTLS handshakes are in progress (429). */
     void checkHandshakes() {
-        checkDraining();
-        int max = limits.maxConcurrentHandshakes();
-        if (max > 0 && rooms.counters().handshakesInProgress.get() >= max) {
-            throw new SignalingException(429, "too_many_handshakes",
-                    "the server is busy with " + max + " connection set-ups; retry shortly");
-        }
+        admission.checkHandshakes();
     }
 
-    /**
-     * Refuses new sessions in a room whose media worker no longer keeps up (503): past saturation
-     * its receive queue fills and every session on it degrades at once, the ones already there too.
-     */
     void checkWorkerLoad(String room) {
-        int max = limits.maxWorkerLoadPercent();
-        if (max <= 0) {
-            return;
-        }
-        Room r = rooms.find(room);
-        MediaWorker worker = r != null ? r.worker() : rooms.workers().next();
-        WorkerLoad load = worker.load();
-        if (load.overloaded(max)) {
-            throw new SignalingException(503, "worker_overloaded", "the media worker of room '" + room
-                    + "' is overloaded (" + load.describe() + ", limit " + max + " %); retry later or use another node");
-        }
+        admission.checkWorkerLoad(room);
     }
 
     void checkPublishers(String room) {
-        int max = limits.maxPublishersPerRoom();
-        if (max > 0 && directory.publishers(room) >= max) {
-            throw new SignalingException(403, "too_many_publishers",
-                    "room '" + room + "' has its maximum of " + max + " publishers");
-        }
+        admission.checkPublishers(room);
     }
 
     private <T> CompletableFuture<T> refuse(SignalingException e) {
@@ -453,14 +415,12 @@ public final class RoomMediaBackend implements MediaBackend {
     }
 
     private void count(String code) {
-        limitRefusals.computeIfAbsent(code, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        admission.count(code);
     }
 
     /** Admission refusals by code (room_full, too_many_rooms, too_many_publishers, ...). */
     public Map<String, Long> refusals() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        limitRefusals.forEach((k, v) -> out.put(k, v.sum()));
-        return out;
+        return admission.refusals();
     }
 
     public SignalingLimits limits() {
@@ -557,79 +517,5 @@ public final class RoomMediaBackend implements MediaBackend {
 
     private static SignalingException refused(NegotiationException e) {
         return new SignalingException(400, "unsupported_sdp", e.getMessage());
-    }
-
-    static RemoteTransportInfo remoteInfo(RemoteTransportParams remote) {
-        // Prism answers passive, so the peer is the DTLS client unless it insists on passive.
-        return new RemoteTransportInfo(remote.iceUfrag(), remote.icePwd(), remote.fingerprint(),
-                remote.setup() != Setup.PASSIVE);
-    }
-
-    static LocalTransportParams localParams(LocalTransportInfo local) {
-        List<Candidate> candidates = new ArrayList<>();
-        int foundation = 1;
-        for (InetSocketAddress a : local.candidates()) {
-            String ip = a.getAddress().getHostAddress();
-            int scope = ip.indexOf('%'); // an IPv6 zone means nothing to the peer
-            candidates.add(Candidate.host(Integer.toString(foundation++), scope < 0 ? ip : ip.substring(0, scope),
-                    a.getPort(), HOST_PRIORITY - foundation));
-        }
-        return new LocalTransportParams(local.iceUfrag(), local.icePwd(), local.fingerprint(), candidates, true);
-    }
-
-    /** What the room needs to send one negotiated subscription, RTX included when the subscriber kept it. */
-    static DownTrackSpec downTrack(NegotiatedMedia m) {
-        NegotiatedCodec codec = m.codecs().get(0);
-        return new DownTrackSpec(m.trackId(), m.ssrcs().get(0).ssrc(), codec.payloadType(), m.ssrcs().get(0).rtxSsrc(),
-                codec.rtxPayloadType(), codec.rtcpFb().contains("transport-cc") ? m.extensions().twccId() : -1);
-    }
-
-    /**
-     * The tracks with the sources their publisher declared by MID: "screen" and "camera" for
-     * video, "microphone" for audio; a MID the offer does not publish is refused (bad_message).
-     */
-    static List<PublishedTrackSpec> withSources(List<PublishedTrackSpec> specs, Map<String, TrackSource> sources) {
-        List<PublishedTrackSpec> out = new ArrayList<>(specs.size());
-        java.util.Set<String> unused = new java.util.HashSet<>(sources.keySet());
-        for (PublishedTrackSpec t : specs) {
-            TrackSource s = sources.get(t.mid());
-            unused.remove(t.mid());
-            if (s == null) {
-                out.add(t);
-                continue;
-            }
-            if (t.isVideo() == (s == TrackSource.MICROPHONE)) {
-                throw new SignalingException(400, "bad_message", "sources: mid '" + t.mid() + "' is " + t.kind()
-                        + ", which cannot be a " + s.wireName());
-            }
-            out.add(t.withSource(s));
-        }
-        if (!unused.isEmpty()) {
-            throw new SignalingException(400, "bad_message", "sources: the offer publishes no track with mid "
-                    + new java.util.TreeSet<>(unused));
-        }
-        return out;
-    }
-
-    static List<PublishedTrackSpec> publishedTracks(String transportId, String identity, NegotiationResult r) {
-        List<PublishedTrackSpec> specs = new ArrayList<>();
-        for (NegotiatedMedia m : r.media()) {
-            boolean simulcast = !m.rids().isEmpty() && m.kind() == MediaKind.VIDEO;
-            if ((m.ssrcs().isEmpty() && !simulcast) || m.codecs().isEmpty()
-                    || (m.kind() != MediaKind.AUDIO && m.kind() != MediaKind.VIDEO)) {
-                continue; // nothing will be sent on this m= line
-            }
-            NegotiatedCodec c = m.codecs().get(0);
-            String trackId = transportId + "-" + m.mid();
-            String streamId = m.streamId() != null && !m.streamId().equals("-") ? m.streamId() : identity;
-            long ssrc = simulcast || m.ssrcs().isEmpty() ? 0 : m.ssrcs().get(0).ssrc();
-            long rtx = simulcast || m.ssrcs().isEmpty() ? 0 : m.ssrcs().get(0).rtxSsrc();
-            specs.add(new PublishedTrackSpec(trackId, streamId, m.kind() == MediaKind.VIDEO ? "video" : "audio",
-                    ssrc, rtx, c.payloadType(), c.rtxPayloadType(), c.name(), c.clockRate(), c.channels(), c.fmtp(),
-                    c.rtcpFb(), m.extensions().twccId(), m.mid(), simulcast ? m.rids() : List.of(),
-                    m.extensions().midId(), m.extensions().ridId(), m.extensions().repairedRidId(),
-                    m.extensions().audioLevelId()));
-        }
-        return specs;
     }
 }

@@ -98,6 +98,7 @@ final class RoomParticipant implements Participant {
         }
         try {
             backend.checkHandshakes();
+            backend.checkWorkerLoad(roomName);
             backend.checkPublishers(roomName);
         } catch (SignalingException e) {
             return CompletableFuture.failedFuture(e);
@@ -156,7 +157,7 @@ final class RoomParticipant implements Participant {
         synchronized (this) {
             if (!subscribeRemoteSet && result.remote() != null) {
                 subscribeRemoteSet = true;
-                remote = room.setRemote(transport.transportId(), RoomMediaBackend.remoteInfo(result.remote()));
+                remote = room.setRemote(transport.transportId(), NegotiationMapping.remoteInfo(result.remote()));
             }
         }
         List<DownTrackSpec> add = new ArrayList<>();
@@ -168,7 +169,7 @@ final class RoomParticipant implements Participant {
             }
             accepted.add(m.trackId());
             if (!subscribed.contains(m.trackId())) {
-                add.add(RoomMediaBackend.downTrack(m));
+                add.add(NegotiationMapping.downTrack(m));
             }
         }
         Set<String> remove = new HashSet<>(subscribed);
@@ -227,7 +228,7 @@ final class RoomParticipant implements Participant {
                     return null;
                 }
                 SessionDescription offer = Negotiator.createSubscribeOffer(
-                        RoomMediaBackend.localParams(transport), new ArrayList<>(sending.values()), lastOffer);
+                        NegotiationMapping.localParams(transport), new ArrayList<>(sending.values()), lastOffer);
                 pendingOffer = offer;
                 return offer;
             }

@@ -24,14 +24,14 @@ class TrackSourcesTest {
 
     @Test
     void undeclaredTracksAreCameraOrMicrophoneByKind() {
-        List<PublishedTrackSpec> out = RoomMediaBackend.withSources(OFFER, Map.of());
+        List<PublishedTrackSpec> out = NegotiationMapping.withSources(OFFER, Map.of());
         assertEquals(List.of(TrackSource.MICROPHONE, TrackSource.CAMERA, TrackSource.CAMERA),
                 out.stream().map(PublishedTrackSpec::source).toList());
     }
 
     @Test
     void aDeclaredScreenShareIsMarkedAndKeepsEverythingElse() {
-        List<PublishedTrackSpec> out = RoomMediaBackend.withSources(OFFER, Map.of("2", TrackSource.SCREEN));
+        List<PublishedTrackSpec> out = NegotiationMapping.withSources(OFFER, Map.of("2", TrackSource.SCREEN));
         assertEquals(TrackSource.SCREEN, out.get(2).source());
         assertTrue(out.get(2).isScreen());
         assertEquals(OFFER.get(2), out.get(2).withSource(null), "only the source changed");
@@ -41,17 +41,17 @@ class TrackSourcesTest {
     @Test
     void aSourceThatDoesNotFitTheKindIsRefused() {
         SignalingException e = assertThrows(SignalingException.class,
-                () -> RoomMediaBackend.withSources(OFFER, Map.of("0", TrackSource.SCREEN)));
+                () -> NegotiationMapping.withSources(OFFER, Map.of("0", TrackSource.SCREEN)));
         assertEquals("bad_message", e.code());
         assertTrue(e.getMessage().contains("'0'"), e.getMessage());
         assertEquals("bad_message", assertThrows(SignalingException.class,
-                () -> RoomMediaBackend.withSources(OFFER, Map.of("1", TrackSource.MICROPHONE))).code());
+                () -> NegotiationMapping.withSources(OFFER, Map.of("1", TrackSource.MICROPHONE))).code());
     }
 
     @Test
     void aMidTheOfferDoesNotPublishIsRefused() {
         SignalingException e = assertThrows(SignalingException.class,
-                () -> RoomMediaBackend.withSources(OFFER, Map.of("7", TrackSource.SCREEN)));
+                () -> NegotiationMapping.withSources(OFFER, Map.of("7", TrackSource.SCREEN)));
         assertEquals("bad_message", e.code());
         assertTrue(e.getMessage().contains("7"), e.getMessage());
     }

@@ -1,0 +1,91 @@
+package dev.prism.signaling.media;
+
+import dev.prism.sfu.room.Room;
+import dev.prism.sfu.room.RoomRegistry;
+import dev.prism.sfu.worker.MediaWorker;
+import dev.prism.sfu.worker.WorkerLoad;
+import dev.prism.signaling.SignalingException;
+import dev.prism.signaling.SignalingLimits;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Whether a new session may start: not while draining, not past the handshake, worker-load or
+ * publisher limits. Each refusal is a {@link SignalingException} with a code, and is counted.
+ */
+final class SessionAdmission {
+    private final RoomRegistry rooms;
+    private final RoomDirectory directory;
+    private final SignalingLimits limits;
+    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+
+    SessionAdmission(RoomRegistry rooms, RoomDirectory directory, SignalingLimits limits) {
+        this.rooms = rooms;
+        this.directory = directory;
+        this.limits = limits;
+    }
+
+    void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void checkDraining() {
+        if (draining) {
+            throw new SignalingException(503, "draining", "the server is shutting down; connect to another node");
+        }
+    }
+
+    /** Refuses new sessions while too many DTLS handshakes are in progress (429). */
+    void checkHandshakes() {
+        checkDraining();
+        int max = limits.maxConcurrentHandshakes();
+        if (max > 0 && rooms.counters().handshakesInProgress.get() >= max) {
+            throw new SignalingException(429, "too_many_handshakes",
+                    "the server is busy with " + max + " connection set-ups; retry shortly");
+        }
+    }
+
+    /**
+     * Refuses new sessions in a room whose media worker no longer keeps up (503): past saturation
+     * its receive queue fills and every session on it degrades at once, the ones already there too.
+     */
+    void checkWorkerLoad(String room) {
+        int max = limits.maxWorkerLoadPercent();
+        if (max <= 0) {
+            return;
+        }
+        Room r = rooms.find(room);
+        MediaWorker worker = r != null ? r.worker() : rooms.workers().next();
+        WorkerLoad load = worker.load();
+        if (load.overloaded(max)) {
+            throw new SignalingException(503, "worker_overloaded", "the media worker of room '" + room
+                    + "' is overloaded (" + load.describe() + ", limit " + max + " %); retry later or use another node");
+        }
+    }
+
+    void checkPublishers(String room) {
+        int max = limits.maxPublishersPerRoom();
+        if (max > 0 && directory.publishers(room) >= max) {
+            throw new SignalingException(403, "too_many_publishers",
+                    "room '" + room + "' has its maximum of " + max + " publishers");
+        }
+    }
+
+    void count(String code) {
+        refusals.computeIfAbsent(code, k -> new LongAdder()).increment();
+    }
+
+    /** Refusals by code (room_full, too_many_rooms, too_many_publishers, ...). */
+    Map<String, Long> refusals() {
+        Map<String, Long> out = new TreeMap<>();
+        refusals.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+}
