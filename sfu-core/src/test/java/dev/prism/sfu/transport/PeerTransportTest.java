@@ -94,6 +94,14 @@ class PeerTransportTest {
                 CERT, host, events, counters, executor, 10_000);
     }
 
+    /** GCM keys agreed elsewhere (a cascade link's): client key 1 0 0…, server key 2 0 0…, zero salts. */
+    private static DtlsSrtpKeys fixedKeys() {
+        byte[] clientKey = new byte[16], serverKey = new byte[16];
+        clientKey[0] = 1;
+        serverKey[0] = 2;
+        return new DtlsSrtpKeys(SrtpProfile.AEAD_AES_128_GCM, clientKey, new byte[12], serverKey, new byte[12]);
+    }
+
     private static ByteBuf check(String pwd) {
         ByteBuf b = Unpooled.buffer();
         StunMessageWriter.start(b, StunMessage.BINDING_REQUEST, new byte[12]).username("srvu:cliu").priority(1)
@@ -144,13 +152,10 @@ class PeerTransportTest {
         TransportCounters counters = new TransportCounters();
         PeerTransport t = new PeerTransport("t3", "srvu", "server-password-0123456789", null, CERT, host, events,
                 counters, executor, 10_000);
-        byte[] clientKey = new byte[16], clientSalt = new byte[12], serverKey = new byte[16], serverSalt = new byte[12];
-        clientKey[0] = 1;
-        serverKey[0] = 2;
-        DtlsSrtpKeys keys = new DtlsSrtpKeys(SrtpProfile.AEAD_AES_128_GCM, clientKey, clientSalt, serverKey, serverSalt);
+        DtlsSrtpKeys keys = fixedKeys();
         t.connectWithoutHandshake(keys, true, PEER);
         // The peer (the DTLS client) protects with the client's key; no binding request ever arrives.
-        SrtpContext peer = SrtpContext.create(SrtpProfile.AEAD_AES_128_GCM, clientKey, clientSalt);
+        SrtpContext peer = SrtpContext.create(SrtpProfile.AEAD_AES_128_GCM, keys.clientKey(), keys.clientSalt());
         for (int i = 0; i < 6; i++) {
             host.now += 20_000;
             ByteBuf receiverReport = Unpooled.buffer(64).writeByte(0x80).writeByte(201).writeShort(1).writeInt(0xABC);
@@ -161,7 +166,7 @@ class PeerTransportTest {
         }
         host.now += 20_000;
         // Under the wrong key, with an SRTCP index the receiver has not seen (so it is not a replay).
-        SrtpContext forger = SrtpContext.create(SrtpProfile.AEAD_AES_128_GCM, serverKey, serverSalt);
+        SrtpContext forger = SrtpContext.create(SrtpProfile.AEAD_AES_128_GCM, keys.serverKey(), keys.serverSalt());
         ByteBuf forged = null;
         for (int i = 0; i < 7; i++) {
             if (forged != null) {
@@ -200,10 +205,7 @@ class PeerTransportTest {
         TransportCounters counters = new TransportCounters();
         PeerTransport t = new PeerTransport("t2", "srvu", "server-password-0123456789", null, CERT, host, new Events(),
                 counters, executor, 10_000);
-        byte[] clientKey = new byte[16], clientSalt = new byte[12], serverKey = new byte[16], serverSalt = new byte[12];
-        clientKey[0] = 1;
-        serverKey[0] = 2;
-        DtlsSrtpKeys keys = new DtlsSrtpKeys(SrtpProfile.AEAD_AES_128_GCM, clientKey, clientSalt, serverKey, serverSalt);
+        DtlsSrtpKeys keys = fixedKeys();
         t.connectWithoutHandshake(keys, true, PEER);
         assertTrue(t.isConnected());
         assertEquals(PEER, t.remoteAddress());
@@ -215,7 +217,7 @@ class PeerTransportTest {
         ByteBuf sent = host.sent.get(0);
         assertEquals(12 + 4 + 16, sent.readableBytes(), "header, payload and the GCM tag");
         // As the DTLS server it protects with the server's key: the client reads it with that key.
-        SrtpContext peer = SrtpContext.create(SrtpProfile.AEAD_AES_128_GCM, serverKey, serverSalt);
+        SrtpContext peer = SrtpContext.create(SrtpProfile.AEAD_AES_128_GCM, keys.serverKey(), keys.serverSalt());
         assertEquals(SrtpContext.OK, peer.unprotectRtp(sent));
         assertEquals(4, sent.getByte(15));
         host.releaseAll();
