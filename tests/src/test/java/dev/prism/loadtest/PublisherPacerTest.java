@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,18 +32,24 @@ class PublisherPacerTest {
         CountDownLatch done = new CountDownLatch(packets);
         int[] flushes = {0};
         PublisherPacer[] pacer = new PublisherPacer[1];
+        // The pacer's clock stands still while the frame is queued (on a busy CI machine queuing ten
+        // packets can take milliseconds, which would refill the budget), then runs on in real time.
+        long base = System.nanoTime();
+        long[] shift = {-1};
+        LongSupplier clock = () -> shift[0] < 0 ? base : System.nanoTime() - shift[0];
         loop.submit(() -> {
             pacer[0] = new PublisherPacer(loop, 1.0, 4_000_000, (b, seq, layer) -> {
                 sentAt[order.size()] = System.nanoTime();
                 order.add(seq);
                 b.release();
                 done.countDown();
-            }, () -> flushes[0]++);
+            }, () -> flushes[0]++, clock);
             for (int i = 0; i < packets; i++) {
                 pacer[0].enqueue(Unpooled.buffer(1000).writeZero(1000), i, null);
             }
             // The budget holds 5 ms at the rate (2,500 bytes): three packets leave at once, the rest wait.
             assertEquals(3, order.size(), "a 5 ms burst leaves at once, the rest wait");
+            shift[0] = System.nanoTime() - base;
         }).get(5, TimeUnit.SECONDS);
 
         assertTrue(done.await(5, TimeUnit.SECONDS), "every packet left");
@@ -83,11 +90,12 @@ class PublisherPacerTest {
     void closeReleasesWaitingPacketsAndDropsLaterOnes() throws Exception {
         List<ByteBuf> queued = new ArrayList<>();
         int[] sent = {0};
+        long frozen = System.nanoTime();
         loop.submit(() -> {
             PublisherPacer pacer = new PublisherPacer(loop, 2.5, 100_000, (b, seq, layer) -> {
                 sent[0]++;
                 b.release();
-            }, () -> { });
+            }, () -> { }, () -> frozen);
             for (int i = 0; i < 5; i++) {
                 ByteBuf b = Unpooled.buffer(1200).writeZero(1200);
                 queued.add(b);
