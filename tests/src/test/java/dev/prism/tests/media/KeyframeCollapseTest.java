@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /** Keyframe requests collapse across subscribers: ten viewers joining within a second cost the publisher few key frames. */
 class KeyframeCollapseTest {
+    /** KeyframeRequester.MIN_INTERVAL_MILLIS (package-private in sfu-core): at most one PLI per layer per this. */
+    private static final double THROTTLE_MS = 500;
+
     @Test
-    void tenViewersJoiningWithinASecondCauseAtMostThreeKeyframeRequests() throws Exception {
+    void tenViewersJoiningWithinASecondCauseAKeyframeRequestPerThrottleIntervalNotPerViewer() throws Exception {
         assumeTrue(Chromium.available(), "chromium is not installed (.ci/run installs it)");
         try (PrismServer server = PrismFixture.start(1); Chromium chromium = Chromium.launch()) {
             BrowserPage page = chromium.open(PrismFixture.base(server) + "/index.html");
@@ -43,8 +46,16 @@ class KeyframeCollapseTest {
             double connected = page.eval("(t => Math.max(...t) - Math.min(...t))(views.map(v => v.connectedAt))").asDouble();
             System.out.printf("keyframes: 10 viewers joining within %.0f ms (connected within %.0f ms) caused %d PLIs"
                     + " at the publisher%n", spread, connected, after - before);
-            assertTrue(spread < 1000, "the test's own requests went out within a second: " + spread);
-            assertTrue(after - before <= 3, "at most three keyframe requests, was " + (after - before));
+            // The server asks a layer for a key frame at most once per THROTTLE_MS (KeyframeRequester), and only
+            // while some viewer waits for one, i.e. from the first viewer's connection until a key frame after the
+            // last one's: one request, one per throttle interval the connections spread over, and one for the last
+            // joiner. The bound follows the measured spread, so a loaded machine that connects the viewers slowly
+            // gets the requests that spread honestly costs, while a request per viewer (or per packet) still fails.
+            int allowed = 2 + (int) Math.ceil(connected / THROTTLE_MS);
+            assertTrue(allowed < 10, "the test's premise: ten viewers connected close enough together that collapsing"
+                    + " matters (bound " + allowed + " must stay below one per viewer), connected within " + connected + " ms");
+            assertTrue(after - before <= allowed, "at most " + allowed + " keyframe requests for joins spread over "
+                    + Math.round(connected) + " ms, was " + (after - before));
         }
     }
 }
