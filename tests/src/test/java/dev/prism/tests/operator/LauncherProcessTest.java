@@ -67,8 +67,18 @@ class LauncherProcessTest {
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + httpPort + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode());
-            Thread.sleep(300);
+            // The start-up banner follows the "serving HTTP" line; wait for its last line, however slowly it comes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                synchronized (output) {
+                    if (output.toString().contains("for production.")) {
+                        break;
+                    }
+                }
+                Thread.sleep(20);
+            }
             synchronized (output) {
+                assertTrue(output.toString().contains("for production."), "the whole banner was printed: " + output);
                 assertTrue(output.toString().contains("DEVELOPMENT MODE"), output.toString());
                 assertTrue(output.toString().contains("keys = (none: development mode)"), "effective configuration printed");
             }
