@@ -14,6 +14,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Random;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +50,9 @@ class BadMediaInputTest {
             long rtcpBad = c.rtcpMalformed.sum(), stunMalformed = c.stunMalformed.sum() + c.stunUnknownUfrag.sum();
             int framesBefore = viewer.eval(VIEWER).path("framesDecoded").asInt();
 
-            // From a stranger: every class of datagram, random and truncated, bounded in count.
+            // From a stranger: every class of datagram, random and truncated, bounded in count. Paced (a pause
+            // after each 26 datagrams, ~8 KB) so a loaded media loop's socket buffer does not overflow: a datagram
+            // the kernel drops never reaches the counters, and some checks below count exactly what was sent.
             Random random = new Random(7);
             int[] firstBytes = {0, 1, 3, 20, 22, 63, 64, 127, 0x80, 0x90, 0xBF, 0xC0, 0xFF};
             for (int round = 0; round < 40; round++) {
@@ -65,13 +68,18 @@ class BadMediaInputTest {
                     send(stranger, junk, media);
                     send(stranger, new byte[] {(byte) first}, media);
                 }
+                Thread.sleep(5);
             }
+            LongSupplier strangerCounted = () -> c.unknownSource.sum() + c.otherDatagrams.sum() + c.stunMalformed.sum()
+                    + c.stunUnknownUfrag.sum();
+            awaitQuiet(strangerCounted); // the loop has worked through the burst before the next one arrives
             // A well-formed connectivity check with the wrong password, and one for nobody.
             String serverUfrag = peer.serverUfrag();
             for (int i = 0; i < 20; i++) {
                 send(stranger, JavaPeer.bindingRequest(serverUfrag + ":jpuf", "not-the-password"), media);
                 send(stranger, JavaPeer.bindingRequest("nobody:jpuf", "whatever"), media);
             }
+            awaitAtLeast(c.stunBadCredentials::sum, stunBad + 20);
             // From the validated peer: bad tags, replays, truncated SRTP, garbage RTCP inside valid SRTCP.
             for (int i = 0; i < 50; i++) {
                 byte[] good = peer.protectedRtp();
@@ -91,7 +99,14 @@ class BadMediaInputTest {
             JsonNode after = viewer.waitUntil(VIEWER, s -> s.path("framesDecoded").asInt() > framesBefore + 60,
                     Duration.ofSeconds(15));
             assertEquals("connected", after.path("dtlsState").asText(), "the viewer's session survived: " + after);
-            waitForCounters();
+            // The worker counts on its own loop: wait (up to 10 s each) for every count, then check them all.
+            awaitAtLeast(c.unknownSource::sum, unknown + 40);
+            awaitAtLeast(c.otherDatagrams::sum, other + 40);
+            awaitAtLeast(() -> c.stunMalformed.sum() + c.stunUnknownUfrag.sum(), stunMalformed + 20);
+            awaitAtLeast(c.srtpReplays::sum, replays + 50);
+            awaitAtLeast(c.srtpAuthFailures::sum, auth + 50);
+            awaitAtLeast(c.srtpMalformed::sum, malformed + 50);
+            awaitAtLeast(c.rtcpMalformed::sum, rtcpBad + 5);
             assertTrue(c.unknownSource.sum() - unknown >= 40, "DTLS/RTP/RTCP from a stranger: " + (c.unknownSource.sum() - unknown));
             assertTrue(c.otherDatagrams.sum() - other >= 40, "unassigned first bytes");
             assertTrue(c.stunMalformed.sum() + c.stunUnknownUfrag.sum() - stunMalformed >= 20, "garbage STUN and unknown ufrags");
@@ -103,8 +118,26 @@ class BadMediaInputTest {
         }
     }
 
-    private static void waitForCounters() throws InterruptedException {
-        Thread.sleep(300); // the worker counts on its own loop
+    /** Polls until {@code counter} reaches {@code target} or 10 s pass (the caller asserts). */
+    private static void awaitAtLeast(LongSupplier counter, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (counter.getAsLong() < target && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** Pacing only: waits until {@code counter} has not moved for 100 ms, or 10 s pass. */
+    private static void awaitQuiet(LongSupplier counter) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long last = counter.getAsLong();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            long now = counter.getAsLong();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
     }
 
     private static void send(DatagramSocket socket, byte[] bytes, InetSocketAddress to) throws Exception {
