@@ -65,6 +65,15 @@ public class ForwardingBenchmark {
     @Param({"AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"})
     public String profile;
 
+    /**
+     * Memory swept (read and written, one byte per cache line) after each published packet, as the
+     * server's own work between two packets evicts the caches: its {@code sendmmsg} copies every
+     * datagram into kernel buffers and walks each recipient's socket, and other peers' RTCP runs.
+     * 0 measures with hot caches; {@link #evictionOnly} measures the sweep alone, to subtract.
+     */
+    @Param({"0"})
+    public int evictKiB;
+
     /** Where received packets come from (a worker's read) and where subscribers' copies go (its send buffers). */
     private final ByteBufAllocator receiveAlloc = PooledByteBufAllocator.DEFAULT;
     private ByteBufAllocator sendAlloc;
@@ -78,13 +87,21 @@ public class ForwardingBenchmark {
     private int inFrame;
     /** Datagrams the fake worker was given: checked at the end so the work cannot be optimised away. */
     private long sent;
+    /** Datagrams of the current packet's fan-out, released together as the worker's flush would. */
+    private ByteBuf[] inFlight = new ByteBuf[64];
+    private int inFlightCount;
+    private byte[] evict;
+    private int evictSum;
 
-    /** The worker, minus its socket: a datagram handed to it is counted and released. */
+    /** The worker, minus its socket: a datagram handed to it is held until the fan-out ends, then released. */
     private final class ReleasingHost implements PeerTransport.TransportHost {
         @Override
         public void send(ByteBuf datagram, InetSocketAddress to) {
             sent++;
-            datagram.release();
+            if (inFlightCount == inFlight.length) {
+                inFlight = java.util.Arrays.copyOf(inFlight, inFlight.length * 2);
+            }
+            inFlight[inFlightCount++] = datagram;
         }
 
         @Override
@@ -123,6 +140,7 @@ public class ForwardingBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         sendAlloc = MediaWorker.sendAllocatorForThisThread(); // JMH sets up on the thread that measures
+        evict = new byte[evictKiB * 1024];
         SrtpProfile srtp = SrtpProfile.valueOf(profile);
         DtlsCertificate certificate = DtlsCertificate.generate();
         ReleasingHost host = new ReleasingHost();
@@ -157,8 +175,26 @@ public class ForwardingBenchmark {
 
     /** One published packet, received into a fresh pooled buffer as the worker's read would. */
     @Benchmark
-    public void publishedPacket() {
+    public int publishedPacket() {
         forward(false);
+        return sweep();
+    }
+
+    /** The cache sweep alone (0 when {@code evictKiB} is 0): subtract it from {@link #publishedPacket}. */
+    @Benchmark
+    public int evictionOnly() {
+        return sweep();
+    }
+
+    private int sweep() {
+        byte[] e = evict;
+        int sum = evictSum;
+        for (int i = 0; i < e.length; i += 64) {
+            sum += e[i];
+            e[i] = (byte) sum;
+        }
+        evictSum = sum;
+        return sum;
     }
 
     private void forward(boolean keyFrame) {
@@ -176,6 +212,11 @@ public class ForwardingBenchmark {
         packet.setByte(vp8 + 6, keyFrame && start ? 0x00 : 0x01); // VP8 payload header: P = 0 on a key frame
         track.onPacket(packet, 0, false, System.currentTimeMillis());
         packet.release();
+        for (int i = 0; i < inFlightCount; i++) {
+            inFlight[i].release();
+            inFlight[i] = null;
+        }
+        inFlightCount = 0;
         seq = (seq + 1) & 0xFFFF;
         if (++inFrame == PACKETS_PER_FRAME) {
             inFrame = 0;
