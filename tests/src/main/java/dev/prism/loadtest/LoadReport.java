@@ -12,6 +12,9 @@ import java.util.Locale;
  * the viewers' video packets (with a readable stamp) that came from the publishers' top layer,
  * {@code viewersOnTopLayer} how many viewers got most of their video from it, and
  * {@code layer*Packets} the viewers' video packets per layer (a single stream counts as f).
+ * {@code clientCores} is the load tool's own CPU share over the window: near 1 (one core) its
+ * clients queue what the SFU sends, and the latency figures include that wait (in-process tests:
+ * the server's CPU too).
  */
 public record LoadReport(
         int publishers, int publishersRequested, int viewers, int viewersRequested, int viewersFailed,
@@ -22,7 +25,7 @@ public record LoadReport(
         long nacksSent, long retransmitted, long keyFrameRequests, long keyFramesSent,
         long serverPid, double serverCpuSeconds, double serverCores, long serverRssKb, long serverPeakRssKb,
         int layers, double viewerTopLayerShare, int viewersOnTopLayer, long layerQPackets, long layerHPackets,
-        long layerFPackets, long twccFeedbackSent, long publisherTwccReceived) {
+        long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores) {
 
     /** Viewers one fully busy server core would carry at this rate, or NaN without CPU figures. */
     public double viewersPerCore() {
@@ -49,6 +52,8 @@ public record LoadReport(
                 layerQPackets, layerHPackets, layerFPackets));
         s.append(f("congestion ctl   viewers sent %d transport-wide CC feedback packets; publishers got %d (whole run)%n",
                 twccFeedbackSent, publisherTwccReceived));
+        s.append(f("load tool        CPU %.2f cores (near one core its clients queue what arrives: latency includes it)%n",
+                clientCores));
         if (serverPid > 0) {
             s.append(f("server pid %d     CPU %.2f s (%.2f cores), RSS %.1f MiB (peak %.1f MiB), %.0f viewers per core (linear extrapolation)%n",
                     serverPid, serverCpuSeconds, serverCores, serverRssKb / 1024.0, serverPeakRssKb / 1024.0,
@@ -67,7 +72,8 @@ public record LoadReport(
                         + "\"keyFrameRequests\":%d,\"keyFramesSent\":%d,\"serverPid\":%s,\"serverCpuSeconds\":%s,"
                         + "\"serverCores\":%s,\"serverRssKb\":%s,\"serverPeakRssKb\":%s,\"viewersPerCore\":%s,"
                         + "\"layers\":%d,\"viewerTopLayerShare\":%.4f,\"viewersOnTopLayer\":%d,\"layerQPackets\":%d,"
-                        + "\"layerHPackets\":%d,\"layerFPackets\":%d,\"twccFeedbackSent\":%d,\"publisherTwccReceived\":%d}",
+                        + "\"layerHPackets\":%d,\"layerFPackets\":%d,\"twccFeedbackSent\":%d,\"publisherTwccReceived\":%d,"
+                        + "\"clientCores\":%.4f}",
                 publishers, publishersRequested, viewers, viewersRequested, viewersFailed, seconds, packetsPerSecond,
                 videoPacketsPerSecond, throughputMbps, publishedMbps, lossMinPercent, lossAvgPercent, lossMaxPercent,
                 latencyP50Millis, latencyP99Millis, latencyMaxMillis, latencySamples, minViewerVideoPackets,
@@ -76,7 +82,8 @@ public record LoadReport(
                 serverPid > 0 ? f("%.3f", serverCpuSeconds) : "null", serverPid > 0 ? f("%.4f", serverCores) : "null",
                 serverPid > 0 ? Long.toString(serverRssKb) : "null", serverPid > 0 ? Long.toString(serverPeakRssKb) : "null",
                 serverPid > 0 && serverCores > 0 ? f("%.1f", viewersPerCore()) : "null", layers, viewerTopLayerShare,
-                viewersOnTopLayer, layerQPackets, layerHPackets, layerFPackets, twccFeedbackSent, publisherTwccReceived);
+                viewersOnTopLayer, layerQPackets, layerHPackets, layerFPackets, twccFeedbackSent, publisherTwccReceived,
+                clientCores);
     }
 
     private static String f(String format, Object... args) {

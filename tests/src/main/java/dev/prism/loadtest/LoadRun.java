@@ -2,9 +2,6 @@ package dev.prism.loadtest;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -65,8 +62,7 @@ public final class LoadRun {
         InetAddress host = InetAddress.getByName(config.url().getHost());
         WhipWhepClient client = new WhipWhepClient(config.url(), config.token(), config.key(), config.secret());
         JanusRoom janus = config.sfu() == LoadConfig.Sfu.JANUS ? new JanusRoom(config.url()) : null;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(),
-                new DefaultThreadFactory("prism-load"), NioIoHandler.newFactory());
+        EventLoopGroup group = LoadTransport.newGroup(config.threads());
         ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
         String tag = randomToken(4);
         try {
@@ -177,6 +173,7 @@ public final class LoadRun {
         }
         long pubBytes0 = publishedBytes();
         ProcessStats server0 = config.serverPid() > 0 ? ProcessStats.read(config.serverPid()) : null;
+        ProcessStats self0 = ProcessStats.read(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         long end = t0 + config.duration().toNanos();
         progressNanos = t0;
@@ -194,6 +191,7 @@ public final class LoadRun {
         List<WhepViewer.Stats> after = snapshot(ready);
         double seconds = (System.nanoTime() - t0) / 1e9;
         ProcessStats server1 = config.serverPid() > 0 ? ProcessStats.read(config.serverPid()) : null;
+        ProcessStats self1 = ProcessStats.read(ProcessHandle.current().pid());
         long pubBytes = publishedBytes() - pubBytes0;
 
         double lossMin = Double.MAX_VALUE;
@@ -231,6 +229,7 @@ public final class LoadRun {
             layered += p;
         }
         double cpu = server0 != null && server1 != null ? (server1.cpuNanos() - server0.cpuNanos()) / 1e9 : 0;
+        double selfCpu = self0 != null && self1 != null ? (self1.cpuNanos() - self0.cpuNanos()) / 1e9 : 0;
         return new LoadReport(publishersUp.get(), config.publishers(), n, config.viewers(),
                 config.viewers() - n, seconds,
                 (total.videoPackets() + total.audioPackets()) / seconds, total.videoPackets() / seconds,
@@ -243,7 +242,7 @@ public final class LoadRun {
                 server1 != null ? server1.rssKb() : 0, server1 != null ? server1.peakRssKb() : 0,
                 config.layers(), layered == 0 ? 0 : (double) total.topLayerPackets() / layered, onTop,
                 total.layerPackets()[0], total.layerPackets()[1], total.layerPackets()[2], total.twccFeedbacks(),
-                publisherTwcc);
+                publisherTwcc, selfCpu / seconds);
     }
 
     private long publishedBytes() {

@@ -107,9 +107,9 @@ public final class LoadTest implements Callable<Integer> {
             System.err.println("loadtest: " + e.getMessage());
             return 2;
         }
-        System.out.printf(Locale.ROOT, "loadtest: %d publisher(s) x %d viewer(s) in room '%s' at %s (%s) for %s%n",
+        System.out.printf(Locale.ROOT, "loadtest: %d publisher(s) x %d viewer(s) in room '%s' at %s (%s) for %s, %s sockets%n",
                 config.publishers(), config.viewers(), config.room(), config.url(),
-                config.sfu().name().toLowerCase(Locale.ROOT), config.duration());
+                config.sfu().name().toLowerCase(Locale.ROOT), config.duration(), LoadTransport.name());
         LoadReport r = LoadRun.run(config, System.out);
         System.out.println();
         System.out.print(r.text());

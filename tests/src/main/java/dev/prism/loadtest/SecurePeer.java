@@ -15,7 +15,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +101,8 @@ final class SecurePeer {
 
     /** Binds a local UDP port (before the offer is sent, so the socket exists when media starts). */
     void bind() throws InterruptedException {
-        Bootstrap b = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+        Bootstrap b = new Bootstrap().group(loop).channel(LoadTransport.datagramChannel())
+                .option(ChannelOption.ALLOCATOR, LoadTransport.ALLOCATOR)
                 .option(ChannelOption.SO_RCVBUF, 1 << 20)
                 .option(ChannelOption.SO_SNDBUF, 1 << 20)
                 .handler(new Receiver());

@@ -64,6 +64,8 @@ class LoadToolSmokeTest {
             // The server's TWCC to the publisher too.
             assertTrue(r.publisherTwccReceived() > 0, "the server sent transport-wide CC feedback to the publisher");
             assertTrue(r.serverRssKb() > 0 && r.serverCpuSeconds() > 0, "server figures from /proc");
+            // The load tool's own CPU share (here the same process as the server's, so at least that).
+            assertTrue(r.clientCores() > 0 && r.clientCores() >= r.serverCores() * 0.9, "load tool CPU from /proc: " + r.text());
             assertEquals(0, server.mediaCounters().srtpAuthFailures.sum(), "the server authenticated every packet");
         }
     }
