@@ -20,6 +20,16 @@ prismTest.whipPublish = async (room, token, opts = {}) => {
   if (res.status !== 201) throw new Error(`WHIP ${res.status}: ${await res.text()}`);
   const location = res.headers.get('Location');
   await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
+  // opts.degradationPreference 'maintain-resolution': under CPU load Chromium lowers a camera's
+  // resolution by default, which fails tests waiting for 1280-wide frames on a busy machine for
+  // reasons not Prism's; this keeps the resolution and drops frame rate instead. Which simulcast
+  // layers are sent still follows the bandwidth estimate.
+  if (opts.degradationPreference) {
+    const sender = pc.getSenders().find(s => s.track && s.track.kind === 'video');
+    const params = sender.getParameters();
+    params.degradationPreference = opts.degradationPreference;
+    await sender.setParameters(params);
+  }
   return {pc, location, stream};
 };
 

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Transport-wide CC feedback to a publisher: Chromium's send-side estimate only grows on
- * feedback, so with it a 1280x720 camera ramps from the start rate to the full resolution.
+ * feedback, so with it a 1280x720 camera's estimate ramps from the start rate (300 kbit/s) past
+ * 1.5 Mbit/s. The camera keeps its resolution ('maintain-resolution'): under CPU load Chromium
+ * would otherwise send smaller frames however good the estimate, and the estimate is what
+ * feedback drives.
  */
 class PublisherFeedbackTest {
     @Test
@@ -22,7 +25,7 @@ class PublisherFeedbackTest {
             BrowserPage publisher = chromium.open(PrismFixture.base(server) + "/index.html");
             PrismFixture.injectScripts(publisher);
             publisher.eval("prismTest.whipPublish('bwe', " + PrismFixture.js(server.token("p", "bwe", true, false, 600))
-                    + ", {width: 1280, height: 720}).then(p => { window.pub = p; return true; })");
+                    + ", {width: 1280, height: 720, degradationPreference: 'maintain-resolution'}).then(p => { window.pub = p; return true; })");
             long start = System.nanoTime();
             JsonNode s = publisher.waitUntil("prismTest.outbound(pub.pc)",
                     v -> v.path("availableOutgoingBitrate").asDouble() > 1_500_000 && v.path("frameWidth").asInt() >= 1280,

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * rid-based simulcast from Chromium: Prism accepts three layers, learns their SSRCs from the
  * MID/RID extensions, and a viewer on an unshaped link is switched, at key frames, to the top
- * layer as it appears, decoding one continuous stream throughout.
+ * layer as it appears, decoding one continuous stream throughout. The publisher keeps its
+ * resolution under CPU load ('maintain-resolution'), so the top layer is 1280 wide when it comes.
  */
 class SimulcastTest {
     @Test
@@ -24,7 +25,8 @@ class SimulcastTest {
             BrowserPage publisher = chromium.open(PrismFixture.base(server) + "/index.html");
             PrismFixture.injectScripts(publisher);
             publisher.eval("prismTest.whipPublish('sim', " + PrismFixture.js(server.token("p", "sim", true, false, 600))
-                    + ", {width: 1280, height: 720, simulcast: true}).then(p => { window.pub = p; return true; })");
+                    + ", {width: 1280, height: 720, simulcast: true, degradationPreference: 'maintain-resolution'})"
+                    + ".then(p => { window.pub = p; return true; })");
             publisher.waitUntil("prismTest.outbound(pub.pc)", v -> v.path("videoPackets").asInt() > 20, Duration.ofSeconds(15));
 
             BrowserPage viewer = chromium.open(PrismFixture.base(server) + "/index.html");
