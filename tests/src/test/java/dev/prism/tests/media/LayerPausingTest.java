@@ -68,11 +68,31 @@ class LayerPausingTest {
             JsonNode resumed = publisher.waitUntil(PUBLISHER_STATS, s -> s.path("f").path("active").asBoolean(false),
                     Duration.ofSeconds(15));
             long resumedAfter = (System.nanoTime() - lifted) / 1_000_000;
-            JsonNode full = viewer.waitUntil(inbound, v -> v.path("inWidth").asInt() >= 1280, Duration.ofSeconds(20));
+            // Full size is the top layer's current width: 1280, unless Chromium scaled its camera down under CPU
+            // load, which scales every layer alike. Frames as wide as f's and wider than twice q's (which keeps
+            // flowing, so its width is fresh) can only be f's; a viewer left on q or h never gets there.
+            long fullDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            JsonNode full = viewer.eval(inbound);
+            JsonNode sent = publisher.eval(PUBLISHER_STATS);
+            while (!fullSize(full, sent) && System.nanoTime() < fullDeadline) {
+                Thread.sleep(200);
+                full = viewer.eval(inbound);
+                sent = publisher.eval(PUBLISHER_STATS);
+            }
+            assertTrue(fullSize(full, sent), "the viewer decodes the top layer within 20 s: viewer " + full
+                    + ", publisher " + sent);
             long fullAfter = (System.nanoTime() - lifted) / 1_000_000;
             System.out.printf("layer pausing: f paused %d ms after start (%s); after the limit was lifted f resumed in"
-                    + " %d ms, 1280-wide frames decoded in %d ms; publisher %s; viewer %s%n", pausedAt, paused,
+                    + " %d ms, full-size frames decoded in %d ms; publisher %s; viewer %s%n", pausedAt, paused,
                     resumedAfter, fullAfter, resumed, full);
         }
+    }
+
+    /** The viewer's frames are the publisher's top layer: as wide as f and wider than h (twice q). */
+    private static boolean fullSize(JsonNode viewer, JsonNode publisher) {
+        int width = viewer.path("inWidth").asInt();
+        int f = publisher.path("f").path("width").asInt();
+        int q = publisher.path("q").path("width").asInt();
+        return f > 0 && q > 0 && width >= f && width > 2 * q;
     }
 }
