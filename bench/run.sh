@@ -207,8 +207,9 @@ series \`janus\` = \`event_loops\` unset (a GLib loop and thread per handle, Jan
 **Reading it**: *forwarded pkt/s* is what all viewers received per second; *pkt per
 CPU-second* = packets received by viewers / server CPU seconds (higher is better); *CPU µs/pkt*
 its inverse. Latency is publisher stamp to viewer decrypt on this machine, so it includes the
-load tool's own scheduling (one core for all clients): compare servers, not absolutes. At high
-viewer counts the single load-tool core may itself drop packets; loss is then not the server's.
+load tool's own scheduling (one core for all clients, on Netty's epoll sockets): compare servers,
+not absolutes. *load tool CPU cores* is the load tool's own share over the window: near 1 its
+clients queue what arrives, the latency includes that wait, and loss may be the tool's, not the server's.
 Ratios are Prism / Janus. For Prism only: *GC pause p99* over all ZGC pauses of the run's GC
 log (\`-Xlog:gc+phases\`, from server start, so ramp-up included), and *B alloc/pkt* = heap bytes
 its media event loop allocated (\`prism_media_allocated_bytes_total\`, the JVM's per-thread count)
