@@ -11,7 +11,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -30,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +56,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private final SendBufferAllocator sendAllocator;
     /** Datagrams written on the loop since its last flush. */
     private int unflushed;
+    private final ScheduledFuture<?> loadSampling;
 
     /**
      * The allocator of received datagrams (Netty's pooled allocator, one event loop: its thread
@@ -101,6 +102,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         loopThreadId = loopThread.threadId();
         this.sendAllocator = new SendBufferAllocator(MEDIA_ALLOCATOR, loopThread);
         loop.scheduleAtFixedRate(this::tick, 1000, 1000, TimeUnit.MILLISECONDS);
+        this.loadSampling = WorkerLoadSampler.start(load, loopThreadId, port());
         scheduleLagProbe();
     }
 
@@ -247,10 +249,6 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     }
 
     private void tick() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        UdpSocketStats socket = UdpSocketStats.read(port());
-        load.sample(System.nanoTime(), threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1,
-                socket == null ? -1 : socket.drops(), socket == null ? -1 : socket.queuedBytes());
         long now = nowMillis();
         for (PeerTransport t : byUfrag.values().toArray(new PeerTransport[0])) {
             t.checkTimers(now);
@@ -262,6 +260,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     }
 
     public void close() {
+        loadSampling.cancel(false);
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }

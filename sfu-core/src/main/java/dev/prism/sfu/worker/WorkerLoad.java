@@ -1,15 +1,15 @@
 package dev.prism.sfu.worker;
 
 /**
- * How busy one media worker is, sampled once a second on its loop: the share of a core its loop
+ * How busy one media worker is, sampled once a second: the share of a core its loop
  * thread used (smoothed over a few seconds), the bytes waiting in its socket's receive queue and
  * the datagrams the kernel dropped in the last interval because that queue was full. Past
  * saturation every session on the worker degrades at once (the queue grows, latency reaches
  * seconds, then input is lost), so signaling refuses new sessions on an overloaded worker instead
  * (as LiveKit's node selector skips nodes over their CPU limit). The queue tells even when the loop
  * thread's own CPU share does not: on a core shared with DTLS handshakes and the control plane the
- * loop fell behind (p50 latency 0.2-0.9 s) at 70-85 % of a core. Written on the loop, read from any
- * thread.
+ * loop fell behind (p50 latency 0.2-0.9 s) at 70-85 % of a core. Written by one sampling thread
+ * ({@link WorkerLoadSampler}), read from any thread.
  */
 public final class WorkerLoad {
     /** Weight of the newest one-second sample: about three seconds of memory. */
@@ -36,7 +36,7 @@ public final class WorkerLoad {
     /**
      * One sample. {@code cpuNanos} is the loop thread's CPU time, {@code drops} the socket's drop
      * counter since it opened, {@code queued} the bytes in its receive queue; each negative when
-     * unknown. Loop thread.
+     * unknown. One thread (the sampler's).
      */
     public void sample(long wallNanos, long cpuNanos, long drops, long queued) {
         if (lastWallNanos >= 0 && wallNanos > lastWallNanos && cpuNanos >= 0 && lastCpuNanos >= 0) {
