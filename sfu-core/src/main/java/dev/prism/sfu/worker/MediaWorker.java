@@ -195,19 +195,15 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         if (loop.inEventLoop()) {
             channel.write(packet, channel.voidPromise());
             if (++unflushed >= FLUSH_BATCH) {
-                flushNow();
+                flush();
             }
         } else {
             channel.writeAndFlush(packet, channel.voidPromise());
         }
     }
 
-    /** Flushes datagrams queued by loop-thread code that did not run from a read. */
+    /** Sends what is queued (also for loop-thread code that did not run from a read). Loop thread. */
     public void flush() {
-        flushNow();
-    }
-
-    private void flushNow() {
         unflushed = 0;
         channel.flush();
     }
@@ -216,7 +212,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     public void execute(Runnable task) {
         loop.execute(() -> {
             task.run();
-            flushNow();
+            flush();
         });
     }
 
@@ -256,7 +252,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         for (Runnable task : tickTasks.toArray(new Runnable[0])) {
             task.run();
         }
-        flushNow();
+        flush();
     }
 
     public void close() {
@@ -316,7 +312,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            flushNow();
+            flush();
         }
 
         @Override

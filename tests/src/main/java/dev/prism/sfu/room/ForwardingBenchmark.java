@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -99,7 +100,7 @@ public class ForwardingBenchmark {
         public void send(ByteBuf datagram, InetSocketAddress to) {
             sent++;
             if (inFlightCount == inFlight.length) {
-                inFlight = java.util.Arrays.copyOf(inFlight, inFlight.length * 2);
+                inFlight = Arrays.copyOf(inFlight, inFlight.length * 2);
             }
             inFlight[inFlightCount++] = datagram;
         }

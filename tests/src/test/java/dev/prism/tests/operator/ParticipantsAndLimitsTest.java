@@ -167,7 +167,7 @@ class ParticipantsAndLimitsTest {
     @Test
     void aMediaWorkerPastItsLoadLimitRefusesNewSessionsUntilItRecovers() throws Exception {
         // A limit far from both sides of what is measured: an idle loop uses well under 1 % of a core, the
-        // spinning one below near 100 % on a quiet machine but only 35-65 % on a loaded 2-core one, where the
+        // spinning one near 100 % on a quiet machine but only 35-65 % on a loaded 2-core one, where the
         // thread gets its share of the CPU (seen here while another job ran; a limit of 50 % missed it).
         int limit = 10;
         try (PrismServer s = start(new Limits(0, 0, 0, 16, 50, 256, limit)); JavaPeer a = new JavaPeer();
@@ -175,10 +175,9 @@ class ParticipantsAndLimitsTest {
             String viewer = s.token("v", "busy", false, true, 60);
             assertEquals(201, call(s, "POST", "/whep/busy", viewer, a.offer()).statusCode(), "an idle worker admits");
             MediaWorker worker = s.rooms().find("busy").worker();
-            // Real load: the worker's own loop thread kept on the CPU in 10 ms slices, so its once-a-second
-            // sample still runs between them. Short slices matter: Netty checks its time budget for
-            // queued tasks (and so gets back to due scheduled ones, the sample) only every 64 tasks, so
-            // 100 ms slices sampled the load every ~6.4 s and the smoothed share took two of those to climb.
+            // Real load: the worker's own loop thread kept on the CPU in 10 ms slices, so the loop still
+            // serves the sessions' own tasks between them (its load is sampled on another thread,
+            // WorkerLoadSampler, which sees the busy loop either way).
             AtomicBoolean spin = new AtomicBoolean(true);
             Runnable slice = new Runnable() {
                 @Override
