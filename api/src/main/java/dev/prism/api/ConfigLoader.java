@@ -29,6 +29,7 @@ public final class ConfigLoader {
         KEYS.put("media.ip", "PRISM_MEDIA_IP");
         KEYS.put("media.publicIp", "PRISM_PUBLIC_IP");
         KEYS.put("media.workers", "PRISM_WORKERS");
+        KEYS.put("media.housekeepingNice", "PRISM_HOUSEKEEPING_NICE");
         KEYS.put("keys", "PRISM_KEYS");
         KEYS.put("limits.maxRooms", "PRISM_MAX_ROOMS");
         KEYS.put("limits.maxParticipantsPerRoom", "PRISM_MAX_PARTICIPANTS");
@@ -90,7 +91,8 @@ public final class ConfigLoader {
                         intIn(values, "limits.signalingMessagesPerSecond", l.signalingMessagesPerSecond(), 0, 100_000),
                         intIn(values, "limits.maxConcurrentHandshakes", l.maxConcurrentHandshakes(), 0, 100_000),
                         intIn(values, "limits.maxWorkerLoadPercent", l.maxWorkerLoadPercent(), 0, 100)),
-                hooks);
+                hooks,
+                intIn(values, "media.housekeepingNice", d.housekeepingNice(), 0, 19));
     }
 
     /** The effective configuration as "key = value" lines, secrets masked. */
@@ -98,7 +100,7 @@ public final class ConfigLoader {
         StringJoiner j = new StringJoiner("\n");
         j.add("http.host = " + c.httpHost()).add("http.port = " + c.httpPort());
         j.add("media.port = " + c.mediaPort()).add("media.ip = " + c.mediaIp()).add("media.publicIp = " + c.publicIp());
-        j.add("media.workers = " + c.workers());
+        j.add("media.workers = " + c.workers()).add("media.housekeepingNice = " + c.housekeepingNice());
         j.add("keys = " + (c.keys().isEmpty() ? "(none: development mode)" : maskKeys(c.keys())));
         Limits l = c.limits();
         j.add("limits.maxRooms = " + l.maxRooms()).add("limits.maxParticipantsPerRoom = " + l.maxParticipantsPerRoom());

@@ -2,6 +2,7 @@ package dev.prism.api;
 
 import dev.prism.signaling.auth.AccessTokens;
 import dev.prism.signaling.auth.ApiKeys;
+import dev.prism.sfu.worker.HousekeepingPriority;
 import dev.prism.srtp.SrtpContext;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -91,6 +92,8 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             ServerConfig c = loadConfig(config);
             PrismServer server = PrismServer.start(c);
+            // Process-wide, so here and not in PrismServer (tests run several servers in one JVM).
+            HousekeepingPriority.start(c.housekeepingNice());
             java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.drain(java.time.Duration.ofSeconds(8));

@@ -18,9 +18,14 @@ import java.util.Map;
  * @param keys         keys / PRISM_KEYS "key:secret[,key:secret]"; empty = development mode
  * @param limits       limits.* / PRISM_MAX_*
  * @param webhookUrls  webhooks.urls / PRISM_WEBHOOK_URLS
+ * @param housekeepingNice media.housekeepingNice / PRISM_HOUSEKEEPING_NICE, nice value (1..19) for the
+ *                     JVM's GC and JIT threads so that the media loops win a shared core
+ *                     ({@code HousekeepingPriority}); 0 leaves them alone; default 10
  */
 public record ServerConfig(String httpHost, int httpPort, int mediaPort, String mediaIp, String publicIp,
-                           int workers, String keys, Limits limits, List<String> webhookUrls) {
+                           int workers, String keys, Limits limits, List<String> webhookUrls, int housekeepingNice) {
+
+    public static final int DEFAULT_HOUSEKEEPING_NICE = 10;
 
     public ServerConfig {
         limits = limits == null ? Limits.DEFAULT : limits;
@@ -30,6 +35,12 @@ public record ServerConfig(String httpHost, int httpPort, int mediaPort, String 
     public ServerConfig(String httpHost, int httpPort, int mediaPort, String mediaIp, String publicIp, int workers,
                         String keys) {
         this(httpHost, httpPort, mediaPort, mediaIp, publicIp, workers, keys, Limits.DEFAULT, List.of());
+    }
+
+    public ServerConfig(String httpHost, int httpPort, int mediaPort, String mediaIp, String publicIp, int workers,
+                        String keys, Limits limits, List<String> webhookUrls) {
+        this(httpHost, httpPort, mediaPort, mediaIp, publicIp, workers, keys, limits, webhookUrls,
+                DEFAULT_HOUSEKEEPING_NICE);
     }
 
     public static ServerConfig defaults() {
@@ -42,11 +53,11 @@ public record ServerConfig(String httpHost, int httpPort, int mediaPort, String 
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(httpHost, httpPort, mediaPort, mediaIp, publicIp, workers, keys, l, webhookUrls);
+        return new ServerConfig(httpHost, httpPort, mediaPort, mediaIp, publicIp, workers, keys, l, webhookUrls, housekeepingNice);
     }
 
     public ServerConfig withWebhooks(List<String> urls) {
-        return new ServerConfig(httpHost, httpPort, mediaPort, mediaIp, publicIp, workers, keys, limits, urls);
+        return new ServerConfig(httpHost, httpPort, mediaPort, mediaIp, publicIp, workers, keys, limits, urls, housekeepingNice);
     }
 
     /** Addresses the media workers advertise in candidates; empty = every interface address. */

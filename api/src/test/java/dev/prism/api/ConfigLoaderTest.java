@@ -30,6 +30,7 @@ class ConfigLoaderTest {
                 media:
                   port: 30000
                   workers: 2
+                  housekeepingNice: 5
                   publicIp: 203.0.113.9
                 keys:
                   ops: 0123456789abcdefghijklmnopqrstuvwxyz
@@ -43,6 +44,7 @@ class ConfigLoaderTest {
         assertEquals(9090, c.httpPort());
         assertEquals(40000, c.mediaPort(), "the environment overrides the file");
         assertEquals(2, c.workers());
+        assertEquals(5, c.housekeepingNice());
         assertEquals("203.0.113.9", c.publicIp());
         assertEquals("ops:0123456789abcdefghijklmnopqrstuvwxyz", c.keys());
         assertEquals(3, c.limits().maxRooms());
@@ -68,6 +70,9 @@ class ConfigLoaderTest {
         var ip = assertThrows(ServerConfig.ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("PRISM_PUBLIC_IP", "example.com")));
         assertTrue(ip.getMessage().contains("PRISM_PUBLIC_IP"));
+        var nice = assertThrows(ServerConfig.ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("PRISM_HOUSEKEEPING_NICE", "20")));
+        assertTrue(nice.key().contains("media.housekeepingNice"), nice.key());
         var missing = assertThrows(ServerConfig.ConfigException.class,
                 () -> ConfigLoader.load(dir.resolve("absent.yaml"), Map.of()));
         assertEquals("--config", missing.key());
@@ -78,6 +83,7 @@ class ConfigLoaderTest {
         ServerConfig c = ConfigLoader.load(null, Map.of());
         assertEquals(8080, c.httpPort());
         assertEquals(Limits.DEFAULT, c.limits());
+        assertEquals(ServerConfig.DEFAULT_HOUSEKEEPING_NICE, c.housekeepingNice());
         assertTrue(c.developmentMode());
     }
 }

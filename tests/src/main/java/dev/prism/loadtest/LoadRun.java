@@ -28,6 +28,8 @@ public final class LoadRun {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final long CONNECT_TIMEOUT_SECONDS = 20;
+    /** The benchmark's latency bound: progress lines count the viewers whose p99 in that second exceeds it. */
+    private static final long SLOW_VIEWER_P99_MICROS = 50_000;
 
     private final LoadConfig config;
     private final PrintStream out;
@@ -309,16 +311,19 @@ public final class LoadRun {
             progressNanos = now;
             progressTotals = totals;
             LatencyHistogram latency = new LatencyHistogram();
+            int slow = 0;
             for (WhepViewer v : up) {
-                latency.add(v.takeRecent());
+                LatencyHistogram recent = v.takeRecent();
+                latency.add(recent);
+                slow += recent.percentileMicros(99) > SLOW_VIEWER_P99_MICROS ? 1 : 0;
             }
             out.println(String.format(Locale.ROOT,
                     "[%s %5.1fs] publishers %d/%d viewers %d/%d failed %d | rx %.0f pkt/s %.2f Mbit/s | loss %.3f %% "
-                            + "| latency p50 %.2f ms p99 %.2f ms | auth failures %d",
+                            + "| latency p50 %.2f ms p99 %.2f ms, viewers over 50 ms at p99 %d | auth failures %d",
                     phase, (now - since) / 1e9, publishersUp.get(), config.publishers(), viewersUp.get(),
                     config.viewers(), failures.get(), (d.videoPackets() + d.audioPackets()) / dt,
                     d.bytes() * 8 / dt / 1e6, d.expected() <= 0 ? 0.0 : 100.0 * Math.max(0, d.lost()) / d.expected(),
-                    latency.percentileMicros(50) / 1000.0, latency.percentileMicros(99) / 1000.0, totals.authFailures()));
+                    latency.percentileMicros(50) / 1000.0, latency.percentileMicros(99) / 1000.0, slow, totals.authFailures()));
         } catch (Exception e) {
             out.println("[" + phase + "] progress unavailable: " + e);
         }
