@@ -67,6 +67,8 @@ final class SecurePeer {
     private String remoteFingerprint;
     private DtlsTransport.Role dtlsRole = DtlsTransport.Role.CLIENT;
     private boolean iceConnected;
+    /** The socket is connected to the server (after ICE): datagrams go out and come in without per-packet addresses. */
+    private boolean connected;
     private int checksSent;
     private ScheduledFuture<?> checks;
     private volatile boolean closed;
@@ -163,7 +165,7 @@ final class SecurePeer {
             packet.release();
             return false;
         }
-        channel.write(new DatagramPacket(packet, server), channel.voidPromise());
+        channel.write(toServer(packet), channel.voidPromise());
         return true;
     }
 
@@ -173,7 +175,7 @@ final class SecurePeer {
             packet.release();
             return false;
         }
-        channel.write(new DatagramPacket(packet, server), channel.voidPromise());
+        channel.write(toServer(packet), channel.voidPromise());
         return true;
     }
 
@@ -183,7 +185,12 @@ final class SecurePeer {
             datagram.release();
             return;
         }
-        channel.write(new DatagramPacket(datagram, server), channel.voidPromise());
+        channel.write(toServer(datagram), channel.voidPromise());
+    }
+
+    /** The message to write for a datagram to the server: the bare buffer once the socket is connected. */
+    private Object toServer(ByteBuf datagram) {
+        return connected ? datagram : new DatagramPacket(datagram, server);
     }
 
     void flush() {
@@ -225,6 +232,9 @@ final class SecurePeer {
             return;
         }
         iceConnected = true;
+        // Connected, the kernel delivers only the server's datagrams and Netty reads and writes
+        // them without building an address per packet (a third of the tool's allocation at 400 viewers).
+        channel.connect(server).addListener(f -> connected = f.isSuccess());
         checks.cancel(false);
         checks = loop.scheduleAtFixedRate(this::check, CONSENT_MILLIS, CONSENT_MILLIS, TimeUnit.MILLISECONDS);
         if (dtls == null) {
