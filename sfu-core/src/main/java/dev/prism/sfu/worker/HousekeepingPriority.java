@@ -29,7 +29,11 @@ import java.util.logging.Logger;
  * renice(1), as Java has no call for it short of the FFM API. Raising nice needs no privilege
  * (lowering it again would), so a thread is changed once and never back. The JVM starts compiler
  * threads on demand, so the threads are looked up again every {@link #RESCAN_SECONDS} s. Not the
- * VM thread: it runs the safepoints, where every thread waits for it.
+ * VM thread: it runs the safepoints, where every thread waits for it. Not the carriers of virtual
+ * threads (DTLS handshakes) either, though the ramp of hundreds of viewers competes with the loop
+ * too: a new thread inherits its creator's nice value, and Netty starts an event loop's thread
+ * from whichever thread first hands it a task; in the load tool that was a virtual thread, and its
+ * measuring loop ran at nice 10.
  */
 public final class HousekeepingPriority implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HousekeepingPriority.class.getName());
