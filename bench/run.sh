@@ -199,7 +199,7 @@ tool to CPU 1, both in a private network namespace; CPU is the server's utime+st
 and averaged (CPU figures as total CPU over total packets).
 
 **Servers**: Prism \`java -XX:+UseZGC -jar api/target/prism-sfu.jar\` (one media worker, as it
-sees one CPU; \`PRISM_MEDIA_IP=127.0.0.1\`; \`PRISM_MAX_WORKER_LOAD=0\`: admission by load off, so both servers take every viewer of the step and overload shows as loss). Janus \`janus -F bench/janus\` (HTTP transport and
+sees one CPU; \`PRISM_MEDIA_IP=127.0.0.1\`; \`PRISM_MAX_WORKER_LOAD=0\`: admission by load off, so both servers take every viewer of the step and overload shows as loss; its GC and JIT threads at nice 10, the default \`media.housekeepingNice\`, as are the load tool's). Janus \`janus -F bench/janus\` (HTTP transport and
 videoroom only, \`interface\`/\`ice_enforce_list\` 127.0.0.2 on a veth, no STUN, log level 3);
 series \`janus\` = \`event_loops\` unset (a GLib loop and thread per handle, Janus's default),
 \`janus-loopsK\` = K shared loops. The videoroom itself has no thread setting in 1.1.2.

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * <p>Why: with the server on one core and 400 viewers, ZGC's first cycle after the viewers joined
  * took 170 ms of CPU within 400 ms. The scheduler shared the core evenly, the loop (70 % busy)
  * got 45 % of it, and the p99 of that second rose to 120-200 ms while every other second stayed
- * under 30 ms. At nice 10 (weight 110 against the loop's 1024) the same second measured 43-57 ms.
+ * under 30 ms. At nice 10 (weight 110 against the loop's 1024) the worst second measured 39-78 ms.
  * The forwarding path allocates nothing, so a slower GC cycle costs it nothing; threads that do
  * allocate (signalling, handshakes) could wait for a starved GC only while the core is saturated,
  * and admission by worker load refuses new sessions then.
