@@ -28,6 +28,7 @@ final class ReceiveStream {
     private long highestSeq = -1;
     volatile long received;
     volatile long recovered;
+    volatile long duplicates;
     private long expectedPrior;
     private long receivedPrior;
     private double jitter;
@@ -35,6 +36,9 @@ final class ReceiveStream {
     private boolean haveTransit;
     private long lastSrMiddle;
     private long lastSrArrivalNanos;
+    /** Which of the last {@link #SEEN_BITS} sequence numbers arrived, to tell a second copy from a late packet. */
+    private static final int SEEN_BITS = 1024;
+    private final long[] seen = new long[SEEN_BITS / 64];
     private final int[] pendingSeq = new int[MAX_PENDING];
     private final long[] pendingSince = new long[MAX_PENDING];
     private final long[] pendingLastNack = new long[MAX_PENDING];
@@ -47,10 +51,14 @@ final class ReceiveStream {
         this.clockRate = clockRate;
     }
 
-    /** Accounts one packet; returns true when it filled a gap (a late or retransmitted packet). */
+    /**
+     * Accounts one packet; returns true when it filled a gap (a late or retransmitted packet). A
+     * second copy of a packet already counted (an original that arrived after its retransmission,
+     * or a retransmission sent twice; SRTP's replay window is per SSRC and RTX has its own) is
+     * counted in {@link #duplicates}, not as received, so loss never goes negative.
+     */
     boolean onPacket(int seq, long rtpTimestamp, long arrivalNanos) {
         long ext = unwrapper.unwrap(seq);
-        received++;
         if (firstSeq < 0) {
             firstSeq = ext;
             highestSeq = ext;
@@ -59,14 +67,22 @@ final class ReceiveStream {
             for (long s = from; s < ext; s++) {
                 addPending((int) s & 0xFFFF, arrivalNanos);
             }
+            for (long s = Math.max(highestSeq + 1, ext - SEEN_BITS + 1); s < ext; s++) {
+                seen[(int) (s & (SEEN_BITS - 1)) >>> 6] &= ~(1L << (s & 63));
+            }
             highestSeq = ext;
         } else if (ext < firstSeq) {
             firstSeq = ext;
+        } else if (highestSeq - ext < SEEN_BITS && (seen[(int) (ext & (SEEN_BITS - 1)) >>> 6] & 1L << (ext & 63)) != 0) {
+            duplicates++;
+            return false;
         }
+        seen[(int) (ext & (SEEN_BITS - 1)) >>> 6] |= 1L << (ext & 63);
         boolean filled = removePending(seq & 0xFFFF);
         if (filled) {
             recovered++;
         }
+        received++;
         // Jitter (A.8) in timestamp units; arrival converted to the stream's clock.
         long arrival = arrivalNanos / 1000 * clockRate / 1_000_000;
         long transit = arrival - rtpTimestamp;

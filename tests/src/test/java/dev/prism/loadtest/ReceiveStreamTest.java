@@ -31,4 +31,20 @@ class ReceiveStreamTest {
         s.dueNacks(out, t + 120 * MS);
         assertEquals(0, s.dueNacks(out, t + 180 * MS), "given up after three NACKs");
     }
+
+    @Test
+    void aSecondCopyIsADuplicateNotAReceivedPacket() {
+        ReceiveStream s = new ReceiveStream(1, true, 90000);
+        long t = 1_000 * MS;
+        for (int seq : new int[] {10, 12, 13}) { // 11 missing
+            s.onPacket(seq, 0, t);
+        }
+        assertTrue(s.onPacket(11, 0, t), "the retransmission of 11 fills the gap");
+        assertEquals(false, s.onPacket(11, 0, t), "the late original of 11 after it");
+        s.onPacket(13, 0, t); // the newest packet twice
+        assertEquals(4, s.received);
+        assertEquals(2, s.duplicates);
+        assertEquals(4, s.expected());
+        assertEquals(0, s.lost());
+    }
 }
