@@ -91,13 +91,19 @@ public final class HousekeepingPriority implements AutoCloseable {
         if (tids.isEmpty()) {
             return 0;
         }
-        List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
+        // The system's renice rather than whatever PATH finds first, where it is in the usual place.
+        String renice = Files.isExecutable(Path.of("/usr/bin/renice")) ? "/usr/bin/renice" : "renice";
+        List<String> command = new ArrayList<>(List.of(renice, "-n", Integer.toString(nice), "-p"));
         command.addAll(tids);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        // A line per thread: far below a pipe's capacity, so renice cannot block on its output.
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IOException("renice exited " + (p.isAlive() ? "late" : p.exitValue()) + ": " + output.strip());
+            throw new IOException("renice did not finish in 5 s");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException("renice exited " + p.exitValue() + ": "
+                    + new String(p.getInputStream().readAllBytes()).strip());
         }
         return tids.size();
     }
