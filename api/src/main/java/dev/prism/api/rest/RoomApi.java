@@ -247,7 +247,7 @@ public final class RoomApi {
         requireCreate(ctx);
         String name = ctx.pathParam("room");
         room(name);
-        return backend.deleteRoom(name).thenApply(v -> new Reply(204, null));
+        return backend.moderation().deleteRoom(name).thenApply(v -> new Reply(204, null));
     }
 
     private CompletableFuture<Reply> listParticipants(RoutingContext ctx) {
@@ -297,7 +297,7 @@ public final class RoomApi {
         if (ms.isEmpty()) {
             throw new ApiError(404, "participant_not_found", "no participant '" + ctx.pathParam("identity") + "'");
         }
-        return CompletableFuture.allOf(ms.stream().map(m -> backend.disconnect(name, m, "removed by an operator"))
+        return CompletableFuture.allOf(ms.stream().map(m -> backend.moderation().disconnect(name, m, "removed by an operator"))
                 .toArray(CompletableFuture[]::new)).thenApply(v -> new Reply(204, null));
     }
 
@@ -314,7 +314,7 @@ public final class RoomApi {
         if (!m.transports().contains(RoomMediaBackend.ownerTransportOf(track))) {
             throw new ApiError(404, "track_not_found", "participant '" + m.identity() + "' has no track '" + track + "'");
         }
-        return backend.setMuted(name, track, muted.asBoolean()).thenApply(found -> {
+        return backend.moderation().setMuted(name, track, muted.asBoolean()).thenApply(found -> {
             if (!found) {
                 throw new ApiError(404, "track_not_found", "no track '" + track + "'");
             }
@@ -337,7 +337,7 @@ public final class RoomApi {
     private CompletableFuture<ObjectNode> participantJson(String room, Member m) {
         Room r = rooms.find(room);
         CompletableFuture<Map<String, Double>> loss = r == null ? CompletableFuture.completedFuture(Map.of()) : r.trackLoss();
-        return backend.tracksOf(room, m).thenCombine(loss, (tracks, losses) -> {
+        return backend.moderation().tracksOf(room, m).thenCombine(loss, (tracks, losses) -> {
             ObjectNode n = JSON.createObjectNode().put("id", m.id()).put("identity", m.identity())
                     .put("kind", m.kind()).put("joinedAt", Instant.ofEpochMilli(m.joinedAtMillis()).toString())
                     .put("metadata", m.metadata());
@@ -348,7 +348,7 @@ public final class RoomApi {
                 worst = Math.max(worst, l);
                 ts.addObject().put("trackId", t.trackId()).put("kind", t.kind()).put("source", t.source().wireName())
                         .put("codec", t.codecName())
-                        .put("muted", backend.isMuted(room, t.trackId())).put("loss", l);
+                        .put("muted", backend.moderation().isMuted(room, t.trackId())).put("loss", l);
             }
             n.put("state", m.transports().isEmpty() ? "joining" : "active");
             // From the publisher side's loss (receiver reports); "unknown" for viewers only.

@@ -45,7 +45,7 @@ public final class RoomMediaBackend implements MediaBackend {
     private final SignalingLimits limits;
     private final SessionAdmission admission;
     private final Map<String, Room> sessions = new ConcurrentHashMap<>();
-    private final java.util.Set<String> mutedTracks = ConcurrentHashMap.newKeySet();
+    private final RoomModeration moderation;
     private final Map<String, Map<String, RoomParticipant>> participants = new ConcurrentHashMap<>();
     /** Publishing transport id → the identity of its token, for track events. */
     private final Map<String, String> publishers = new ConcurrentHashMap<>();
@@ -63,6 +63,7 @@ public final class RoomMediaBackend implements MediaBackend {
         this.directory = directory;
         this.limits = limits;
         this.admission = new SessionAdmission(rooms, directory, limits);
+        this.moderation = new RoomModeration(rooms, directory, sessions);
         rooms.addObserver(new RoomObserver() {
             @Override
             public void onTransportClosed(String room, String transportId, String reason) {
@@ -124,9 +125,9 @@ public final class RoomMediaBackend implements MediaBackend {
     public CompletionStage<PeerSession> publish(String room, String identity, String offerSdp) {
         RoomDirectory.Member member;
         try {
-            checkHandshakes();
-            checkWorkerLoad(room);
-            checkPublishers(room);
+            admission.checkHandshakes();
+            admission.checkWorkerLoad(room);
+            admission.checkPublishers(room);
             member = directory.admit(room, identity, "whip");
         } catch (SignalingException e) {
             return refuse(e);
@@ -185,7 +186,7 @@ public final class RoomMediaBackend implements MediaBackend {
             int maxTracks = limits.maxTracksPerParticipant();
             if (maxTracks > 0 && specs.size() > maxTracks) {
                 r.closeTransport(local.transportId(), "too many tracks");
-                count("too_many_tracks");
+                admission.count("too_many_tracks");
                 throw new CompletionException(new SignalingException(400, "too_many_tracks",
                         "the offer publishes " + specs.size() + " tracks; at most " + maxTracks + " are allowed"));
             }
@@ -201,8 +202,8 @@ public final class RoomMediaBackend implements MediaBackend {
     public CompletionStage<PeerSession> subscribe(String room, String identity, String offerSdp, SubscribeOptions options) {
         RoomDirectory.Member member;
         try {
-            checkHandshakes();
-            checkWorkerLoad(room);
+            admission.checkHandshakes();
+            admission.checkWorkerLoad(room);
             member = directory.admit(room, identity, "whep");
         } catch (SignalingException e) {
             return refuse(e);
@@ -286,7 +287,7 @@ public final class RoomMediaBackend implements MediaBackend {
         RoomDirectory.Member member;
         try {
             admission.checkDraining();
-            checkWorkerLoad(room);
+            admission.checkWorkerLoad(room);
             member = directory.admit(room, identity, "websocket");
         } catch (SignalingException e) {
             return refuse(e);
@@ -378,43 +379,25 @@ public final class RoomMediaBackend implements MediaBackend {
     /** Stops admitting anyone and disconnects every member of every room (graceful shutdown). */
     public CompletableFuture<Void> drain() {
         admission.startDraining();
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (RoomDirectory.RoomEntry e : directory.list()) {
-            for (RoomDirectory.Member m : e.members()) {
-                all.add(disconnect(e.name(), m, "server draining"));
-            }
-        }
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
+        return moderation.disconnectEveryone("server draining");
     }
 
     public boolean draining() {
         return admission.draining();
     }
 
-    /** Refuses new sessions while too many DTLS handshakes are in progress (429). */
-    void checkHandshakes() {
-        admission.checkHandshakes();
-    }
-
-    void checkWorkerLoad(String room) {
-        admission.checkWorkerLoad(room);
-    }
-
-    void checkPublishers(String room) {
-        admission.checkPublishers(room);
+    /** Who may open a session now (handshakes in progress, worker load, publishers, draining). */
+    SessionAdmission admission() {
+        return admission;
     }
 
     private <T> CompletableFuture<T> refuse(SignalingException e) {
-        count(e.code());
+        admission.count(e.code());
         return CompletableFuture.failedFuture(e);
     }
 
     /** Counts a refusal made elsewhere (the operator API's room limit). */
     public void countRefusal(String code) {
-        count(code);
-    }
-
-    private void count(String code) {
         admission.count(code);
     }
 
@@ -431,70 +414,9 @@ public final class RoomMediaBackend implements MediaBackend {
         return directory;
     }
 
-    /** Disconnects a member: a WebSocket participant is told and leaves; a WHIP/WHEP session's transport closes. */
-    public CompletableFuture<Void> disconnect(String room, RoomDirectory.Member member, String reason) {
-        RoomParticipant p = member.participant;
-        if (p != null) {
-            p.listener().onClosed(reason);
-            p.leave();
-            return CompletableFuture.completedFuture(null);
-        }
-        directory.remove(room, member.id);
-        Room r = rooms.find(room);
-        if (r == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<CompletableFuture<Boolean>> closing = new ArrayList<>();
-        for (String t : member.transports) {
-            sessions.remove(t);
-            closing.add(r.closeTransport(t, reason));
-        }
-        return CompletableFuture.allOf(closing.toArray(new CompletableFuture[0]));
-    }
-
-    /** Ends a room: every member is disconnected and the room forgotten. False when unknown. */
-    public CompletableFuture<Boolean> deleteRoom(String room) {
-        RoomDirectory.RoomEntry entry = directory.find(room);
-        if (entry == null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (RoomDirectory.Member m : entry.members()) {
-            all.add(disconnect(room, m, "room deleted"));
-        }
-        directory.delete(room);
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).thenApply(v -> true);
-    }
-
-    /** The tracks a member publishes now. */
-    public CompletableFuture<List<PublishedTrackSpec>> tracksOf(String room, RoomDirectory.Member member) {
-        Room r = rooms.find(room);
-        if (r == null) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        return r.tracks().thenApply(all -> all.stream().filter(t -> member.transports.contains(ownerOf(t.trackId())))
-                .toList());
-    }
-
-    /** Stops (or resumes) forwarding a published track to everyone. False when there is no such track. */
-    public CompletableFuture<Boolean> setMuted(String room, String trackId, boolean muted) {
-        Room r = rooms.find(room);
-        if (r == null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        return r.setMuted(trackId, muted).thenApply(found -> {
-            if (found && muted) {
-                mutedTracks.add(trackId);
-            } else {
-                mutedTracks.remove(trackId);
-            }
-            return found;
-        });
-    }
-
-    /** Whether an operator muted this track. */
-    public boolean isMuted(String room, String trackId) {
-        return mutedTracks.contains(trackId);
+    /** Operators' actions on rooms, members and tracks. */
+    public RoomModeration moderation() {
+        return moderation;
     }
 
     /** The transport a published track arrives on (track ids are "transportId-mid"). */

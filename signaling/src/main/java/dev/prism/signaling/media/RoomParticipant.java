@@ -97,9 +97,9 @@ final class RoomParticipant implements Participant {
                     "the access token does not grant canPublish"));
         }
         try {
-            backend.checkHandshakes();
-            backend.checkWorkerLoad(roomName);
-            backend.checkPublishers(roomName);
+            backend.admission().checkHandshakes();
+            backend.admission().checkWorkerLoad(roomName);
+            backend.admission().checkPublishers(roomName);
         } catch (SignalingException e) {
             return CompletableFuture.failedFuture(e);
         }
