@@ -68,16 +68,16 @@ final class ReceiveStream {
                 addPending((int) s & 0xFFFF, arrivalNanos);
             }
             for (long s = Math.max(highestSeq + 1, ext - SEEN_BITS + 1); s < ext; s++) {
-                seen[(int) (s & (SEEN_BITS - 1)) >>> 6] &= ~(1L << (s & 63));
+                seen[seenWord(s)] &= ~seenBit(s);
             }
             highestSeq = ext;
         } else if (ext < firstSeq) {
             firstSeq = ext;
-        } else if (highestSeq - ext < SEEN_BITS && (seen[(int) (ext & (SEEN_BITS - 1)) >>> 6] & 1L << (ext & 63)) != 0) {
+        } else if (highestSeq - ext < SEEN_BITS && (seen[seenWord(ext)] & seenBit(ext)) != 0) {
             duplicates++;
             return false;
         }
-        seen[(int) (ext & (SEEN_BITS - 1)) >>> 6] |= 1L << (ext & 63);
+        seen[seenWord(ext)] |= seenBit(ext);
         boolean filled = removePending(seq & 0xFFFF);
         if (filled) {
             recovered++;
@@ -93,6 +93,14 @@ final class ReceiveStream {
         lastTransit = transit;
         haveTransit = true;
         return filled;
+    }
+
+    private static int seenWord(long ext) {
+        return (int) (ext & (SEEN_BITS - 1)) >>> 6;
+    }
+
+    private static long seenBit(long ext) {
+        return 1L << (ext & 63);
     }
 
     /** Remembers a sender report for this SSRC (RFC 3550 LSR: the middle 32 bits of its NTP time). */
