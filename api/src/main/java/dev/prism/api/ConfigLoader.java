@@ -38,6 +38,7 @@ public final class ConfigLoader {
         KEYS.put("limits.signalingMessagesPerSecond", "PRISM_SIGNALING_RATE");
         KEYS.put("limits.maxConcurrentHandshakes", "PRISM_MAX_HANDSHAKES");
         KEYS.put("limits.maxWorkerLoadPercent", "PRISM_MAX_WORKER_LOAD");
+        KEYS.put("limits.maxSetupWaitMillis", "PRISM_MAX_SETUP_WAIT_MS");
         KEYS.put("webhooks.urls", "PRISM_WEBHOOK_URLS");
     }
 
@@ -90,7 +91,8 @@ public final class ConfigLoader {
                         intIn(values, "limits.maxTracksPerParticipant", l.maxTracksPerParticipant(), 0, 1000),
                         intIn(values, "limits.signalingMessagesPerSecond", l.signalingMessagesPerSecond(), 0, 100_000),
                         intIn(values, "limits.maxConcurrentHandshakes", l.maxConcurrentHandshakes(), 0, 100_000),
-                        intIn(values, "limits.maxWorkerLoadPercent", l.maxWorkerLoadPercent(), 0, 100)),
+                        intIn(values, "limits.maxWorkerLoadPercent", l.maxWorkerLoadPercent(), 0, 100),
+                        intIn(values, "limits.maxSetupWaitMillis", l.maxSetupWaitMillis(), 0, 60_000)),
                 hooks,
                 intIn(values, "media.housekeepingNice", d.housekeepingNice(), 0, 19));
     }

@@ -70,7 +70,8 @@ public final class PrismServer implements AutoCloseable {
             RoomMediaBackend backend = new RoomMediaBackend(rooms,
                     new RoomDirectory(l.maxRooms(), l.maxParticipantsPerRoom()),
                     new SignalingLimits(l.maxPublishersPerRoom(), l.maxTracksPerParticipant(),
-                            l.maxConcurrentHandshakes(), l.signalingMessagesPerSecond(), l.maxWorkerLoadPercent()));
+                            l.maxConcurrentHandshakes(), l.signalingMessagesPerSecond(), l.maxWorkerLoadPercent(),
+                            l.maxSetupWaitMillis()));
             AccessTokens tokens = new AccessTokens(keys);
             SignalingServer signaling = new SignalingServer(vertx, backend, tokens).messageRate(l.signalingMessagesPerSecond());
             RoomApi api = new RoomApi(backend, rooms, tokens);

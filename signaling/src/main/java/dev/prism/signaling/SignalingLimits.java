@@ -9,8 +9,10 @@ package dev.prism.signaling;
  * @param messagesPerSecond          WebSocket messages per connection per second
  * @param maxWorkerLoadPercent       a room's media worker busier than this (its loop's share of a core, or
  *                                   dropping input) refuses new sessions in its rooms
+ * @param maxSetupWaitMillis         how long a new session waits for a room's media worker that is behind
+ *                                   (dev.prism.sfu.worker.SetupGate) before it is refused; 0 = no pacing
  */
 public record SignalingLimits(int maxPublishersPerRoom, int maxTracksPerParticipant, int maxConcurrentHandshakes,
-                              int messagesPerSecond, int maxWorkerLoadPercent) {
-    public static final SignalingLimits NONE = new SignalingLimits(0, 0, 0, 0, 0);
+                              int messagesPerSecond, int maxWorkerLoadPercent, int maxSetupWaitMillis) {
+    public static final SignalingLimits NONE = new SignalingLimits(0, 0, 0, 0, 0, 0);
 }

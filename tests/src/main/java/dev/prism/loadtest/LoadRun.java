@@ -41,6 +41,8 @@ public final class LoadRun {
     private volatile String firstFailure;
     private long progressNanos;
     private WhepViewer.Stats progressTotals = WhepViewer.Stats.ZERO;
+    private long progressKeyFrames;
+    private long progressKeyRequests;
 
     private LoadRun(LoadConfig config, PrintStream out) {
         this.config = config;
@@ -310,6 +312,16 @@ public final class LoadRun {
             WhepViewer.Stats d = totals.minus(progressTotals);
             progressNanos = now;
             progressTotals = totals;
+            long keyFrames = 0;
+            long keyRequests = 0;
+            for (WhipPublisher p : publishers) {
+                keyFrames += p.keyFramesSent();
+                keyRequests += p.keyFrameRequests;
+            }
+            long newKeyFrames = keyFrames - progressKeyFrames;
+            long newKeyRequests = keyRequests - progressKeyRequests;
+            progressKeyFrames = keyFrames;
+            progressKeyRequests = keyRequests;
             LatencyHistogram latency = new LatencyHistogram();
             int slow = 0;
             for (WhepViewer v : up) {
@@ -319,11 +331,13 @@ public final class LoadRun {
             }
             out.println(String.format(Locale.ROOT,
                     "[%s %5.1fs] publishers %d/%d viewers %d/%d failed %d | rx %.0f pkt/s %.2f Mbit/s | loss %.3f %% "
-                            + "| latency p50 %.2f ms p99 %.2f ms, viewers over 50 ms at p99 %d | auth failures %d",
+                            + "| latency p50 %.2f ms p99 %.2f ms, viewers over 50 ms at p99 %d "
+                            + "| key frames asked %d sent %d | auth failures %d",
                     phase, (now - since) / 1e9, publishersUp.get(), config.publishers(), viewersUp.get(),
                     config.viewers(), failures.get(), (d.videoPackets() + d.audioPackets()) / dt,
                     d.bytes() * 8 / dt / 1e6, d.expected() <= 0 ? 0.0 : 100.0 * Math.max(0, d.lost()) / d.expected(),
-                    latency.percentileMicros(50) / 1000.0, latency.percentileMicros(99) / 1000.0, slow, totals.authFailures()));
+                    latency.percentileMicros(50) / 1000.0, latency.percentileMicros(99) / 1000.0, slow, newKeyRequests, newKeyFrames,
+                    totals.authFailures()));
         } catch (Exception e) {
             out.println("[" + phase + "] progress unavailable: " + e);
         }

@@ -35,7 +35,7 @@ final class SyntheticVp8Source {
     private int packets;
     private int bytesPerPacket;
     private long frames;
-    private long keyFrames;
+    private volatile long keyFrames; // read by the progress line on another thread
 
     /**
      * @param bitrate    target video bitrate in bits per second (payload bytes)

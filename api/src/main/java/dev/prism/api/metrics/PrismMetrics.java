@@ -102,6 +102,18 @@ public final class PrismMetrics implements AutoCloseable {
                     .tag("worker", Integer.toString(w.index()))
                     .description("datagrams the kernel dropped in the last second: the worker's receive queue was full")
                     .register(registry);
+            Gauge.builder("prism.worker.behind", w, x -> x.behindNanos() / 1e9).baseUnit("seconds")
+                    .tag("worker", Integer.toString(w.index()))
+                    .description("how long a media worker's loop has gone without emptying its socket (0: keeping up)")
+                    .register(registry);
+            Gauge.builder("prism.worker.setups.waiting", w, x -> x.setupGate().waitingNow())
+                    .tag("worker", Integer.toString(w.index()))
+                    .description("new sessions waiting for a media worker that is behind to catch up")
+                    .register(registry);
+            FunctionCounter.builder("prism.worker.setups.paced", w, x -> x.setupGate().waited())
+                    .tag("worker", Integer.toString(w.index()))
+                    .description("new sessions that waited for their media worker to catch up before starting")
+                    .register(registry);
         }
         FunctionCounter.builder("prism.signaling.messages", signaling, RejectionCounters::messages)
                 .description("WebSocket messages and WHIP/WHEP requests received").register(registry);

@@ -14,6 +14,7 @@ import java.lang.management.ManagementFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
@@ -50,6 +51,8 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private int rooms;
     private volatile long lagNanos;
     private final WorkerLoad load = new WorkerLoad();
+    private final ReadBacklog backlog;
+    private final SetupGate setupGate;
     private long lagProbeScheduledNanos;
 
     private final long loopThreadId;
@@ -80,11 +83,16 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("prism-media-" + index),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
+        this.backlog = new ReadBacklog(READS_PER_PASS);
+        this.setupGate = new SetupGate(backlog::behindNanos);
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                // Netty's default for datagram channels, set here because ReadBacklog counts on it.
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(2048).maxMessagesPerRead(READS_PER_PASS))
                 // The pooled allocator, not Netty 4.2's default adaptive one: its direct buffers copy
                 // from one another by address, where the adaptive buffer's setBytes(ByteBuf) goes
                 // through a fresh NIO slice per copy (one object per packet per subscriber, found
@@ -187,6 +195,9 @@ public final class MediaWorker implements PeerTransport.TransportHost {
      */
     static final int FLUSH_BATCH = 16;
 
+    /** Datagrams one read pass takes from the socket at most; a full pass means more were waiting. */
+    static final int READS_PER_PASS = 16;
+
     @Override
     public void send(ByteBuf datagram, InetSocketAddress to) {
         counters.datagramsOut.increment();
@@ -239,6 +250,16 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         return System.currentTimeMillis();
     }
 
+    /** How long the loop has gone without emptying its socket (0 when it keeps up). Any thread. */
+    public long behindNanos() {
+        return backlog.behindNanos(System.nanoTime());
+    }
+
+    /** Paces new sessions on this worker while its loop is behind. */
+    public SetupGate setupGate() {
+        return setupGate;
+    }
+
     /** How busy this worker is (its loop's CPU share, receive queue and kernel drops), sampled every second. */
     public WorkerLoad load() {
         return load;
@@ -266,6 +287,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf data = packet.content();
             InetSocketAddress from = packet.sender();
+            backlog.onRead();
             counters.datagramsIn.increment();
             counters.bytesIn.add(data.readableBytes());
             switch (PacketClassifier.classify(data)) {
@@ -312,6 +334,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            backlog.onPassEnd(System.nanoTime());
             flush();
         }
 

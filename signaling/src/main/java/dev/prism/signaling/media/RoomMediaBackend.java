@@ -133,8 +133,8 @@ public final class RoomMediaBackend implements MediaBackend {
             return refuse(e);
         }
         member.publishing = true;
-        return tracked(room, member, publishInto(rooms.room(room), identity, offerSdp, Map.of(),
-                member.transports::add));
+        return tracked(room, member, admission.awaitSetup(room).thenCompose(v -> publishInto(rooms.room(room),
+                identity, offerSdp, Map.of(), member.transports::add)));
     }
 
     /** Records the session's transport on its member, or forgets the member when the session failed. */
@@ -208,7 +208,8 @@ public final class RoomMediaBackend implements MediaBackend {
         } catch (SignalingException e) {
             return refuse(e);
         }
-        return tracked(room, member, subscribeInto(room, identity, offerSdp, options));
+        return tracked(room, member, admission.awaitSetup(room)
+                .thenCompose(v -> subscribeInto(room, identity, offerSdp, options)));
     }
 
     private CompletableFuture<PeerSession> subscribeInto(String room, String identity, String offerSdp,

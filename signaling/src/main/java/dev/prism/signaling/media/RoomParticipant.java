@@ -110,12 +110,13 @@ final class RoomParticipant implements Participant {
             }
             publishTransportId = "";
         }
-        return backend.publishInto(room, identity, offerSdp, sources, transportId -> {
+        return backend.admission().awaitSetup(roomName).thenCompose(v -> backend.publishInto(room, identity,
+                offerSdp, sources, transportId -> {
             synchronized (this) {
                 publishTransportId = transportId;
             }
             member.transports.add(transportId);
-        }).thenApply(session -> {
+        })).thenApply(session -> {
             synchronized (this) {
                 publishTransportId = session.id();
             }
@@ -269,7 +270,8 @@ final class RoomParticipant implements Participant {
      */
     private synchronized CompletableFuture<LocalTransportInfo> ensureSubscribeTransport() {
         if (subscribeTransportCreation == null) {
-            CompletableFuture<LocalTransportInfo> creation = room.createTransport(null).thenApply(t -> {
+            CompletableFuture<LocalTransportInfo> creation = backend.admission().awaitSetup(roomName)
+                    .thenCompose(v -> room.createTransport(null)).thenApply(t -> {
                 member.transports.add(t.transportId());
                 synchronized (this) {
                     subscribeTransport = t;

@@ -3,11 +3,14 @@ package dev.prism.signaling.media;
 import dev.prism.sfu.room.Room;
 import dev.prism.sfu.room.RoomRegistry;
 import dev.prism.sfu.worker.MediaWorker;
+import dev.prism.sfu.worker.SetupGate;
 import dev.prism.sfu.worker.WorkerLoad;
 import dev.prism.signaling.SignalingException;
 import dev.prism.signaling.SignalingLimits;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -68,6 +71,26 @@ final class SessionAdmission {
             throw new SignalingException(503, "worker_overloaded", "the media worker of room '" + room
                     + "' is overloaded (" + load.describe() + ", limit " + max + " %); retry later or use another node");
         }
+    }
+
+    /**
+     * Completes when a new session may start in {@code room}: at once while its media worker keeps
+     * up, else when it has caught up ({@link SetupGate}); fails with 503 {@code worker_overloaded}
+     * (counted) when the worker stayed behind for {@code limits.maxSetupWaitMillis}.
+     */
+    CompletableFuture<Void> awaitSetup(String room) {
+        Room r = rooms.find(room);
+        MediaWorker worker = r != null ? r.worker() : rooms.workers().next();
+        return worker.setupGate().acquire(limits.maxSetupWaitMillis()).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof SetupGate.WaitExpired) {
+                count("worker_overloaded");
+                return CompletableFuture.failedFuture(new SignalingException(503, "worker_overloaded",
+                        "the media worker of room '" + room + "' is behind (" + cause.getMessage()
+                                + "); retry later or use another node"));
+            }
+            return CompletableFuture.failedFuture(e);
+        });
     }
 
     void checkPublishers(String room) {
