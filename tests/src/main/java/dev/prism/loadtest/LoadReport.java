@@ -25,7 +25,7 @@ public record LoadReport(
         long nacksSent, long retransmitted, long keyFrameRequests, long keyFramesSent,
         long serverPid, double serverCpuSeconds, double serverCores, long serverRssKb, long serverPeakRssKb,
         int layers, double viewerTopLayerShare, int viewersOnTopLayer, long layerQPackets, long layerHPackets,
-        long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores) {
+        long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores, long duplicates) {
 
     /** Viewers one fully busy server core would carry at this rate, or NaN without CPU figures. */
     public double viewersPerCore() {
@@ -45,8 +45,9 @@ public record LoadReport(
                 minViewerVideoPackets, viewersWithoutVideo));
         s.append(f("errors           SRTP auth failures %d, replays %d, unreadable payloads %d%n", authFailures,
                 replays, badStamps));
-        s.append(f("feedback         NACKed %d; whole run: retransmitted %d, key frame requests %d, key frames sent %d%n",
-                nacksSent, retransmitted, keyFrameRequests, keyFramesSent));
+        s.append(f("feedback         NACKed %d, second copies received %d; whole run: retransmitted %d, key frame "
+                        + "requests %d, key frames sent %d%n",
+                nacksSent, duplicates, retransmitted, keyFrameRequests, keyFramesSent));
         s.append(f("simulcast        %d layer(s) published; viewer video from the top layer %.1f %%, %d/%d viewers mostly on "
                         + "it; packets q %d, h %d, f %d%n", layers, 100 * viewerTopLayerShare, viewersOnTopLayer, viewers,
                 layerQPackets, layerHPackets, layerFPackets));
@@ -73,7 +74,7 @@ public record LoadReport(
                         + "\"serverCores\":%s,\"serverRssKb\":%s,\"serverPeakRssKb\":%s,\"viewersPerCore\":%s,"
                         + "\"layers\":%d,\"viewerTopLayerShare\":%.4f,\"viewersOnTopLayer\":%d,\"layerQPackets\":%d,"
                         + "\"layerHPackets\":%d,\"layerFPackets\":%d,\"twccFeedbackSent\":%d,\"publisherTwccReceived\":%d,"
-                        + "\"clientCores\":%.4f}",
+                        + "\"clientCores\":%.4f,\"duplicates\":%d}",
                 publishers, publishersRequested, viewers, viewersRequested, viewersFailed, seconds, packetsPerSecond,
                 videoPacketsPerSecond, throughputMbps, publishedMbps, lossMinPercent, lossAvgPercent, lossMaxPercent,
                 latencyP50Millis, latencyP99Millis, latencyMaxMillis, latencySamples, minViewerVideoPackets,
@@ -83,7 +84,7 @@ public record LoadReport(
                 serverPid > 0 ? Long.toString(serverRssKb) : "null", serverPid > 0 ? Long.toString(serverPeakRssKb) : "null",
                 serverPid > 0 && serverCores > 0 ? f("%.1f", viewersPerCore()) : "null", layers, viewerTopLayerShare,
                 viewersOnTopLayer, layerQPackets, layerHPackets, layerFPackets, twccFeedbackSent, publisherTwccReceived,
-                clientCores);
+                clientCores, duplicates);
     }
 
     private static String f(String format, Object... args) {

@@ -246,7 +246,7 @@ public final class LoadRun {
                 server1 != null ? server1.rssKb() : 0, server1 != null ? server1.peakRssKb() : 0,
                 config.layers(), layered == 0 ? 0 : (double) total.topLayerPackets() / layered, onTop,
                 total.layerPackets()[0], total.layerPackets()[1], total.layerPackets()[2], total.twccFeedbacks(),
-                publisherTwcc, selfCpu / seconds);
+                publisherTwcc, selfCpu / seconds, total.duplicates());
     }
 
     private long publishedBytes() {
@@ -270,7 +270,7 @@ public final class LoadRun {
     }
 
     private static WhepViewer.Stats sum(List<WhepViewer.Stats> list) {
-        long[] t = new long[13];
+        long[] t = new long[14];
         long[] layers = new long[WhepViewer.LAYERS];
         for (WhepViewer.Stats s : list) {
             for (int i = 0; i < layers.length; i++) {
@@ -289,9 +289,10 @@ public final class LoadRun {
             t[8] += s.badStamps();
             t[9] += s.unknownSsrc();
             t[10] += s.nacksSent();
+            t[13] += s.duplicates();
         }
-        return new WhepViewer.Stats(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], 0, 0, layers,
-                t[11], t[12]);
+        return new WhepViewer.Stats(t[0], t[1], t[2], t[3], t[4], t[5], t[13], t[6], t[7], t[8], t[9], t[10], 0, 0,
+                layers, t[11], t[12]);
     }
 
     /** One line: elapsed time, clients up, receive rate since the last line, loss, latency so far. */

@@ -43,7 +43,7 @@ final class WhepViewer implements SecurePeer.Media {
 
     /** A viewer's cumulative counters at one moment (taken on its loop). */
     record Stats(long videoPackets, long audioPackets, long bytes, long expected, long lost, long recovered,
-                 long authFailures, long replays, long badStamps, long unknownSsrc, long nacksSent,
+                 long duplicates, long authFailures, long replays, long badStamps, long unknownSsrc, long nacksSent,
                  long senderReports, int streams, long[] layerPackets, long topLayerPackets, long twccFeedbacks) {
         Stats minus(Stats o) {
             long[] layers = new long[LAYERS];
@@ -51,7 +51,8 @@ final class WhepViewer implements SecurePeer.Media {
                 layers[i] = layerPackets[i] - o.layerPackets[i];
             }
             return new Stats(videoPackets - o.videoPackets, audioPackets - o.audioPackets, bytes - o.bytes,
-                    expected - o.expected, lost - o.lost, recovered - o.recovered, authFailures - o.authFailures,
+                    expected - o.expected, lost - o.lost, recovered - o.recovered, duplicates - o.duplicates,
+                    authFailures - o.authFailures,
                     replays - o.replays, badStamps - o.badStamps, unknownSsrc - o.unknownSsrc,
                     nacksSent - o.nacksSent, senderReports - o.senderReports, streams, layers,
                     topLayerPackets - o.topLayerPackets, twccFeedbacks - o.twccFeedbacks);
@@ -70,7 +71,7 @@ final class WhepViewer implements SecurePeer.Media {
             return best;
         }
 
-        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[LAYERS], 0, 0);
+        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[LAYERS], 0, 0);
     }
 
     /** Simulcast layers counted apart (q, h, f). */
@@ -365,12 +366,14 @@ final class WhepViewer implements SecurePeer.Media {
             long expected = 0;
             long lost = 0;
             long recovered = 0;
+            long duplicates = 0;
             for (ReceiveStream s : streams) {
                 expected += s.expected();
                 lost += s.lost();
                 recovered += s.recovered;
+                duplicates += s.duplicates;
             }
-            f.complete(new Stats(videoPackets, audioPackets, bytes, expected, lost, recovered,
+            f.complete(new Stats(videoPackets, audioPackets, bytes, expected, lost, recovered, duplicates,
                     peer.rtpAuthFailures + peer.rtcpAuthFailures, peer.replays, badStamps, unknownSsrc, nacksSent,
                     senderReports, streams.length, layerPackets.clone(), topLayerPackets,
                     twccPacketsSent));

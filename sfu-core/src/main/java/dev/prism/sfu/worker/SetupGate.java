@@ -73,6 +73,7 @@ public final class SetupGate {
         this.behindNanos = behindNanos;
         this.clock = clock;
         this.scheduler = scheduler;
+        this.lastStartNanos = clock.getAsLong() - SPACING_NANOS; // nanoTime's origin is arbitrary: not 0
     }
 
     /**
@@ -129,8 +130,8 @@ public final class SetupGate {
             }
         }
         for (Waiter w : failed) {
-            w.started().completeExceptionally(new WaitExpired("the media worker stayed behind for "
-                    + (w.deadlineNanos() - w.sinceNanos()) / 1_000_000 + " ms"));
+            w.started().completeExceptionally(new WaitExpired("waited " + (w.deadlineNanos() - w.sinceNanos()) / 1_000_000
+                    + " ms for it to catch up"));
         }
         if (start != null) {
             start.started().complete(null);

@@ -104,4 +104,16 @@ class SetupGateTest {
         clock.addAndGet(SetupGate.CALM_NANOS);
         assertTrue(gate.acquire(5_000).isDone(), "calm again: at once");
     }
+
+    @Test
+    void aNegativeClockOriginDoesNotHoldSetUpsForever() throws Exception {
+        AtomicLong negative = new AtomicLong(-4_000_000_000_000_000_000L);
+        SetupGate early = new SetupGate(now -> behind.get(), negative::get, poller);
+        behind.set(SetupGate.BEHIND_NANOS);
+        CompletableFuture<Void> setup = early.acquire(5_000);
+        settle();
+        assertFalse(setup.isDone());
+        behind.set(0);
+        setup.get(1, TimeUnit.SECONDS); // System.nanoTime() may be negative; the gate must not compare with 0
+    }
 }

@@ -110,28 +110,30 @@ final class RoomParticipant implements Participant {
             }
             publishTransportId = "";
         }
-        return backend.admission().awaitSetup(roomName).thenCompose(v -> backend.publishInto(room, identity,
-                offerSdp, sources, transportId -> {
+        java.util.function.Consumer<String> onTransport = transportId -> {
             synchronized (this) {
                 publishTransportId = transportId;
             }
             member.transports.add(transportId);
-        })).thenApply(session -> {
-            synchronized (this) {
-                publishTransportId = session.id();
-            }
-            member.transports.add(session.id());
-            member.publishing = true;
-            // This publisher hears "layers" messages, so Prism may pause simulcast layers nobody receives.
-            room.enableLayerPausing(session.id());
-            return session.answerSdp();
-        }).whenComplete((answer, error) -> {
-            if (error != null) {
-                synchronized (this) {
-                    publishTransportId = null;
-                }
-            }
-        });
+        };
+        return backend.admission().awaitSetup(roomName)
+                .thenCompose(v -> backend.publishInto(room, identity, offerSdp, sources, onTransport))
+                .thenApply(session -> {
+                    synchronized (this) {
+                        publishTransportId = session.id();
+                    }
+                    member.transports.add(session.id());
+                    member.publishing = true;
+                    // This publisher hears "layers" messages, so Prism may pause simulcast layers nobody receives.
+                    room.enableLayerPausing(session.id());
+                    return session.answerSdp();
+                }).whenComplete((answer, error) -> {
+                    if (error != null) {
+                        synchronized (this) {
+                            publishTransportId = null;
+                        }
+                    }
+                });
     }
 
     @Override
@@ -271,13 +273,14 @@ final class RoomParticipant implements Participant {
     private synchronized CompletableFuture<LocalTransportInfo> ensureSubscribeTransport() {
         if (subscribeTransportCreation == null) {
             CompletableFuture<LocalTransportInfo> creation = backend.admission().awaitSetup(roomName)
-                    .thenCompose(v -> room.createTransport(null)).thenApply(t -> {
-                member.transports.add(t.transportId());
-                synchronized (this) {
-                    subscribeTransport = t;
-                }
-                return t;
-            });
+                    .thenCompose(v -> room.createTransport(null))
+                    .thenApply(t -> {
+                        member.transports.add(t.transportId());
+                        synchronized (this) {
+                            subscribeTransport = t;
+                        }
+                        return t;
+                    });
             subscribeTransportCreation = creation;
             creation.whenComplete((t, error) -> {
                 if (error != null) {

@@ -2,6 +2,7 @@ package dev.prism.tests.operator;
 
 import static dev.prism.tests.operator.OperatorApiTest.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -211,6 +212,105 @@ class ParticipantsAndLimitsTest {
             }
             assertEquals(201, call(s, "POST", "/whep/busy", s.token("x", "busy", false, true, 60), c.offer())
                     .statusCode(), "admitted again once the load is gone: " + worker.load().describe());
+        }
+    }
+
+    /**
+     * Keeps a media worker behind its socket for real until closed: junk datagrams arrive faster than
+     * it reads them, because between its read passes (16 datagrams each) its loop spends 10 ms slices
+     * in a task, as a loop does whose core is taken by other threads. Bounded: at most 30 s and
+     * 2,000,000 datagrams, to the worker's loopback port only.
+     */
+    private static final class Backlog implements AutoCloseable {
+        private final AtomicBoolean on = new AtomicBoolean(true);
+        private final Thread flooder;
+
+        Backlog(MediaWorker worker) {
+            flooder = Thread.ofPlatform().daemon().start(() -> {
+                byte[] junk = new byte[64];
+                java.util.Arrays.fill(junk, (byte) 0xFF); // neither STUN, DTLS nor RTP: read, counted, dropped
+                long end = System.nanoTime() + 30_000_000_000L;
+                try (java.net.DatagramSocket out = new java.net.DatagramSocket()) {
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(junk, junk.length,
+                            java.net.InetAddress.getLoopbackAddress(), worker.port());
+                    for (int i = 0; i < 2_000_000 && on.get() && System.nanoTime() < end; i++) {
+                        out.send(p);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            worker.eventLoop().execute(new Runnable() {
+                @Override
+                public void run() {
+                    long sliceEnd = System.nanoTime() + 10_000_000L;
+                    while (System.nanoTime() < sliceEnd) {
+                        Thread.onSpinWait();
+                    }
+                    if (on.get()) {
+                        worker.eventLoop().execute(this);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            on.set(false);
+            flooder.join(5_000);
+        }
+    }
+
+    private static void awaitBehind(MediaWorker worker) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (worker.behindNanos() < 500_000_000L && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(worker.behindNanos() >= 500_000_000L, "the worker is behind: " + worker.behindNanos() + " ns");
+    }
+
+    @Test
+    void newSessionsWaitWhileTheirWorkerIsBehindAndAreRefusedPastTheWaitLimit() throws Exception {
+        int waitLimit = 2_000;
+        try (PrismServer s = start(new Limits(0, 0, 0, 16, 50, 256, 0, waitLimit)); JavaPeer a = new JavaPeer();
+             JavaPeer b = new JavaPeer(); JavaPeer c = new JavaPeer()) {
+            assertEquals(201, call(s, "POST", "/whep/burst", s.token("a", "burst", false, true, 60), a.offer())
+                    .statusCode(), "a worker that keeps up starts a session at once");
+            MediaWorker worker = s.rooms().find("burst").worker();
+            assertEquals(0, worker.behindNanos(), "an idle loop empties its socket");
+
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting;
+            try (Backlog backlog = new Backlog(worker)) {
+                awaitBehind(worker);
+                String token = s.token("b", "burst", false, true, 60);
+                String offer = b.offer();
+                waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return call(s, "POST", "/whep/burst", token, offer);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                Thread.sleep(waitLimit / 2);
+                assertFalse(waiting.isDone(), "the session waits while the worker is behind");
+                assertEquals(1, worker.setupGate().waitingNow());
+            }
+            HttpResponse<String> started = waiting.get(15, TimeUnit.SECONDS);
+            assertEquals(201, started.statusCode(), "it starts once the worker caught up: " + started.body());
+            assertEquals(1, worker.setupGate().waited());
+
+            try (Backlog backlog = new Backlog(worker)) {
+                awaitBehind(worker);
+                long t0 = System.nanoTime();
+                HttpResponse<String> refused = call(s, "POST", "/whep/burst", s.token("c", "burst", false, true, 60),
+                        c.offer());
+                long waitedMillis = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(503, refused.statusCode(), refused.body());
+                assertTrue(refused.body().startsWith("worker_overloaded"), refused.body());
+                assertTrue(waitedMillis >= waitLimit - 50, "refused only after waiting its limit: " + waitedMillis + " ms");
+            }
+            assertEquals(1, worker.setupGate().expired());
+            assertTrue(s.backend().refusals().getOrDefault("worker_overloaded", 0L) >= 1, "the refusal is counted");
         }
     }
 }
