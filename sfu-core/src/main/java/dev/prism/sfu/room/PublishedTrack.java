@@ -295,7 +295,7 @@ final class PublishedTrack {
     /** Sends a PLI for {@code layer} to the publisher unless the {@link KeyframeRequester} absorbs it. */
     void requestKeyFrame(long nowMillis, int layer) {
         if (!spec.isVideo() || !owner.isConnected() || layer < 0 || layerSsrc[layer] == 0 && spec.simulcast()
-                || !keyframes.tryRequest(layer, nowMillis)) {
+                || !keyframes.tryRequest(layer, nowMillis, downTracks.size())) {
             return;
         }
         ByteBuf pli = owner.alloc().directBuffer(PictureLossIndication.SIZE + PeerTransport.SRTP_OVERHEAD);

@@ -56,6 +56,33 @@ class KeyframeRequesterTest {
     }
 
     @Test
+    void theIntervalGrowsWithTheReceiversOfEveryKeyFrame() {
+        assertEquals(KeyframeRequester.MIN_INTERVAL_MILLIS, KeyframeRequester.intervalMillis(0));
+        assertEquals(KeyframeRequester.MIN_INTERVAL_MILLIS, KeyframeRequester.intervalMillis(100));
+        assertEquals(1000, KeyframeRequester.intervalMillis(200));
+        assertEquals(KeyframeRequester.MAX_INTERVAL_MILLIS, KeyframeRequester.intervalMillis(400));
+        assertEquals(KeyframeRequester.MAX_INTERVAL_MILLIS, KeyframeRequester.intervalMillis(5_000));
+
+        // The same burst of joins as above, on a track 600 subscribers receive: one request in 2.1 s.
+        KeyframeRequester r = new KeyframeRequester(1);
+        int sent = 0;
+        long answerAt = -1;
+        for (long t = 0; t <= 2100; t += 10) {
+            if (t == answerAt) {
+                r.onKeyFrame(0, t);
+            }
+            if (r.tryRequest(0, t, 600)) {
+                sent++;
+                answerAt = t + 100;
+            }
+        }
+        // Requests at 0 and 2100 (100 + 2000).
+        assertEquals(2, sent);
+        assertFalse(r.tryRequest(0, 2101, 600));
+        assertTrue(new KeyframeRequester(1).tryRequest(0, 0, 600), "a lone request still goes at once");
+    }
+
+    @Test
     void layersAreIndependent() {
         KeyframeRequester r = new KeyframeRequester(3);
         assertTrue(r.tryRequest(0, 0));
