@@ -155,11 +155,18 @@ public final class DtlsTransport {
         readApplicationData(established);
     }
 
+    /**
+     * How long the reader of an established association waits for a record. Closing wakes it at
+     * once (the queue gets a marker), so this only sets how often an idle reader wakes: at 1 s,
+     * 300 viewers' readers took ~2 % of the server's core in timed wake-ups alone.
+     */
+    static final int IDLE_READ_WAIT_MILLIS = 60_000;
+
     private void readApplicationData(DTLSTransport established) {
         byte[] buffer = new byte[1500];
         while (!closed.get()) {
             try {
-                int n = established.receive(buffer, 0, buffer.length, 1000);
+                int n = established.receive(buffer, 0, buffer.length, IDLE_READ_WAIT_MILLIS);
                 if (n > 0) {
                     byte[] data = new byte[n];
                     System.arraycopy(buffer, 0, data, 0, n);

@@ -12,8 +12,10 @@ import io.netty.buffer.Unpooled;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.tls.SRTPProtectionProfile;
 import org.junit.jupiter.api.AfterEach;
@@ -178,6 +180,42 @@ class DtlsTransportTest {
         t[1].close();
         t[0].receive(junk.resetReaderIndex());
         assertNull(server.failure.get());
+    }
+
+    @Test
+    void closingEndsTheReaderOfAnEstablishedAssociationAtOnce() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        Executor counted = task -> executor.execute(() -> {
+            running.incrementAndGet();
+            try {
+                task.run();
+            } finally {
+                running.decrementAndGet();
+            }
+        });
+        Side server = new Side();
+        Side client = new Side();
+        DtlsTransport s = new DtlsTransport(SERVER_CERT, DtlsTransport.Role.SERVER, sdp(CLIENT_CERT), server, counted, 10_000);
+        DtlsTransport c = new DtlsTransport(CLIENT_CERT, DtlsTransport.Role.CLIENT, sdp(SERVER_CERT), client, counted, 10_000);
+        server.peer = c;
+        client.peer = s;
+        s.start();
+        c.start();
+        server.keys.get(5, TimeUnit.SECONDS);
+        client.keys.get(5, TimeUnit.SECONDS);
+        assertEquals(2, running.get(), "each side reads application data after its handshake");
+        // No close_notify reaches the other side: each reader must be woken by its own close,
+        // not by a record or by its wait for one running out.
+        server.mute = true;
+        client.mute = true;
+        s.close();
+        c.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (running.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, running.get(), "readers still waiting after close");
+        assertTrue(DtlsTransport.IDLE_READ_WAIT_MILLIS > 2_000, "the test would pass by the wait running out");
     }
 
     @Test
