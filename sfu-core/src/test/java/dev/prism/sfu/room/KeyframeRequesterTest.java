@@ -37,22 +37,30 @@ class KeyframeRequesterTest {
     @Test
     void aBurstOfJoinsCostsAKeyFrameAboutEveryIntervalPlusTheEncodersAnswerTime() {
         // Ten subscribers asking every 10 ms for 1.1 s; the encoder answers each PLI 100 ms later.
-        KeyframeRequester r = new KeyframeRequester(1);
+        // Requests at 0, 600 (100 + 500); the third would be due at 1200.
+        assertEquals(2, joinBurst(new KeyframeRequester(1), 10, 0, 1100));
+    }
+
+    /**
+     * Subscribers joining one track: {@code asking} of them request a key frame every 10 ms until
+     * {@code untilMillis}; the encoder answers each request that goes out 100 ms later.
+     * Returns the requests that went out.
+     */
+    private static int joinBurst(KeyframeRequester r, int asking, int receivers, long untilMillis) {
         int sent = 0;
         long answerAt = -1;
-        for (long t = 0; t <= 1100; t += 10) {
+        for (long t = 0; t <= untilMillis; t += 10) {
             if (t == answerAt) {
                 r.onKeyFrame(0, t);
             }
-            for (int viewer = 0; viewer < 10; viewer++) {
-                if (r.tryRequest(0, t)) {
+            for (int i = 0; i < asking; i++) {
+                if (r.tryRequest(0, t, receivers)) {
                     sent++;
                     answerAt = t + 100;
                 }
             }
         }
-        // Requests at 0, 600 (100 + 500); the third would be due at 1200.
-        assertEquals(2, sent);
+        return sent;
     }
 
     @Test
@@ -65,19 +73,8 @@ class KeyframeRequesterTest {
 
         // The same burst of joins as above, on a track 600 subscribers receive: one request in 2.1 s.
         KeyframeRequester r = new KeyframeRequester(1);
-        int sent = 0;
-        long answerAt = -1;
-        for (long t = 0; t <= 2100; t += 10) {
-            if (t == answerAt) {
-                r.onKeyFrame(0, t);
-            }
-            if (r.tryRequest(0, t, 600)) {
-                sent++;
-                answerAt = t + 100;
-            }
-        }
         // Requests at 0 and 2100 (100 + 2000).
-        assertEquals(2, sent);
+        assertEquals(2, joinBurst(r, 10, 600, 2100));
         assertFalse(r.tryRequest(0, 2101, 600));
         assertTrue(new KeyframeRequester(1).tryRequest(0, 0, 600), "a lone request still goes at once");
     }

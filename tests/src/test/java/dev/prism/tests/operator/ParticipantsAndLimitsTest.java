@@ -180,20 +180,8 @@ class ParticipantsAndLimitsTest {
             // serves the sessions' own tasks between them (its load is sampled on another thread,
             // WorkerLoadSampler, which sees the busy loop either way).
             AtomicBoolean spin = new AtomicBoolean(true);
-            Runnable slice = new Runnable() {
-                @Override
-                public void run() {
-                    long end = System.nanoTime() + 10_000_000L;
-                    while (System.nanoTime() < end) {
-                        Thread.onSpinWait();
-                    }
-                    if (spin.get()) {
-                        worker.eventLoop().execute(this);
-                    }
-                }
-            };
             try {
-                worker.eventLoop().execute(slice);
+                spinInSlices(worker, spin);
                 long deadline = System.currentTimeMillis() + 15_000;
                 while (!worker.load().overloaded(limit) && System.currentTimeMillis() < deadline) {
                     Thread.sleep(100);
@@ -213,6 +201,25 @@ class ParticipantsAndLimitsTest {
             assertEquals(201, call(s, "POST", "/whep/busy", s.token("x", "busy", false, true, 60), c.offer())
                     .statusCode(), "admitted again once the load is gone: " + worker.load().describe());
         }
+    }
+
+    /**
+     * Keeps the worker's own loop thread on the CPU in 10 ms slices while {@code on} holds, so the
+     * loop still runs its other tasks and reads its socket between two slices.
+     */
+    private static void spinInSlices(MediaWorker worker, AtomicBoolean on) {
+        worker.eventLoop().execute(new Runnable() {
+            @Override
+            public void run() {
+                long sliceEnd = System.nanoTime() + 10_000_000L;
+                while (System.nanoTime() < sliceEnd) {
+                    Thread.onSpinWait();
+                }
+                if (on.get()) {
+                    worker.eventLoop().execute(this);
+                }
+            }
+        });
     }
 
     /**
@@ -240,18 +247,7 @@ class ParticipantsAndLimitsTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            worker.eventLoop().execute(new Runnable() {
-                @Override
-                public void run() {
-                    long sliceEnd = System.nanoTime() + 10_000_000L;
-                    while (System.nanoTime() < sliceEnd) {
-                        Thread.onSpinWait();
-                    }
-                    if (on.get()) {
-                        worker.eventLoop().execute(this);
-                    }
-                }
-            });
+            spinInSlices(worker, on);
         }
 
         @Override
@@ -298,6 +294,8 @@ class ParticipantsAndLimitsTest {
             HttpResponse<String> started = waiting.get(15, TimeUnit.SECONDS);
             assertEquals(201, started.statusCode(), "it starts once the worker caught up: " + started.body());
             assertEquals(1, worker.setupGate().waited());
+            assertTrue(worker.setupGate().waitedNanos() >= waitLimit / 2 * 1_000_000L,
+                    "its wait is counted: " + worker.setupGate().waitedNanos() + " ns");
 
             try (Backlog backlog = new Backlog(worker)) {
                 awaitBehind(worker);
