@@ -114,6 +114,11 @@ public final class PrismMetrics implements AutoCloseable {
                     .tag("worker", Integer.toString(w.index()))
                     .description("new sessions that waited for their media worker to catch up before starting")
                     .register(registry);
+            FunctionCounter.builder("prism.worker.setups.wait", w, x -> x.setupGate().waitedNanos() / 1e9)
+                    .baseUnit("seconds")
+                    .tag("worker", Integer.toString(w.index()))
+                    .description("time the sessions that started had waited for their media worker to catch up")
+                    .register(registry);
         }
         FunctionCounter.builder("prism.signaling.messages", signaling, RejectionCounters::messages)
                 .description("WebSocket messages and WHIP/WHEP requests received").register(registry);

@@ -138,7 +138,7 @@ class OperatorApiTest {
                 "prism_srtp_auth_failures_total", "prism_dtls_handshakes_seconds_count", "prism_ice_consent_expired_total",
                 "prism_signaling_messages_total", "prism_event_loop_lag_seconds", "prism_worker_load_ratio",
                 "prism_worker_receive_drops", "prism_worker_receive_queue_bytes", "prism_worker_behind_seconds",
-                "prism_worker_setups_waiting", "prism_worker_setups_paced_total", "jvm_memory_used_bytes", "jvm_gc",
+                "prism_worker_setups_waiting", "prism_worker_setups_paced_total", "prism_worker_setups_wait_seconds_total", "jvm_memory_used_bytes", "jvm_gc",
                 "prism_nacks_received_total", "prism_retransmissions_sent_total", "prism_retransmissions_missed_total",
                 "prism_keyframe_requests_received_total", "prism_layer_switches_total", "prism_bandwidth_probes_total",
                 "prism_subscriber_estimate_bits_per_second{stat=\"median\"}"}) {
