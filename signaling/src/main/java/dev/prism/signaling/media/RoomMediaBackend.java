@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * is the transport id.
  */
 public final class RoomMediaBackend implements MediaBackend {
-    /** RFC 8445 §5.1.2.1 host priority for component 1 (type preference 126, local 65535). */
+    /** The SSRCs a subscriber's outgoing tracks get. */
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RoomRegistry rooms;
@@ -46,7 +46,7 @@ public final class RoomMediaBackend implements MediaBackend {
     private final SessionAdmission admission;
     private final Map<String, Room> sessions = new ConcurrentHashMap<>();
     private final RoomModeration moderation;
-    private final Map<String, Map<String, RoomParticipant>> participants = new ConcurrentHashMap<>();
+    private final ParticipantRoster participants = new ParticipantRoster();
     /** Publishing transport id → the identity of its token, for track events. */
     private final Map<String, String> publishers = new ConcurrentHashMap<>();
 
@@ -78,45 +78,23 @@ public final class RoomMediaBackend implements MediaBackend {
 
             @Override
             public void onTrackPublished(String room, String ownerTransportId, PublishedTrackSpec track) {
-                roomChanged(room, ownerTransportId, track.trackId(), track.kind(), track.source().wireName(), true);
+                participants.trackChanged(room, identityOf(ownerTransportId), track.trackId(), track.kind(),
+                        track.source().wireName(), true);
             }
 
             @Override
             public void onTrackUnpublished(String room, String ownerTransportId, String trackId) {
-                roomChanged(room, ownerTransportId, trackId, null, null, false);
+                participants.trackChanged(room, identityOf(ownerTransportId), trackId, null, null, false);
             }
 
             @Override
             public void onLayersWanted(String room, String ownerTransportId, PublishedTrackSpec track, boolean[] active) {
-                Map<String, RoomParticipant> members = participants.get(room);
-                if (members == null) {
-                    return;
-                }
-                Map<String, Boolean> byRid = new java.util.LinkedHashMap<>();
-                for (int l = 0; l < active.length && l < track.rids().size(); l++) {
-                    byRid.put(track.rids().get(l), active[l]);
-                }
-                CompletableFuture.runAsync(() -> { // off the room's loop
-                    for (RoomParticipant p : members.values()) {
-                        if (p.owns(ownerTransportId)) {
-                            p.listener().onPublisherLayers(track.trackId(), track.mid(), byRid);
-                        }
-                    }
-                });
+                participants.layersWanted(room, ownerTransportId, track, active);
             }
 
             @Override
             public void onActiveSpeaker(String room, String ownerTransportId, PublishedTrackSpec audioTrack) {
-                Map<String, RoomParticipant> members = participants.get(room);
-                if (members == null) {
-                    return;
-                }
-                String identity = identityOf(room, ownerTransportId);
-                CompletableFuture.runAsync(() -> { // off the room's loop
-                    for (RoomParticipant p : members.values()) {
-                        p.listener().onActiveSpeaker(identity, audioTrack.streamId());
-                    }
-                });
+                participants.activeSpeaker(room, identityOf(ownerTransportId), audioTrack);
             }
         });
     }
@@ -297,16 +275,12 @@ public final class RoomMediaBackend implements MediaBackend {
         RoomParticipant p = new RoomParticipant(member.id, identity, room, r, this, listener, canPublish, canSubscribe,
                 member);
         member.participant = p;
-        Map<String, RoomParticipant> members = participants.computeIfAbsent(room, k -> new ConcurrentHashMap<>());
-        for (RoomParticipant other : members.values()) {
-            other.listener().onParticipantJoined(identity);
-        }
-        members.put(p.id(), p);
+        participants.add(p);
         p.offerTracks();
         Room.ActiveSpeaker speaker = r.activeSpeaker();
         if (speaker != null) {
             // A newcomer learns who speaks now, after its join reply.
-            String speakerIdentity = identityOf(room, speaker.ownerTransportId());
+            String speakerIdentity = identityOf(speaker.ownerTransportId());
             CompletableFuture.runAsync(() -> listener.onActiveSpeaker(speakerIdentity, speaker.audioTrack().streamId()));
         }
         return CompletableFuture.completedFuture(p);
@@ -314,25 +288,12 @@ public final class RoomMediaBackend implements MediaBackend {
 
     /** Identities of the participants in a room now (for the joined message). */
     public List<String> participantIdentities(String room) {
-        Map<String, RoomParticipant> members = participants.get(room);
-        List<String> out = new ArrayList<>();
-        if (members != null) {
-            for (RoomParticipant p : members.values()) {
-                out.add(p.identity());
-            }
-        }
-        return out;
+        return participants.identities(room);
     }
 
     void removeParticipant(RoomParticipant p) {
         directory.remove(p.roomName(), p.id());
-        Map<String, RoomParticipant> members = participants.get(p.roomName());
-        if (members == null || members.remove(p.id()) == null) {
-            return;
-        }
-        for (RoomParticipant other : members.values()) {
-            other.listener().onParticipantLeft(p.identity());
-        }
+        participants.remove(p);
     }
 
     /** The transport id a published track belongs to (track ids are "transportId-mid"). */
@@ -343,38 +304,12 @@ public final class RoomMediaBackend implements MediaBackend {
 
     /** The identity of the token that published on a transport ("unknown" once it has gone). */
     public String publisherIdentity(String transportId) {
-        return identityOf(null, transportId);
+        return identityOf(transportId);
     }
 
-    private String identityOf(String room, String transportId) {
+    private String identityOf(String transportId) {
         String identity = publishers.get(transportId);
         return identity != null ? identity : "unknown";
-    }
-
-    private static String randomId() {
-        byte[] b = new byte[9];
-        RANDOM.nextBytes(b);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    private void roomChanged(String room, String ownerTransportId, String trackId, String kind, String source,
-                             boolean published) {
-        Map<String, RoomParticipant> members = participants.get(room);
-        if (members == null) {
-            return;
-        }
-        String owner = identityOf(room, ownerTransportId);
-        // Off the room's loop: offers wait on room futures.
-        CompletableFuture.runAsync(() -> {
-            for (RoomParticipant p : members.values()) {
-                if (published) {
-                    p.listener().onTrackPublished(owner, trackId, kind, source);
-                } else {
-                    p.listener().onTrackUnpublished(owner, trackId);
-                }
-                p.offerTracks();
-            }
-        });
     }
 
     /** Stops admitting anyone and disconnects every member of every room (graceful shutdown). */
