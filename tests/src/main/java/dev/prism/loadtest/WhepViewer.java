@@ -2,43 +2,31 @@ package dev.prism.loadtest;
 
 import dev.prism.dtls.DtlsCertificate;
 import dev.prism.dtls.DtlsTransport;
-import dev.prism.rtcp.ReceiverReport;
-import dev.prism.rtcp.ReportBlock;
 import dev.prism.rtcp.RtcpCompoundReader;
-import dev.prism.rtcp.RtcpFeedback;
 import dev.prism.rtcp.RtcpPacketType;
 import dev.prism.rtcp.SenderReport;
-import dev.prism.rtcp.TransportLayerNack;
-import dev.prism.rtp.RtpHeaderExtensions;
 import dev.prism.rtp.RtpPacket;
 import dev.prism.rtp.RtxPacket;
-import dev.prism.sfu.cc.TransportFeedbackGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A synthetic WHEP viewer: offers one recvonly video and audio m-line per publisher, then over
  * ICE/DTLS/SRTP unprotects every packet (auth failures counted by {@link SecurePeer}), counts
  * packets and loss per SSRC ({@link ReceiveStream}), measures the latency the SFU adds from the
  * {@link PayloadStamp} in each payload, counts which simulcast layer each video packet came
- * from (the stamp's marker, see {@link VideoLayer#nextMarker}), sends a receiver report every
- * second, NACKs for gaps in video (every 25 ms, each sequence number at most three times) and,
- * when transport-wide-cc was negotiated and {@code twcc} is on, transport-wide CC feedback every
- * 50 ms (the server's own {@link TransportFeedbackGenerator}, as a browser reports arrivals). Loop thread, except {@link #connect} and the snapshot methods,
- * which hop onto the loop.
+ * from (the stamp's marker, see {@link VideoLayer#nextMarker}) and answers as a browser does
+ * ({@link ViewerFeedback}: receiver reports, NACKs, and transport-wide CC feedback when
+ * negotiated and {@code twcc} is on). Loop thread, except {@link #connect} and the snapshot
+ * methods, which hop onto the loop.
  */
 final class WhepViewer implements SecurePeer.Media {
-    private static final long NACK_TICK_MILLIS = 25;
-    private static final long TWCC_TICK_MILLIS = 50;
     private static final long MAX_LATENCY_NANOS = 60_000_000_000L;
 
     /** A viewer's cumulative counters at one moment (taken on its loop). */
@@ -81,15 +69,9 @@ final class WhepViewer implements SecurePeer.Media {
     private final boolean twccWanted;
     private final long[] layerPackets = new long[LAYERS];
     private long topLayerPackets;
-    private TransportFeedbackGenerator twcc;
-    private long twccPacketsSent;
-    private int twccId = -1;
-    private final int rtcpSsrc = ThreadLocalRandom.current().nextInt();
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
-    private final int[] nackSeqs = new int[64];
-    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private ReceiveStream[] streams = new ReceiveStream[0];
-    private boolean[] nackable = new boolean[0];
+    private ViewerFeedback feedback = ViewerFeedback.none();
     private SecurePeer peer;
     private WhipWhepClient.Session session;
     private volatile LatencyHistogram latency = new LatencyHistogram();
@@ -101,7 +83,6 @@ final class WhepViewer implements SecurePeer.Media {
     private long unknownSsrc;
     private long paddingPackets;
     private long rtxPackets;
-    private long nacksSent;
     private long senderReports;
 
     /** {@code twcc}: offer transport-wide-cc and send its feedback when the server accepts it. */
@@ -129,7 +110,7 @@ final class WhepViewer implements SecurePeer.Media {
         SdpOffers.Answer answer = SdpOffers.Answer.parse(session.answer());
         receive(answer);
         return peer.connect(new InetSocketAddress(serverHost, answer.port()), answer.ufrag(), answer.pwd(), answer.fingerprint())
-                .thenRun(() -> startFeedback(loop));
+                .thenRun(() -> feedback.start(peer));
     }
 
     /** Sends our answer to the server's offer (blocking). */
@@ -166,17 +147,17 @@ final class WhepViewer implements SecurePeer.Media {
             peer.close();
             throw e;
         }
-        return ready.thenRun(() -> startFeedback(loop));
+        return ready.thenRun(() -> feedback.start(peer));
     }
 
     /** The streams to expect: every SSRC of the accepted m-lines; NACKs for video when negotiated. */
     private void receive(SdpOffers.Answer answer) {
         List<ReceiveStream> found = new ArrayList<>();
         List<Boolean> nack = new ArrayList<>();
+        int twccId = -1;
         for (SdpOffers.AnsweredMedia m : answer.media()) {
             if (twccWanted && m.twccId() > 0 && twccId < 0) {
                 twccId = m.twccId();
-                twcc = new TransportFeedbackGenerator(rtcpSsrc);
             }
             for (int i = 0; i < m.ssrcs().size(); i++) {
                 ReceiveStream stream = new ReceiveStream((int) (long) m.ssrcs().get(i), m.video(), m.clockRate());
@@ -187,21 +168,11 @@ final class WhepViewer implements SecurePeer.Media {
             }
         }
         streams = found.toArray(new ReceiveStream[0]);
-        nackable = new boolean[nack.size()];
+        boolean[] nackable = new boolean[nack.size()];
         for (int i = 0; i < nackable.length; i++) {
             nackable[i] = nack.get(i);
         }
-    }
-
-    private void startFeedback(EventLoop loop) {
-        loop.execute(() -> {
-            timers.add(loop.scheduleAtFixedRate(this::receiverReports, 1, 1, TimeUnit.SECONDS));
-            timers.add(loop.scheduleAtFixedRate(this::nacks, NACK_TICK_MILLIS, NACK_TICK_MILLIS, TimeUnit.MILLISECONDS));
-            if (twcc != null) {
-                timers.add(loop.scheduleAtFixedRate(this::transportFeedback, TWCC_TICK_MILLIS, TWCC_TICK_MILLIS,
-                        TimeUnit.MILLISECONDS));
-            }
-        });
+        feedback = new ViewerFeedback(streams, nackable, twccId);
     }
 
     /** Video tracks the server assigned to this viewer (from its answer). */
@@ -219,13 +190,7 @@ final class WhepViewer implements SecurePeer.Media {
             badStamps++;
             return;
         }
-        if (twcc != null) {
-            // Before the SSRC check: the SFU's probes and padding (other SSRCs) count for its estimate too.
-            long ext = RtpHeaderExtensions.find(packet, twccId);
-            if (ext >= 0 && RtpHeaderExtensions.dataLength(ext) == 2) {
-                twcc.onPacket(packet.getUnsignedShort(RtpHeaderExtensions.dataIndex(ext)), arrivalNanos / 1000);
-            }
-        }
+        feedback.onArrival(packet, arrivalNanos);
         int ssrc = RtpPacket.ssrc(packet);
         ReceiveStream s = null;
         for (ReceiveStream candidate : streams) {
@@ -295,70 +260,6 @@ final class WhepViewer implements SecurePeer.Media {
         }
     }
 
-    /** RR with a block per stream that has started, 31 blocks per RR (RFC 3550 §6.4.2). */
-    private void receiverReports() {
-        long now = System.nanoTime();
-        int started = 0;
-        for (ReceiveStream s : streams) {
-            started += s.started() ? 1 : 0;
-        }
-        int i = 0;
-        do {
-            int blocks = Math.min(ReceiverReport.MAX_REPORT_BLOCKS, started);
-            started -= blocks;
-            ByteBuf b = peer.buffer(ReceiverReport.FIXED_SIZE + blocks * ReportBlock.SIZE);
-            ReceiverReport.write(b, rtcpSsrc, blocks);
-            for (int written = 0; written < blocks; i++) {
-                if (streams[i].started()) {
-                    streams[i].writeReportBlock(b, now);
-                    written++;
-                }
-            }
-            peer.writeRtcp(b);
-        } while (started > 0);
-        peer.flush();
-    }
-
-    private void nacks() {
-        long now = System.nanoTime();
-        boolean sent = false;
-        for (int i = 0; i < streams.length; i++) {
-            if (!nackable[i]) {
-                continue;
-            }
-            int n = streams[i].dueNacks(nackSeqs, now);
-            if (n > 0) {
-                ByteBuf b = peer.buffer(RtcpFeedback.FIXED_SIZE + TransportLayerNack.PAIR_SIZE * n);
-                TransportLayerNack.write(b, rtcpSsrc, streams[i].ssrc, nackSeqs, n);
-                peer.writeRtcp(b);
-                nacksSent += n;
-                sent = true;
-            }
-        }
-        if (sent) {
-            peer.flush();
-        }
-    }
-
-    /** Everything received since the last tick, in as many feedback packets as it takes. */
-    private void transportFeedback() {
-        int mediaSsrc = streams.length > 0 ? streams[0].ssrc : 0; // libwebrtc names one; the sender matches by transport
-        boolean sent = false;
-        while (twcc.hasPending()) {
-            ByteBuf b = peer.buffer(1200);
-            if (twcc.write(b, mediaSsrc) == 0) {
-                b.release();
-                break;
-            }
-            peer.writeRtcp(b);
-            twccPacketsSent++;
-            sent = true;
-        }
-        if (sent) {
-            peer.flush();
-        }
-    }
-
     /** Cumulative counters, read on the loop. */
     CompletableFuture<Stats> stats() {
         CompletableFuture<Stats> f = new CompletableFuture<>();
@@ -374,9 +275,9 @@ final class WhepViewer implements SecurePeer.Media {
                 duplicates += s.duplicates;
             }
             f.complete(new Stats(videoPackets, audioPackets, bytes, expected, lost, recovered, duplicates,
-                    peer.rtpAuthFailures + peer.rtcpAuthFailures, peer.replays, badStamps, unknownSsrc, nacksSent,
+                    peer.rtpAuthFailures + peer.rtcpAuthFailures, peer.replays, badStamps, unknownSsrc, feedback.nacksSent(),
                     senderReports, streams.length, layerPackets.clone(), topLayerPackets,
-                    twccPacketsSent));
+                    feedback.twccFeedbacks()));
         });
         return f;
     }
@@ -411,7 +312,7 @@ final class WhepViewer implements SecurePeer.Media {
         if (peer == null) {
             return;
         }
-        peer.loop().execute(() -> timers.forEach(t -> t.cancel(false)));
+        feedback.stop(peer.loop());
         peer.close();
     }
 }
