@@ -209,7 +209,10 @@ CPU-second* = packets received by viewers / server CPU seconds (higher is better
 its inverse. Latency is publisher stamp to viewer decrypt on this machine, so it includes the
 load tool's own scheduling (one core for all clients, on Netty's epoll sockets): compare servers,
 not absolutes. *load tool CPU cores* is the load tool's own share over the window: near 1 its
-clients queue what arrives, the latency includes that wait, and loss may be the tool's, not the server's.
+clients queue what arrives, the latency includes that wait, and loss may be the tool's, not the server's;
+it does the same work per packet in every run, so when it and the server both cost more in one run
+than in its repeat, the machine was slower then. *server media / JIT / GC cores*: the server's CPU
+share by thread (/proc/PID/task), Prism's media loops, JIT compilers and garbage collector.
 Ratios are Prism / Janus. For Prism only: *GC pause p99* over all ZGC pauses of the run's GC
 log (\`-Xlog:gc+phases\`, from server start, so ramp-up included), and *B alloc/pkt* = heap bytes
 its media event loop allocated (\`prism_media_allocated_bytes_total\`, the JVM's per-thread count)

@@ -35,13 +35,26 @@ public final class BenchmarkPlots {
     /** The averaged repeats of one server at one viewer count. */
     record Point(int runs, double packets, double seconds, double cpuSeconds, double lossAvg, double lossMax, double p50, double p99,
                  double rssMiB, double viewers, int failedRuns, double gcPauseP99Ms, double allocBytesPerPacket,
-                 double topLayerShare, double clientCores) {
+                 double topLayerShare, double clientCores, ThreadCores threads) {
         double packetsPerCpuSecond() {
             return cpuSeconds > 0 ? packets / cpuSeconds : Double.NaN;
         }
 
         double cpuMicrosPerPacket() {
             return packets > 0 ? cpuSeconds * 1e6 / packets : Double.NaN;
+        }
+    }
+
+    /**
+     * The server's CPU share by thread (the load tool's {@code serverMediaCores}, {@code serverJitCores},
+     * {@code serverGcCores}), averaged over the runs that report it; NaN where none does.
+     */
+    record ThreadCores(double media, double jit, double gc) {
+        static final ThreadCores UNKNOWN = new ThreadCores(Double.NaN, Double.NaN, Double.NaN);
+
+        /** "media / JIT / GC" cores, or a dash for a server with none of these threads (Janus). */
+        String cell() {
+            return Double.isNaN(media) || media + jit + gc <= 0 ? "–" : f("%.2f / %.2f / %.2f", media, jit, gc);
         }
     }
 
@@ -85,8 +98,8 @@ public final class BenchmarkPlots {
             TreeMap<Integer, Point> points = new TreeMap<>();
             byViewers.forEach((viewers, runs) -> {
                 double packets = 0, seconds = 0, cpu = 0, loss = 0, lossMax = 0, p50 = 0, p99 = 0, rss = 0, up = 0;
-                double gcP99 = Double.NaN, alloc = 0, top = 0, client = 0;
-                int n = 0, failed = 0, allocRuns = 0, topRuns = 0, clientRuns = 0;
+                double gcP99 = Double.NaN, alloc = 0, top = 0, client = 0, media = 0, jit = 0, gc = 0;
+                int n = 0, failed = 0, allocRuns = 0, topRuns = 0, clientRuns = 0, threadRuns = 0;
                 for (JsonNode r : runs) {
                     if (r == null || r.path("serverCpuSeconds").isNull() || r.path("viewers").asInt() == 0) {
                         failed++;
@@ -106,6 +119,12 @@ public final class BenchmarkPlots {
                         client += r.path("clientCores").asDouble();
                         clientRuns++;
                     }
+                    if (r.hasNonNull("serverMediaCores")) { // absent before the load tool read threads
+                        media += r.path("serverMediaCores").asDouble();
+                        jit += r.path("serverJitCores").asDouble();
+                        gc += r.path("serverGcCores").asDouble();
+                        threadRuns++;
+                    }
                     if (r.hasNonNull("viewerTopLayerShare") && r.path("layers").asInt() > 1) {
                         top += r.path("viewerTopLayerShare").asDouble();
                         topRuns++;
@@ -124,10 +143,12 @@ public final class BenchmarkPlots {
                 double allocMean = allocRuns == 0 ? Double.NaN : alloc / allocRuns;
                 double topMean = topRuns == 0 ? Double.NaN : top / topRuns;
                 double clientMean = clientRuns == 0 ? Double.NaN : client / clientRuns;
+                ThreadCores threads = threadRuns == 0 ? ThreadCores.UNKNOWN
+                        : new ThreadCores(media / threadRuns, jit / threadRuns, gc / threadRuns);
                 points.put(viewers, n == 0 ? new Point(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, failed,
-                        Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, ThreadCores.UNKNOWN)
                         : new Point(n, packets, seconds, cpu, loss / n, lossMax, p50 / n, p99 / n, rss / n, up / n, failed,
-                        gcP99, allocMean, topMean, clientMean));
+                        gcP99, allocMean, topMean, clientMean, threads));
             });
             out.put(server, points);
         });
@@ -139,15 +160,15 @@ public final class BenchmarkPlots {
         s.append("\n## Results\n\n");
         s.append("| server | viewers | runs | viewers up | forwarded pkt/s | server CPU s | pkt per CPU-second | CPU µs/pkt "
                 + "| loss avg % | loss max % | latency p50 ms | latency p99 ms | RSS MiB | GC pause p99 ms | B alloc/pkt | top layer % "
-                + "| load tool CPU cores |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| load tool CPU cores | server media / JIT / GC cores |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         series.forEach((server, points) -> points.forEach((viewers, p) -> s.append(f(
-                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.0f | %.2f | %.3f | %.3f | %.2f | %.2f | %.1f | %s | %s | %s | %s |\n", server,
+                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.0f | %.2f | %.3f | %.3f | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", server,
                 viewers, p.runs(), p.failedRuns() > 0 ? " (+" + p.failedRuns() + " failed)" : "", p.viewers(),
                 p.runs() == 0 ? Double.NaN : p.packets() / p.seconds(), p.cpuSeconds() / Math.max(1, p.runs()),
                 p.packetsPerCpuSecond(), p.cpuMicrosPerPacket(), p.lossAvg(), p.lossMax(), p.p50(), p.p99(), p.rssMiB(),
                 orDash("%.3f", p.gcPauseP99Ms()), orDash("%.1f", p.allocBytesPerPacket()),
-                orDash("%.1f", p.topLayerShare() * 100), orDash("%.2f", p.clientCores())))));
+                orDash("%.1f", p.topLayerShare() * 100), orDash("%.2f", p.clientCores()), p.threads().cell()))));
         s.append(BenchmarkSummary.markdown(series));
         List<String> names = new ArrayList<>(series.keySet());
         String base = names.stream().filter(n -> n.startsWith("prism")).findFirst().orElse(null);

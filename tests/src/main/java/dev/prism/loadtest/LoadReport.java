@@ -14,7 +14,9 @@ import java.util.Locale;
  * {@code layer*Packets} the viewers' video packets per layer (a single stream counts as f).
  * {@code clientCores} is the load tool's own CPU share over the window: near 1 (one core) its
  * clients queue what the SFU sends, and the latency figures include that wait (in-process tests:
- * the server's CPU too).
+ * the server's CPU too). {@code serverMediaCores}, {@code serverJitCores} and {@code serverGcCores}
+ * split the server's CPU share by thread ({@link ProcessStats}): Prism's media loops, the JIT
+ * compilers, the garbage collector (0 for a server without such threads).
  */
 public record LoadReport(
         int publishers, int publishersRequested, int viewers, int viewersRequested, int viewersFailed,
@@ -25,7 +27,8 @@ public record LoadReport(
         long nacksSent, long retransmitted, long keyFrameRequests, long keyFramesSent,
         long serverPid, double serverCpuSeconds, double serverCores, long serverRssKb, long serverPeakRssKb,
         int layers, double viewerTopLayerShare, int viewersOnTopLayer, long layerQPackets, long layerHPackets,
-        long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores, long duplicates) {
+        long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores, long duplicates,
+        double serverMediaCores, double serverJitCores, double serverGcCores) {
 
     /** Viewers one fully busy server core would carry at this rate, or NaN without CPU figures. */
     public double viewersPerCore() {
@@ -59,6 +62,9 @@ public record LoadReport(
             s.append(f("server pid %d     CPU %.2f s (%.2f cores), RSS %.1f MiB (peak %.1f MiB), %.0f viewers per core (linear extrapolation)%n",
                     serverPid, serverCpuSeconds, serverCores, serverRssKb / 1024.0, serverPeakRssKb / 1024.0,
                     viewersPerCore()));
+            s.append(f("server threads   media loops %.2f cores, JIT compilers %.2f, garbage collector %.2f, other %.2f%n",
+                    serverMediaCores, serverJitCores, serverGcCores,
+                    Math.max(0, serverCores - serverMediaCores - serverJitCores - serverGcCores)));
         }
         return s.toString();
     }
@@ -74,7 +80,8 @@ public record LoadReport(
                         + "\"serverCores\":%s,\"serverRssKb\":%s,\"serverPeakRssKb\":%s,\"viewersPerCore\":%s,"
                         + "\"layers\":%d,\"viewerTopLayerShare\":%.4f,\"viewersOnTopLayer\":%d,\"layerQPackets\":%d,"
                         + "\"layerHPackets\":%d,\"layerFPackets\":%d,\"twccFeedbackSent\":%d,\"publisherTwccReceived\":%d,"
-                        + "\"clientCores\":%.4f,\"duplicates\":%d}",
+                        + "\"clientCores\":%.4f,\"duplicates\":%d,\"serverMediaCores\":%s,\"serverJitCores\":%s,"
+                        + "\"serverGcCores\":%s}",
                 publishers, publishersRequested, viewers, viewersRequested, viewersFailed, seconds, packetsPerSecond,
                 videoPacketsPerSecond, throughputMbps, publishedMbps, lossMinPercent, lossAvgPercent, lossMaxPercent,
                 latencyP50Millis, latencyP99Millis, latencyMaxMillis, latencySamples, minViewerVideoPackets,
@@ -84,7 +91,8 @@ public record LoadReport(
                 serverPid > 0 ? Long.toString(serverRssKb) : "null", serverPid > 0 ? Long.toString(serverPeakRssKb) : "null",
                 serverPid > 0 && serverCores > 0 ? f("%.1f", viewersPerCore()) : "null", layers, viewerTopLayerShare,
                 viewersOnTopLayer, layerQPackets, layerHPackets, layerFPackets, twccFeedbackSent, publisherTwccReceived,
-                clientCores, duplicates);
+                clientCores, duplicates, serverPid > 0 ? f("%.4f", serverMediaCores) : "null",
+                serverPid > 0 ? f("%.4f", serverJitCores) : "null", serverPid > 0 ? f("%.4f", serverGcCores) : "null");
     }
 
     private static String f(String format, Object... args) {

@@ -234,6 +234,10 @@ public final class LoadRun {
         }
         double cpu = server0 != null && server1 != null ? (server1.cpuNanos() - server0.cpuNanos()) / 1e9 : 0;
         double selfCpu = self0 != null && self1 != null ? (self1.cpuNanos() - self0.cpuNanos()) / 1e9 : 0;
+        boolean split = server0 != null && server1 != null;
+        double media = split ? Math.max(0, server1.mediaNanos() - server0.mediaNanos()) / 1e9 / seconds : 0;
+        double jit = split ? Math.max(0, server1.jitNanos() - server0.jitNanos()) / 1e9 / seconds : 0;
+        double gc = split ? Math.max(0, server1.gcNanos() - server0.gcNanos()) / 1e9 / seconds : 0;
         return new LoadReport(publishersUp.get(), config.publishers(), n, config.viewers(),
                 config.viewers() - n, seconds,
                 (total.videoPackets() + total.audioPackets()) / seconds, total.videoPackets() / seconds,
@@ -246,7 +250,7 @@ public final class LoadRun {
                 server1 != null ? server1.rssKb() : 0, server1 != null ? server1.peakRssKb() : 0,
                 config.layers(), layered == 0 ? 0 : (double) total.topLayerPackets() / layered, onTop,
                 total.layerPackets()[0], total.layerPackets()[1], total.layerPackets()[2], total.twccFeedbacks(),
-                publisherTwcc, selfCpu / seconds, total.duplicates());
+                publisherTwcc, selfCpu / seconds, total.duplicates(), media, jit, gc);
     }
 
     private long publishedBytes() {

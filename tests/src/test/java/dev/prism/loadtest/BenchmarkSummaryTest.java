@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class BenchmarkSummaryTest {
     private static Point point(int viewers, double lossMax, double p99, double rssMiB, double packetsPerCpuSecond) {
-        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0, 0.5);
+        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN);
     }
 
     @Test
@@ -32,27 +32,44 @@ class BenchmarkSummaryTest {
     }
 
     @Test
+    void stepsOutOfBoundsBelowTheMostAreNamed() {
+        TreeMap<Integer, Point> points = new TreeMap<>(Map.of(
+                100, point(100, 0.0, 10, 300, 90_000),
+                200, point(200, 0.0, 80, 400, 95_000), // p99 out of bounds in this run
+                300, point(300, 0.0, 30, 500, 99_000)));
+        BenchmarkSummary.Figures f = BenchmarkSummary.figures(points);
+        assertEquals(300, f.maxViewersInBounds());
+        assertEquals(java.util.List.of(200), f.outOfBoundsBelow());
+        assertTrue(BenchmarkSummary.markdown(Map.of("prism", points)).contains("| 300 (not at 200) |"));
+        assertEquals("100", BenchmarkSummary.figures(new TreeMap<>(Map.of(100, point(100, 0.0, 10, 300, 90_000),
+                200, point(200, 2.0, 10, 400, 95_000)))).mostViewersCell(), "a failed step above the most is not named");
+    }
+
+    @Test
     void viewersOffTheTopLayerAreNotServedButUnmeasuredShareIs() {
-        Point low = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 0.5, 0.5); // half the video from lower layers
-        Point unmeasured = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 100, 0, 0.2, 3.0, Double.NaN, 0.5);
+        Point low = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 0.5, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN); // half the video from lower layers
+        Point unmeasured = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 100, 0, 0.2, 3.0, Double.NaN, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN);
         TreeMap<Integer, Point> points = new TreeMap<>(Map.of(100, unmeasured, 300, low));
         assertEquals(100, BenchmarkSummary.figures(points).maxViewersInBounds());
     }
 
     @Test
-    void resultsAverageTheLoadToolsOwnCpuWhereRunsReportIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void resultsAverageTheLoadToolsOwnCpuAndTheServersThreadsWhereRunsReportThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path tsv = dir.resolve("results.tsv");
         String run = "{\"viewers\":100,\"seconds\":10,\"packetsPerSecond\":26000,\"serverCpuSeconds\":3.0,"
                 + "\"latencyP50Ms\":1.0,\"latencyP99Ms\":4.0,\"serverRssKb\":1024";
-        java.nio.file.Files.writeString(tsv, "prism\t100\t" + run + ",\"clientCores\":0.30}\n"
-                + "prism\t100\t" + run + ",\"clientCores\":0.50}\n"
+        java.nio.file.Files.writeString(tsv, "prism\t100\t" + run + ",\"clientCores\":0.30,\"serverMediaCores\":0.20,"
+                + "\"serverJitCores\":0.04,\"serverGcCores\":0.01}\n"
+                + "prism\t100\t" + run + ",\"clientCores\":0.50,\"serverMediaCores\":0.26,"
+                + "\"serverJitCores\":0.00,\"serverGcCores\":0.01}\n"
                 + "janus\t100\t" + run + "}\n"); // a summary from before the load tool reported its CPU
         Map<String, TreeMap<Integer, Point>> series = BenchmarkPlots.read(tsv);
         assertEquals(0.40, series.get("prism").get(100).clientCores(), 1e-9);
         assertTrue(Double.isNaN(series.get("janus").get(100).clientCores()));
         String md = BenchmarkPlots.markdown(series, "", "cpu.png", "p99.png");
         assertTrue(md.contains("load tool CPU cores |"), md);
-        assertTrue(md.contains("| 0.40 |"), md);
+        assertTrue(md.contains("| 0.40 | 0.23 / 0.02 / 0.01 |"), "the server's threads, averaged: " + md);
+        assertTrue(Double.isNaN(series.get("janus").get(100).threads().media()));
     }
 }

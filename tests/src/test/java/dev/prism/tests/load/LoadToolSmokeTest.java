@@ -66,6 +66,9 @@ class LoadToolSmokeTest {
             assertTrue(r.serverRssKb() > 0 && r.serverCpuSeconds() > 0, "server figures from /proc");
             // The load tool's own CPU share (here the same process as the server's, so at least that).
             assertTrue(r.clientCores() > 0 && r.clientCores() >= r.serverCores() * 0.9, "load tool CPU from /proc: " + r.text());
+            // In process, the server's media loops are this JVM's prism-media threads: a part of its CPU.
+            assertTrue(r.serverMediaCores() > 0 && r.serverMediaCores() <= r.serverCores() + 0.01,
+                    "media loops' CPU from /proc/PID/task: " + r.text());
             assertEquals(0, server.mediaCounters().srtpAuthFailures.sum(), "the server authenticated every packet");
         }
     }
