@@ -222,10 +222,10 @@ public final class LoadRun {
         long retransmitted = 0;
         long publisherTwcc = 0;
         for (WhipPublisher p : publishers) {
-            publisherTwcc += p.feedbackPackets;
-            keyRequests += p.keyFrameRequests;
+            publisherTwcc += p.feedbackPackets();
+            keyRequests += p.keyFrameRequests();
             keyFrames += p.keyFramesSent();
-            retransmitted += p.retransmitted;
+            retransmitted += p.retransmitted();
         }
         int n = ready.size();
         long layered = 0;
@@ -321,7 +321,7 @@ public final class LoadRun {
             long keyRequests = 0;
             for (WhipPublisher p : publishers) {
                 keyFrames += p.keyFramesSent();
-                keyRequests += p.keyFrameRequests;
+                keyRequests += p.keyFrameRequests();
             }
             long newKeyFrames = keyFrames - progressKeyFrames;
             long newKeyRequests = keyRequests - progressKeyRequests;

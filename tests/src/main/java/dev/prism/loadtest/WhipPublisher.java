@@ -2,13 +2,7 @@ package dev.prism.loadtest;
 
 import dev.prism.dtls.DtlsCertificate;
 import dev.prism.dtls.DtlsTransport;
-import dev.prism.rtcp.FullIntraRequest;
-import dev.prism.rtcp.RtcpCompoundReader;
-import dev.prism.rtcp.RtcpFeedback;
-import dev.prism.rtcp.RtcpPacketType;
 import dev.prism.rtcp.SenderReport;
-import dev.prism.rtcp.SequenceNumberConsumer;
-import dev.prism.rtcp.TransportLayerNack;
 import dev.prism.rtp.RtpHeaderExtensions;
 import dev.prism.rtp.RtpPacket;
 import io.netty.buffer.ByteBuf;
@@ -30,15 +24,15 @@ import java.util.concurrent.TimeUnit;
  * {@link SyntheticVp8Source}, 30 fps) or as one stream, and one Opus track (50 packets/s of 80
  * bytes), all carrying a {@link PayloadStamp}, with the mid, rid (simulcast) and
  * transport-wide-cc header extensions when the answer accepted them. A key frame goes out on a
- * layer for every PLI or FIR naming its SSRC, and every 10 s; NACKed packets are resent from
- * the layer's 1 s history of protected datagrams (same sequence number, no RTX); a sender
- * report per stream every second. With a pacing factor, video leaves through a
+ * layer for every PLI or FIR naming its SSRC ({@link PublisherFeedback}), and every 10 s; NACKed
+ * packets are resent from the layer's 1 s history of protected datagrams; a sender report per
+ * stream every second. With a pacing factor, video leaves through a
  * {@link PublisherPacer} as a browser's does; without, each frame goes out in one burst as many
  * non-browser encoders send it. The send time in the stamp and the transport-wide sequence number
  * are written as a packet leaves, so latency counts from the wire and feedback follows send order.
  * All media work runs on the peer's event loop.
  */
-final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
+final class WhipPublisher implements SecurePeer.Media {
     static final int FPS = 30;
     static final int MAX_PAYLOAD = 1100;
     static final int AUDIO_PAYLOAD = 80;
@@ -48,9 +42,9 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     final String identity;
     private final int audioSsrc = ThreadLocalRandom.current().nextInt();
     private final VideoLayer[] layers;
-    private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private SecurePeer peer;
+    private PublisherFeedback feedback;
     private WhipWhepClient.Session session;
     private SdpOffers.AnsweredMedia audioMedia;
     private SdpOffers.AnsweredMedia videoMedia;
@@ -64,15 +58,9 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
     private PublisherPacer pacer;
     private long startNanos;
     private long audioOctets;
-    /** The layer a NACK being handled names (set before {@link TransportLayerNack#forEachLost}). */
-    private VideoLayer nackLayer;
 
     volatile long packetsSent;
     volatile long bytesSent;
-    volatile long keyFrameRequests;
-    volatile long nackedPackets;
-    volatile long retransmitted;
-    volatile long feedbackPackets;
 
     /**
      * {@code layerCount} 3: simulcast q/h/f with {@code videoBitrate} for f; 1: one stream at
@@ -124,6 +112,7 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
         String ufrag = LoadRun.randomToken(8);
         String pwd = LoadRun.randomToken(24);
         peer = new SecurePeer(loop, this, handshakes, certificate, ufrag, pwd);
+        feedback = new PublisherFeedback(layers, peer);
         peer.bind();
         long[] videoSsrcs = new long[layers.length];
         for (int i = 0; i < layers.length; i++) {
@@ -321,61 +310,22 @@ final class WhipPublisher implements SecurePeer.Media, SequenceNumberConsumer {
 
     @Override
     public void onRtcp(ByteBuf packet, long arrivalNanos) {
-        RtcpCompoundReader r = rtcp.reset(packet);
-        while (r.next()) {
-            int offset = r.offset();
-            int type = r.packetType();
-            int format = r.countOrFormat();
-            if (type == RtcpPacketType.PSFB && format == RtcpPacketType.FMT_PLI) {
-                requestKeyFrame(RtcpFeedback.mediaSsrc(packet, offset));
-            } else if (type == RtcpPacketType.PSFB && format == RtcpPacketType.FMT_FIR) {
-                // RFC 5104 §4.3.1: the SSRCs are in the FCI entries, the media-source field is unused.
-                int entries = FullIntraRequest.entryCount(packet, offset);
-                for (int i = 0; i < entries; i++) {
-                    requestKeyFrame(FullIntraRequest.entrySsrc(packet, offset, i));
-                }
-            } else if (type == RtcpPacketType.RTPFB && format == RtcpPacketType.FMT_NACK) {
-                nackLayer = layer(RtcpFeedback.mediaSsrc(packet, offset));
-                if (nackLayer != null) {
-                    TransportLayerNack.forEachLost(packet, offset, this);
-                    peer.flush();
-                }
-            } else if (type == RtcpPacketType.RTPFB && format == RtcpPacketType.FMT_TWCC) {
-                feedbackPackets++;
-            }
-        }
+        feedback.onRtcp(packet);
     }
 
-    private void requestKeyFrame(int ssrc) {
-        VideoLayer layer = layer(ssrc);
-        if (layer != null) {
-            layer.keyRequested = true;
-            keyFrameRequests++;
-        }
+    /** PLIs and FIRs that named one of our layers, since start. */
+    long keyFrameRequests() {
+        return feedback == null ? 0 : feedback.keyFrameRequests;
     }
 
-    private VideoLayer layer(int ssrc) {
-        for (VideoLayer l : layers) {
-            if (l.ssrc == ssrc) {
-                return l;
-            }
-        }
-        return null;
+    /** Packets resent for NACKs, since start. */
+    long retransmitted() {
+        return feedback == null ? 0 : feedback.retransmitted;
     }
 
-    /** One NACKed sequence number of {@link #nackLayer}: resend it when still in its history. */
-    @Override
-    public void accept(int seq) {
-        nackedPackets++;
-        long now = System.nanoTime();
-        int n = nackLayer.remembered(seq, now);
-        if (n == 0) {
-            return;
-        }
-        ByteBuf b = peer.buffer(n);
-        nackLayer.copyRemembered(seq, b);
-        peer.writeProtected(b);
-        retransmitted++;
+    /** Transport-wide CC feedback packets received, since start. */
+    long feedbackPackets() {
+        return feedback == null ? 0 : feedback.feedbackPackets;
     }
 
     long keyFramesSent() {
