@@ -232,12 +232,11 @@ public final class LoadRun {
         for (long p : total.layerPackets()) {
             layered += p;
         }
-        double cpu = server0 != null && server1 != null ? (server1.cpuNanos() - server0.cpuNanos()) / 1e9 : 0;
-        double selfCpu = self0 != null && self1 != null ? (self1.cpuNanos() - self0.cpuNanos()) / 1e9 : 0;
-        boolean split = server0 != null && server1 != null;
-        double media = split ? Math.max(0, server1.mediaNanos() - server0.mediaNanos()) / 1e9 / seconds : 0;
-        double jit = split ? Math.max(0, server1.jitNanos() - server0.jitNanos()) / 1e9 / seconds : 0;
-        double gc = split ? Math.max(0, server1.gcNanos() - server0.gcNanos()) / 1e9 / seconds : 0;
+        double cpu = ProcessStats.secondsBetween(server0, server1, ProcessStats::cpuNanos);
+        double selfCpu = ProcessStats.secondsBetween(self0, self1, ProcessStats::cpuNanos);
+        double media = ProcessStats.secondsBetween(server0, server1, ProcessStats::mediaNanos) / seconds;
+        double jit = ProcessStats.secondsBetween(server0, server1, ProcessStats::jitNanos) / seconds;
+        double gc = ProcessStats.secondsBetween(server0, server1, ProcessStats::gcNanos) / seconds;
         return new LoadReport(publishersUp.get(), config.publishers(), n, config.viewers(),
                 config.viewers() - n, seconds,
                 (total.videoPackets() + total.audioPackets()) / seconds, total.videoPackets() / seconds,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.ToLongFunction;
 
 /**
  * CPU time and memory of one process from Linux's /proc: utime + stime from /proc/PID/stat
@@ -33,6 +34,17 @@ record ProcessStats(long cpuNanos, long rssKb, long peakRssKb, long mediaNanos, 
             return ThreadKind.GC;
         }
         return ThreadKind.OTHER;
+    }
+
+    /**
+     * CPU seconds one of the counters grew by from {@code before} to {@code after}; 0 when either
+     * read failed, or when a thread group shrank (one of its threads ended in between).
+     */
+    static double secondsBetween(ProcessStats before, ProcessStats after, ToLongFunction<ProcessStats> nanos) {
+        if (before == null || after == null) {
+            return 0;
+        }
+        return Math.max(0, nanos.applyAsLong(after) - nanos.applyAsLong(before)) / 1e9;
     }
 
     /** The process's counters now, or null when /proc is not readable (not Linux, process gone). */

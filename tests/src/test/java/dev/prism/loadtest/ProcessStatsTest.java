@@ -44,5 +44,8 @@ class ProcessStatsTest {
         long media = during.mediaNanos() - before.mediaNanos();
         assertTrue(media >= 50_000_000L, "the spinning prism-media thread's time: " + media + " ns");
         assertTrue(during.cpuNanos() - before.cpuNanos() >= media, "within the process's total");
+        assertEquals(media / 1e9, ProcessStats.secondsBetween(before, during, ProcessStats::mediaNanos), 1e-9);
+        assertEquals(0, ProcessStats.secondsBetween(during, before, ProcessStats::mediaNanos), "never negative");
+        assertEquals(0, ProcessStats.secondsBetween(null, during, ProcessStats::cpuNanos), "unknown: 0");
     }
 }
