@@ -176,7 +176,6 @@ def main():
             events = sel.select(timeout)
         except InterruptedError:
             continue
-        now = time.monotonic()
         for key, _ in events:
             if key.data is None:
                 try:
@@ -202,7 +201,9 @@ def main():
                     break
                 if not packet:
                     break
-                accept(packet, d, dest, now)
+                # stamped when read, not when select returned: a packet that arrived while this
+                # loop ran would otherwise leave up to that long before its full delay
+                accept(packet, d, dest, time.monotonic())
         now = time.monotonic()
         while heap and heap[0][0] <= now:
             _, _, dest, d, packet = heapq.heappop(heap)
