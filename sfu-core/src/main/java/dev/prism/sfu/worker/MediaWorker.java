@@ -57,6 +57,8 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     private final long loopThreadId;
     private final SendBufferAllocator sendAllocator;
+    /** The envelopes of datagrams sent on the loop, reused once Netty has sent them. */
+    private final OutboundDatagram.Pool envelopes = new OutboundDatagram.Pool();
     /** Datagrams written on the loop since its last flush. */
     private int unflushed;
     private final ScheduledFuture<?> loadSampling;
@@ -202,15 +204,19 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     public void send(ByteBuf datagram, InetSocketAddress to) {
         counters.datagramsOut.increment();
         counters.bytesOut.add(datagram.readableBytes());
-        DatagramPacket packet = new DatagramPacket(datagram, to);
         if (loop.inEventLoop()) {
-            channel.write(packet, channel.voidPromise());
+            channel.write(envelopes.take(datagram, to), channel.voidPromise());
             if (++unflushed >= FLUSH_BATCH) {
                 flush();
             }
         } else {
-            channel.writeAndFlush(packet, channel.voidPromise());
+            channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
         }
+    }
+
+    /** The loop's reused envelopes (for tests). */
+    OutboundDatagram.Pool envelopes() {
+        return envelopes;
     }
 
     /** Sends what is queued (also for loop-thread code that did not run from a read). Loop thread. */
