@@ -1,0 +1,337 @@
+package dev.prism.signaling.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prism.sfu.room.PublishedTrackSpec;
+import dev.prism.signaling.MediaBackend.ParticipantListener;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who hears what of a room: real participants without a room behind them (they neither subscribe
+ * nor publish, so relaying an event starts no negotiation), each with a listener that records
+ * what its WebSocket would have sent.
+ */
+class ParticipantRosterTest {
+    /** Several relay threads, as on a server with cores to spare: order must not depend on there being one. */
+    private final ExecutorService relays = Executors.newFixedThreadPool(4);
+    private final ParticipantRoster roster = new ParticipantRoster(relays);
+
+    @AfterEach
+    void stopRelays() {
+        relays.shutdownNow();
+    }
+
+    /** The messages one WebSocket would send, in the order the roster called it. */
+    private static class Heard implements ParticipantListener {
+        private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onSubscriberOffer(String offerSdp) {
+            events.add("offer");
+        }
+
+        @Override
+        public void onParticipantJoined(String identity) {
+            events.add("joined " + identity);
+        }
+
+        @Override
+        public void onParticipantLeft(String identity) {
+            events.add("left " + identity);
+        }
+
+        @Override
+        public void onTrackPublished(String identity, String trackId, String kind, String source) {
+            events.add("published " + identity + " " + trackId + " " + kind + " " + source);
+        }
+
+        @Override
+        public void onTrackUnpublished(String identity, String trackId) {
+            events.add("unpublished " + identity + " " + trackId);
+        }
+
+        @Override
+        public void onActiveSpeaker(String identity, String streamId) {
+            events.add("speaker " + identity + " " + streamId);
+        }
+
+        @Override
+        public void onPublisherLayers(String trackId, String mid, Map<String, Boolean> active) {
+            events.add("layers " + trackId + " " + mid + " " + active); // the map's order is part of it
+        }
+
+        @Override
+        public void onClosed(String reason) {
+            events.add("closed " + reason);
+        }
+
+        /** Everything heard so far, and forgotten (join and leave are told before add/remove return). */
+        List<String> drain() {
+            List<String> out = new ArrayList<>();
+            events.drainTo(out);
+            return out;
+        }
+
+        /** The next event; track, layer and speaker events are told on another thread. */
+        String next() throws InterruptedException {
+            String e = events.poll(5, TimeUnit.SECONDS);
+            assertNotNull(e, "nothing heard within 5 s");
+            return e;
+        }
+
+        /** Nothing heard for a while after the others heard theirs (a relay is one loop over the room). */
+        void hearsNothing() throws InterruptedException {
+            assertNull(events.poll(200, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private RoomParticipant join(String id, String identity, String room, Heard heard) {
+        RoomParticipant p = new RoomParticipant(id, identity, room, null, null, heard, false, false, null);
+        roster.add(p);
+        return p;
+    }
+
+    /** Stands in for a publishOffer that got its transport (which needs a media worker and a real offer). */
+    private static void publishesOn(RoomParticipant p, String transportId) throws ReflectiveOperationException {
+        Field f = RoomParticipant.class.getDeclaredField("publishTransportId");
+        f.setAccessible(true);
+        f.set(p, transportId);
+    }
+
+    private static PublishedTrackSpec track(String trackId, String streamId, String kind, String mid, List<String> rids) {
+        return new PublishedTrackSpec(trackId, streamId, kind, 0, 0, 96, -1, kind.equals("audio") ? "opus" : "VP8",
+                kind.equals("audio") ? 48000 : 90000, kind.equals("audio") ? 2 : 0, "", List.of(), -1, mid, rids,
+                1, 2, 3, -1);
+    }
+
+    private static List<String> sorted(List<String> l) {
+        List<String> out = new ArrayList<>(l);
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void aJoinerIsAnnouncedToThoseAlreadyInItsRoomOnly() {
+        Heard alice = new Heard();
+        Heard bob = new Heard();
+        Heard carol = new Heard();
+        Heard dave = new Heard();
+        join("p1", "alice", "r", alice);
+        join("p2", "bob", "r", bob);
+        join("p3", "dave", "other", dave);
+        join("p4", "carol", "r", carol);
+        assertEquals(List.of("joined bob", "joined carol"), alice.drain());
+        assertEquals(List.of("joined carol"), bob.drain());
+        assertEquals(List.of(), carol.drain(), "a joiner is not told of itself (nor of those there: the joined reply lists them)");
+        assertEquals(List.of(), dave.drain(), "another room hears nothing");
+        assertEquals(List.of("alice", "bob", "carol"), sorted(roster.identities("r")));
+        assertEquals(List.of("dave"), roster.identities("other"));
+        assertEquals(List.of(), roster.identities("nobody-here"));
+    }
+
+    @Test
+    void aLeaverIsAnnouncedOnceToTheRestAndHearsNothingMore() {
+        Heard alice = new Heard();
+        Heard bob = new Heard();
+        Heard carol = new Heard();
+        join("p1", "alice", "r", alice);
+        RoomParticipant b = join("p2", "bob", "r", bob);
+        RoomParticipant c = join("p3", "carol", "r", carol);
+        alice.drain();
+        bob.drain();
+
+        assertTrue(roster.remove(b));
+        assertEquals(List.of("left bob"), alice.drain());
+        assertEquals(List.of("left bob"), carol.drain());
+        assertEquals(List.of(), bob.drain());
+        assertEquals(List.of("alice", "carol"), sorted(roster.identities("r")));
+        assertFalse(roster.remove(b), "a second leave is not announced again");
+        assertFalse(roster.remove(new RoomParticipant("p9", "zed", "r", null, null, new Heard(), false, false, null)),
+                "nor is one that never joined");
+        assertEquals(List.of(), alice.drain());
+
+        join("p4", "erin", "r", new Heard());
+        roster.remove(c);
+        assertEquals(List.of("joined erin", "left carol"), alice.drain());
+        assertEquals(List.of(), bob.drain(), "who left hears no more joins or leaves");
+    }
+
+    @Test
+    void twoConnectionsOfOneIdentityAreTwoParticipants() {
+        // The roster keys by participant id: a second tab of the same user neither replaces nor removes the first.
+        Heard alice = new Heard();
+        Heard tab1 = new Heard();
+        Heard tab2 = new Heard();
+        join("p1", "alice", "r", alice);
+        join("p2", "bob", "r", tab1);
+        RoomParticipant second = join("p3", "bob", "r", tab2);
+        assertEquals(List.of("alice", "bob", "bob"), sorted(roster.identities("r")));
+        assertEquals(List.of("joined bob"), tab1.drain(), "the first tab hears the second join");
+        alice.drain();
+
+        assertTrue(roster.remove(second));
+        assertEquals(List.of("left bob"), alice.drain());
+        assertEquals(List.of("left bob"), tab1.drain());
+        assertEquals(List.of("alice", "bob"), sorted(roster.identities("r")));
+    }
+
+    @Test
+    void trackChangesReachEveryoneInTheRoomThePublisherToo() throws Exception {
+        Heard alice = new Heard();
+        Heard bob = new Heard();
+        Heard dave = new Heard();
+        join("p1", "alice", "r", alice);
+        join("p2", "bob", "r", bob);
+        join("p3", "dave", "other", dave);
+        alice.drain();
+
+        roster.trackChanged("r", "alice", "T1-1", "video", "screen", true);
+        assertEquals("published alice T1-1 video screen", alice.next());
+        assertEquals("published alice T1-1 video screen", bob.next());
+        roster.trackChanged("r", "alice", "T1-1", null, null, false);
+        assertEquals("unpublished alice T1-1", alice.next());
+        assertEquals("unpublished alice T1-1", bob.next());
+        dave.hearsNothing();
+        roster.trackChanged("empty", "alice", "T1-1", "video", "camera", true); // no one there: nothing to do
+    }
+
+    @Test
+    void theActiveSpeakerReachesEveryoneInTheRoom() throws Exception {
+        Heard alice = new Heard();
+        Heard bob = new Heard();
+        Heard dave = new Heard();
+        join("p1", "alice", "r", alice);
+        join("p2", "bob", "r", bob);
+        join("p3", "dave", "other", dave);
+        alice.drain();
+
+        roster.activeSpeaker("r", "bob", track("T2-0", "stream-bob", "audio", "0", List.of()));
+        assertEquals("speaker bob stream-bob", alice.next());
+        assertEquals("speaker bob stream-bob", bob.next());
+        dave.hearsNothing();
+    }
+
+    @Test
+    void wantedLayersGoOnlyToThePublisherOfTheTrackByRid() throws Exception {
+        Heard alice = new Heard();
+        Heard bob = new Heard();
+        RoomParticipant a = join("p1", "alice", "r", alice);
+        RoomParticipant b = join("p2", "bob", "r", bob);
+        publishesOn(a, "TA");
+        publishesOn(b, "TB");
+        alice.drain();
+        PublishedTrackSpec video = track("TA-1", "stream-alice", "video", "1", List.of("q", "h", "f"));
+
+        roster.layersWanted("r", "TA", video, new boolean[] {false, true, true});
+        assertEquals("layers TA-1 1 {q=false, h=true, f=true}", alice.next(), "lowest first");
+        // More flags than rids: only the track's rids are named.
+        roster.layersWanted("r", "TA", track("TA-2", "stream-alice", "video", "2", List.of("q", "h")),
+                new boolean[] {true, false, true});
+        assertEquals("layers TA-2 2 {q=true, h=false}", alice.next());
+        bob.hearsNothing();
+    }
+
+    @Test
+    void whoLeftHearsNoRoomEvents() throws Exception {
+        Heard alice = new Heard();
+        Heard bob = new Heard();
+        join("p1", "alice", "r", alice);
+        RoomParticipant b = join("p2", "bob", "r", bob);
+        publishesOn(b, "TB");
+        roster.remove(b);
+        alice.drain();
+
+        roster.trackChanged("r", "alice", "TA-1", "audio", "microphone", true);
+        assertEquals("published alice TA-1 audio microphone", alice.next());
+        roster.activeSpeaker("r", "alice", track("TA-1", "stream-alice", "audio", "1", List.of()));
+        assertEquals("speaker alice stream-alice", alice.next());
+        roster.layersWanted("r", "TB", track("TB-1", "stream-bob", "video", "1", List.of("q", "h", "f")),
+                new boolean[] {true, true, true});
+        bob.hearsNothing();
+        alice.hearsNothing();
+    }
+
+    @Test
+    void aRoomsEventsReachEachParticipantInTheOrderRaisedEvenWhenOneIsSlow() throws Exception {
+        // The first relay is held up in a listener; the unpublication raised after it must still come second.
+        Heard slow = new Heard() {
+            @Override
+            public void onTrackPublished(String identity, String trackId, String kind, String source) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.onTrackPublished(identity, trackId, kind, source);
+            }
+        };
+        join("p1", "alice", "r", slow);
+        for (int i = 0; i < 3; i++) {
+            roster.trackChanged("r", "bob", "T" + i, "video", "camera", true);
+            roster.trackChanged("r", "bob", "T" + i, null, null, false);
+        }
+        roster.activeSpeaker("r", "bob", track("TB-0", "stream-bob", "audio", "0", List.of()));
+        for (int i = 0; i < 3; i++) {
+            assertEquals("published bob T" + i + " video camera", slow.next());
+            assertEquals("unpublished bob T" + i, slow.next());
+        }
+        assertEquals("speaker bob stream-bob", slow.next());
+    }
+
+    @Test
+    void aListenerThatThrowsKeepsNoOneElseFromHearing() throws Exception {
+        Heard broken = new Heard() {
+            @Override
+            public void onParticipantJoined(String identity) {
+                throw new IllegalStateException("socket gone");
+            }
+
+            @Override
+            public void onActiveSpeaker(String identity, String streamId) {
+                throw new IllegalStateException("socket gone");
+            }
+        };
+        Heard alice = new Heard();
+        Heard bob = new Heard();
+        join("p0", "broken", "r", broken);
+        join("p1", "alice", "r", alice);
+        join("p2", "bob", "r", bob);
+        assertEquals(List.of("alice", "bob", "broken"), sorted(roster.identities("r")), "the joiner was added");
+        assertEquals(List.of("joined bob"), alice.drain());
+
+        roster.activeSpeaker("r", "alice", track("TA-0", "stream-alice", "audio", "0", List.of()));
+        roster.activeSpeaker("r", "bob", track("TB-0", "stream-bob", "audio", "0", List.of()));
+        assertEquals("speaker alice stream-alice", alice.next());
+        assertEquals("speaker bob stream-bob", alice.next(), "the relay after a failure still runs");
+        assertEquals("speaker alice stream-alice", bob.next());
+        assertEquals("speaker bob stream-bob", bob.next());
+    }
+
+    @Test
+    void anEmptiedRoomIsForgotten() {
+        RoomParticipant a = join("p1", "alice", "r1", new Heard());
+        RoomParticipant b = join("p2", "bob", "r2", new Heard());
+        assertEquals(2, roster.rooms());
+        roster.remove(a);
+        assertEquals(1, roster.rooms(), "a room nobody is in is not kept");
+        roster.remove(b);
+        assertEquals(0, roster.rooms());
+        Heard carol = new Heard();
+        join("p3", "carol", "r1", carol);
+        assertEquals(List.of("carol"), roster.identities("r1"), "the name can be used again");
+    }
+}
