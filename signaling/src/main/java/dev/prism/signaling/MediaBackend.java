@@ -40,6 +40,9 @@ public interface MediaBackend {
         }
     }
 
+    /** Whether a WHIP/WHEP session is still alive (its transport not closed). Any thread. */
+    boolean isSessionOpen(String sessionId);
+
     /** Ends a WHIP/WHEP session (DELETE on its resource). Completes with false when unknown. */
     CompletionStage<Boolean> closeSession(String sessionId);
 

@@ -15,10 +15,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The front door (DESIGN.md "signaling"): health, WHIP (RFC 9725) and WHEP endpoints, the
@@ -34,13 +32,14 @@ public final class SignalingServer {
     private final MediaBackend backend;
     private final AccessTokens tokens;
     private final RejectionCounters rejections = new RejectionCounters();
-    /** WHIP/WHEP session id → room, to authorize DELETE and PATCH on the resource. */
-    private final Map<String, String> sessionRooms = new ConcurrentHashMap<>();
+    /** Who created each WHIP/WHEP resource, to authorize DELETE and PATCH on it. */
+    private final SessionOwners owners;
 
     public SignalingServer(Vertx vertx, MediaBackend backend, AccessTokens tokens) {
         this.vertx = vertx;
         this.backend = backend;
         this.tokens = tokens;
+        this.owners = new SessionOwners(backend::isSessionOpen);
     }
 
     private volatile String[] developmentKey;
@@ -146,7 +145,7 @@ public final class SignalingServer {
                 fail(ctx, error);
                 return;
             }
-            sessionRooms.put(session.id(), room);
+            owners.record(session.id(), new SessionOwners.Owner(room, publish, grant.identity()));
             ctx.response().setStatusCode(201)
                     .putHeader("Content-Type", SDP)
                     .putHeader("Location", "/" + kind + "/" + room + "/" + session.id())
@@ -174,16 +173,18 @@ public final class SignalingServer {
 
     private void delete(RoutingContext ctx, boolean publish) {
         String room = ctx.pathParam("room");
-        if (authorize(ctx, room, publish) == null) {
+        AccessGrant grant = authorize(ctx, room, publish);
+        if (grant == null) {
             return;
         }
         String session = ctx.pathParam("session");
-        if (!room.equals(sessionRooms.get(session))) {
-            refuse(ctx, 404, "unknown_session", "no session " + session + " in room " + room);
+        if (!owners.isOwner(session, room, publish, grant.identity())) {
+            // The same answer whether it does not exist or is someone else's: ids are not secrets.
+            refuse(ctx, 404, "unknown_session", "no session " + session + " of yours in room " + room);
             return;
         }
         backend.closeSession(session).whenComplete((closed, error) -> {
-            sessionRooms.remove(session);
+            owners.forget(session);
             if (error != null) {
                 fail(ctx, error);
             } else if (Boolean.TRUE.equals(closed)) {
@@ -196,7 +197,8 @@ public final class SignalingServer {
 
     private void patch(RoutingContext ctx, boolean publish) {
         String room = ctx.pathParam("room");
-        if (authorize(ctx, room, publish) == null) {
+        AccessGrant grant = authorize(ctx, room, publish);
+        if (grant == null) {
             return;
         }
         if (!isContentType(ctx, TRICKLE)) {
@@ -204,8 +206,8 @@ public final class SignalingServer {
             return;
         }
         String session = ctx.pathParam("session");
-        if (!room.equals(sessionRooms.get(session))) {
-            refuse(ctx, 404, "unknown_session", "no session " + session + " in room " + room);
+        if (!owners.isOwner(session, room, publish, grant.identity())) {
+            refuse(ctx, 404, "unknown_session", "no session " + session + " of yours in room " + room);
             return;
         }
         backend.trickle(session, ctx.body().asString()).whenComplete((known, error) -> {

@@ -238,6 +238,11 @@ public final class RoomMediaBackend implements MediaBackend {
     }
 
     @Override
+    public boolean isSessionOpen(String sessionId) {
+        return sessions.containsKey(sessionId);
+    }
+
+    @Override
     public CompletionStage<Boolean> closeSession(String sessionId) {
         Room r = sessions.remove(sessionId);
         if (r == null) {

@@ -126,6 +126,33 @@ class AccessControlTest {
         }
     }
 
+    @Test
+    void onlyTheIdentityThatCreatedAWhipSessionMayPatchOrDeleteIt() throws Exception {
+        // A publisher's session id is its transport id, which every viewer sees in the track ids.
+        String publisher = server.token("pub", "own", true, false, 60);
+        try (JavaPeer peer = new JavaPeer()) {
+            HttpResponse<String> created = post("/whip/own", publisher, "application/sdp", peer.offer());
+            assertEquals(201, created.statusCode(), created.body());
+            String id = created.headers().firstValue("Location").orElseThrow().substring("/whip/own/".length());
+            String viewer = server.token("viewer", "own", false, true, 60);
+            String otherPublisher = server.token("other", "own", true, true, 60);
+            assertEquals(404, delete("/whep/own/" + id, viewer).statusCode(), "a viewer through WHEP");
+            assertEquals(404, delete("/whip/own/" + id, otherPublisher).statusCode(), "another publisher");
+            assertEquals(404, delete("/whep/own/" + id, otherPublisher).statusCode(), "another identity through WHEP");
+            HttpResponse<String> patch = HTTP.send(HttpRequest.newBuilder(URI.create(PrismFixture.base(server) + "/whip/own/" + id))
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("a=end-of-candidates\r\n"))
+                    .header("Content-Type", "application/trickle-ice-sdpfrag").header("Authorization", "Bearer " + otherPublisher)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, patch.statusCode(), "nor may it trickle into it");
+            assertEquals(200, delete("/whip/own/" + id, publisher).statusCode(), "the session was still there for its owner");
+        }
+    }
+
+    private static HttpResponse<String> delete(String path, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(PrismFixture.base(server) + path)).DELETE()
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Collects text messages and the close code of a WebSocket. */
     static final class Collector implements WebSocket.Listener {
         final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
