@@ -69,8 +69,11 @@ public final class RoomMediaBackend implements MediaBackend {
             public void onTransportClosed(String room, String transportId, String reason) {
                 sessions.remove(transportId);
                 RoomDirectory.Member m = directory.memberOfTransport(room, transportId);
-                if (m != null && m.participant == null) {
+                RoomParticipant p = m == null ? null : m.participant;
+                if (m != null && p == null) {
                     directory.remove(room, m.id); // a WHIP/WHEP session ends with its transport
+                } else if (p != null) {
+                    p.transportClosed(transportId, reason); // a WebSocket participant's connection died
                 }
                 // Track events for this transport were sent before this one; the roster can forget it.
                 publishers.remove(transportId);

@@ -59,6 +59,8 @@ final class RoomParticipant implements Participant {
     private boolean renegotiate;
     private boolean offering;
     private boolean left;
+    /** The largest video the client wants ({width, height}), kept for a subscribe transport not made yet. */
+    private int[] maxVideoSize;
 
     RoomParticipant(String id, String identity, String roomName, Room room, RoomMediaBackend backend,
                     ParticipantListener listener, boolean canPublish, boolean canSubscribe, RoomDirectory.Member member) {
@@ -213,7 +215,14 @@ final class RoomParticipant implements Participant {
             }
             offering = true;
         }
-        room.tracks().thenCompose(tracks -> ensureSubscribeTransport().thenApply(transport -> {
+        room.tracks().thenCompose(tracks -> {
+            if (nothingToOffer(tracks)) {
+                // No transport yet: one made now would get no offer, so no ICE check, and the
+                // 30 s connection deadline would close it before the first track came.
+                finishOffering();
+                return CompletableFuture.completedFuture(null);
+            }
+            return ensureSubscribeTransport().thenApply(transport -> {
             synchronized (this) {
                 sending.keySet().retainAll(trackIds(tracks));
                 for (PublishedTrackSpec t : tracks) {
@@ -227,15 +236,15 @@ final class RoomParticipant implements Participant {
                         t.isVideo() ? RANDOM.nextInt() & 0xFFFFFFFFL | 1 : 0, "prism-" + roomName));
                 }
                 if (sending.isEmpty() && lastOffer == null) {
-                    offering = false; // nothing to offer yet
-                    return null;
+                    return null; // nothing to offer yet (offering ends below)
                 }
                 SessionDescription offer = Negotiator.createSubscribeOffer(
                         NegotiationMapping.localParams(transport), new ArrayList<>(sending.values()), lastOffer);
                 pendingOffer = offer;
                 return offer;
             }
-        })).whenComplete((offer, error) -> {
+            });
+        }).whenComplete((offer, error) -> {
             if (error != null) {
                 java.util.logging.Logger.getLogger(RoomParticipant.class.getName()).log(
                         java.util.logging.Level.WARNING, "subscriber offer for " + identity + " failed", error);
@@ -246,8 +255,39 @@ final class RoomParticipant implements Participant {
                 listener.onClosed("subscribe negotiation failed: " + error.getMessage());
             } else if (offer != null) {
                 listener.onSubscriberOffer(SdpWriter.write(offer));
+            } else {
+                finishOffering();
             }
         });
+    }
+
+    /** Whether the room has no track for this participant and it was never offered one. */
+    private synchronized boolean nothingToOffer(List<PublishedTrackSpec> tracks) {
+        if (lastOffer != null) {
+            return false;
+        }
+        for (PublishedTrackSpec t : tracks) {
+            if (!owns(RoomMediaBackend.ownerOf(t.trackId()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Ends an offer round that sent nothing; a change that came meanwhile starts the next. */
+    private void finishOffering() {
+        boolean again;
+        synchronized (this) {
+            if (pendingOffer != null) {
+                return; // an offer is out: its answer ends the round
+            }
+            offering = false;
+            again = renegotiate;
+            renegotiate = false;
+        }
+        if (again) {
+            offerTracks();
+        }
     }
 
     private static Set<String> trackIds(List<PublishedTrackSpec> tracks) {
@@ -260,26 +300,34 @@ final class RoomParticipant implements Participant {
 
     @Override
     public CompletionStage<Void> setMaxVideoSize(int width, int height) {
-        // The subscribe transport is made now if need be, so a size declared before any track applies.
-        return ensureSubscribeTransport().thenCompose(t -> room.setMaxVideoSize(t.transportId(), width, height))
-                .thenApply(known -> null);
+        CompletableFuture<LocalTransportInfo> creation;
+        synchronized (this) {
+            maxVideoSize = new int[] {width, height};
+            creation = subscribeTransportCreation;
+        }
+        if (creation == null) {
+            return CompletableFuture.completedFuture(null); // applied when the subscribe transport is made
+        }
+        return creation.thenCompose(t -> room.setMaxVideoSize(t.transportId(), width, height)).thenApply(known -> null);
     }
 
     /**
-     * The subscribe transport, made on first use. Made once even when the first offer and a
-     * {@code maxVideoSize} ask for it at the same moment (else the size went to a second
-     * transport that never carried anything).
+     * The subscribe transport, made with the first offer, once, with the {@code maxVideoSize}
+     * declared before it (if any) applied before its first subscription.
      */
     private synchronized CompletableFuture<LocalTransportInfo> ensureSubscribeTransport() {
         if (subscribeTransportCreation == null) {
             CompletableFuture<LocalTransportInfo> creation = backend.admission().awaitSetup(roomName)
                     .thenCompose(v -> room.createTransport(null))
-                    .thenApply(t -> {
+                    .thenCompose(t -> {
                         member.transports.add(t.transportId());
+                        int[] size;
                         synchronized (this) {
                             subscribeTransport = t;
+                            size = maxVideoSize;
                         }
-                        return t;
+                        return size == null ? CompletableFuture.completedFuture(t)
+                                : room.setMaxVideoSize(t.transportId(), size[0], size[1]).thenApply(known -> t);
                     });
             subscribeTransportCreation = creation;
             creation.whenComplete((t, error) -> {
@@ -316,6 +364,23 @@ final class RoomParticipant implements Participant {
 
     ParticipantListener listener() {
         return listener;
+    }
+
+    /**
+     * One of the room's transports closed. If it was this participant's (the 30 s deadline, lost
+     * consent, a DTLS failure), its browser connection is dead and cannot be brought back here:
+     * the client hears {@code closed} with the reason, so it can join again, and the participant
+     * leaves.
+     */
+    void transportClosed(String transportId, String reason) {
+        synchronized (this) {
+            if (left || !(transportId.equals(publishTransportId)
+                    || subscribeTransport != null && transportId.equals(subscribeTransport.transportId()))) {
+                return;
+            }
+        }
+        listener.onClosed("media connection closed: " + reason);
+        leave();
     }
 
     static CompletionException wrap(Throwable t) {
