@@ -188,7 +188,11 @@ public final class Room implements TransportListener {
         });
     }
 
-    /** Sends tracks to a subscriber transport; video waits for (and asks for) a key frame. */
+    /**
+     * Sends tracks to a subscriber transport; video waits for (and asks for) a key frame. A track
+     * that ended since it was offered is skipped: its publisher left between offer and answer,
+     * which is normal, and the next offer takes its line away.
+     */
     public CompletableFuture<Void> subscribe(String transportId, List<DownTrackSpec> specs) {
         return onLoop(() -> {
             PeerTransport t = transport(transportId);
@@ -197,7 +201,8 @@ public final class Room implements TransportListener {
             for (DownTrackSpec spec : specs) {
                 PublishedTrack track = tracks.get(spec.trackId());
                 if (track == null) {
-                    throw new IllegalArgumentException("no track " + spec.trackId() + " in room " + name);
+                    LOG.fine(() -> "room " + name + ": track " + spec.trackId() + " ended before " + transportId + " subscribed");
+                    continue;
                 }
                 e.down.put((int) spec.ssrc(), track.addDownTrack(t, e.downlink(spec.transportCcId()), spec));
             }

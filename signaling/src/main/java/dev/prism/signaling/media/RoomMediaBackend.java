@@ -174,7 +174,7 @@ public final class RoomMediaBackend implements MediaBackend {
             sessions.put(local.transportId(), r);
             publishers.put(local.transportId(), identity);
             onTransport.accept(local.transportId());
-            return r.publish(local.transportId(), specs)
+            return closeOnFailure(r, local.transportId(), r.publish(local.transportId(), specs))
                     .thenApply(v -> new PeerSession(local.transportId(), SdpWriter.write(result.localDescription())));
         });
     }
@@ -235,9 +235,22 @@ public final class RoomMediaBackend implements MediaBackend {
             CompletableFuture<Boolean> pinned = options.videoLayer() == SubscribeOptions.ADAPTIVE
                     ? CompletableFuture.completedFuture(true)
                     : r.pinVideoLayer(local.transportId(), new VideoLayerPin(options.videoLayer()));
-            return pinned.thenCompose(known -> r.subscribe(local.transportId(), downs))
+            return closeOnFailure(r, local.transportId(), pinned.thenCompose(known -> r.subscribe(local.transportId(), downs)))
                     .thenApply(v -> new PeerSession(local.transportId(), SdpWriter.write(result.localDescription())));
         }));
+    }
+
+    /**
+     * The set-up's last step on a transport made for a WHIP/WHEP request: if it fails, the client
+     * gets an error and no resource to DELETE, so the transport (and whatever it published) closes
+     * now rather than at the 30 s connection deadline.
+     */
+    private static <T> CompletableFuture<T> closeOnFailure(Room r, String transportId, CompletableFuture<T> step) {
+        return step.whenComplete((v, error) -> {
+            if (error != null) {
+                r.closeTransport(transportId, "set-up failed: " + error.getMessage());
+            }
+        });
     }
 
     @Override

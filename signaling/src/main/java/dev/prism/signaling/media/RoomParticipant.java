@@ -197,6 +197,14 @@ final class RoomParticipant implements Participant {
                     if (again) {
                         offerTracks();
                     }
+                }).whenComplete((v, error) -> {
+                    if (error != null) {
+                        // The client hears the error; the round ends so that later changes still bring offers.
+                        synchronized (this) {
+                            pendingOffer = null;
+                        }
+                        finishOffering();
+                    }
                 });
     }
 

@@ -3,6 +3,7 @@ package dev.prism.tests.media;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.prism.api.PrismServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,6 +71,61 @@ class WebSocketParticipantTest {
             assertTrue(closed.contains("media connection closed") && closed.contains("ICE"), closed);
             c.closed.get(5, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void anAnswerNamingATrackThatEndedMeanwhileIsTakenAndTheNextOfferFollows() throws Exception {
+        String room = "gone";
+        try (JavaPeer publisher = new JavaPeer()) {
+            String pubToken = server.token("pub", room, true, false, 120);
+            HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(URI.create(PrismFixture.base(server) + "/whip/" + room))
+                    .POST(HttpRequest.BodyPublishers.ofString(publisher.offer())).header("Content-Type", "application/sdp")
+                    .header("Authorization", "Bearer " + pubToken).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, published.statusCode(), published.body());
+            AccessControlTest.Collector c = new AccessControlTest.Collector();
+            WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort()
+                    + "/ws?access_token=" + server.token("viewer", room, false, true, 120)), c).get(5, TimeUnit.SECONDS);
+            ws.sendText("{\"type\":\"join\",\"room\":\"" + room + "\",\"id\":\"1\"}", true).get();
+            String offer = JsonMapper.builder().build()
+                    .readTree(nextOfType(c, "offer", 10)).get("sdp").asText();
+
+            // The publisher leaves while the viewer's answer is on its way.
+            String location = published.headers().firstValue("Location").orElseThrow();
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(PrismFixture.base(server) + location)).DELETE()
+                    .header("Authorization", "Bearer " + pubToken).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            nextOfType(c, "trackUnpublished", 5);
+
+            // Before: subscribing the ended track threw, the client got internal_error and never another offer.
+            String answer = JsonMapper.builder().build().createObjectNode().put("type", "answer").put("id", "2")
+                    .put("sdp", answerTo(offer)).toString();
+            ws.sendText(answer, true).get();
+            String reply = nextOfType(c, "ok", 5);
+            assertTrue(reply.contains("\"2\""), reply);
+            String next = JsonMapper.builder().build().readTree(nextOfType(c, "offer", 5)).get("sdp").asText();
+            assertTrue(next.contains("m=video 0 ") || next.contains("m=audio 0 "), "the ended track's line is taken away: " + next);
+        }
+    }
+
+    /** A recvonly answer to one of Prism's subscribe offers, as a browser would write it (no media will flow). */
+    private static String answerTo(String offer) {
+        StringBuilder out = new StringBuilder();
+        for (String line : offer.split("\r\n")) {
+            if (line.equals("a=ice-lite") || line.startsWith("a=candidate") || line.equals("a=end-of-candidates")
+                    || line.startsWith("a=ssrc") || line.startsWith("a=msid")) {
+                continue;
+            }
+            if (line.startsWith("a=ice-ufrag:")) {
+                line = "a=ice-ufrag:jvAn";
+            } else if (line.startsWith("a=ice-pwd:")) {
+                line = "a=ice-pwd:javapeeranswerpassword01";
+            } else if (line.equals("a=setup:actpass")) {
+                line = "a=setup:active";
+            } else if (line.equals("a=sendonly") || line.equals("a=sendrecv")) {
+                line = "a=recvonly";
+            }
+            out.append(line).append("\r\n");
+        }
+        return out.toString();
     }
 
     /** The next message of {@code type}, skipping others, within {@code seconds}. */
