@@ -27,7 +27,21 @@ final class SdpParts {
     static Group requireBundle(SessionDescription offer) {
         Group g = offer.group("BUNDLE");
         if (g == null || g.mids().isEmpty()) throw new NegotiationException("offer has no a=group:BUNDLE (BUNDLE is required)");
+        requireUniqueMids(offer);
         return g;
+    }
+
+    /**
+     * No two m= lines share a mid (RFC 5888 §4; RFC 8843 routes by it). Prism keys tracks by it: a
+     * second line with the same mid published one track and then failed on the second.
+     */
+    static void requireUniqueMids(SessionDescription offer) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (MediaDescription m : offer.media()) {
+            if (m.mid() != null && !seen.add(m.mid())) {
+                throw new NegotiationException("two m-lines have a=mid:" + m.mid() + " (a mid must be unique, RFC 5888 §4)");
+            }
+        }
     }
 
     /** Prism is DTLS passive (RFC 5763 §5): the offerer must be able to be active. */

@@ -164,6 +164,7 @@ class PublishAnswerTest {
         "a=ice-ufrag:                   | a=x-ufrag:      | offer has no a=ice-ufrag",
         "a=ice-pwd:                     | a=x-pwd:        | offer has no a=ice-pwd",
         "a=rtcp-mux\\r\\n               | ''              | m-line 0 (mid 0) has no a=rtcp-mux (rtcp-mux is required)",
+        "a=mid:1                        | a=mid:0         | two m-lines have a=mid:0 (a mid must be unique, RFC 5888 §4)",
     })
     void refusals(String from, String to, String message) {
         String text = Fixtures.text(Fixtures.CHROMIUM_PUBLISH).replace(from.replace("\\r\\n", "\r\n"), to);
