@@ -197,6 +197,12 @@ public final class RoomDirectory {
         }
     }
 
+    /** Whether {@code member} is still in {@code room} (not removed by an operator, a room delete or a drain). */
+    public boolean isMember(String room, Member member) {
+        RoomEntry e = rooms.get(room);
+        return e != null && e.members.get(member.id) == member;
+    }
+
     /** The member that owns a transport, or null. */
     public Member memberOfTransport(String room, String transportId) {
         RoomEntry e = rooms.get(room);

@@ -121,12 +121,23 @@ public final class RoomMediaBackend implements MediaBackend {
     /** Records the session's transport on its member, or forgets the member when the session failed. */
     private CompletableFuture<PeerSession> tracked(String room, RoomDirectory.Member member,
                                                    CompletableFuture<PeerSession> session) {
-        return session.whenComplete((s, error) -> {
+        return session.handle((s, error) -> {
             if (error != null) {
                 directory.remove(room, member.id);
-            } else {
-                member.transports.add(s.id());
+                throw RoomParticipant.wrap(error);
             }
+            // Added first, then checked: a removal from now on finds the transport and closes it.
+            member.transports.add(s.id());
+            if (!directory.isMember(room, member)) {
+                // Removed (operator, room deleted, drain) while it waited for its worker or its transport.
+                Room r = sessions.remove(s.id());
+                if (r != null) {
+                    r.closeTransport(s.id(), "removed while it was being set up");
+                }
+                throw new CompletionException(new SignalingException(410, "removed",
+                        "the session was removed (by an operator, a room delete or a drain) while it was being set up"));
+            }
+            return s;
         });
     }
 

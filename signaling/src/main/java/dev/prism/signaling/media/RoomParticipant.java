@@ -121,10 +121,16 @@ final class RoomParticipant implements Participant {
         return backend.admission().awaitSetup(roomName)
                 .thenCompose(v -> backend.publishInto(room, identity, offerSdp, sources, onTransport))
                 .thenApply(session -> {
+                    boolean gone;
                     synchronized (this) {
+                        gone = left;
                         publishTransportId = session.id();
                     }
                     member.transports.add(session.id());
+                    if (gone) { // left while publishing was being set up: leave() did not see this transport
+                        room.closeTransport(session.id(), "participant left");
+                        throw new CompletionException(new SignalingException(410, "left", "the participant left"));
+                    }
                     member.publishing = true;
                     // This publisher hears "layers" messages, so Prism may pause simulcast layers nobody receives.
                     room.enableLayerPausing(session.id());
@@ -330,9 +336,15 @@ final class RoomParticipant implements Participant {
                     .thenCompose(t -> {
                         member.transports.add(t.transportId());
                         int[] size;
+                        boolean gone;
                         synchronized (this) {
+                            gone = left;
                             subscribeTransport = t;
                             size = maxVideoSize;
+                        }
+                        if (gone) { // left while the transport was being made: leave() did not see it
+                            room.closeTransport(t.transportId(), "participant left");
+                            throw new CompletionException(new SignalingException(410, "left", "the participant left"));
                         }
                         return size == null ? CompletableFuture.completedFuture(t)
                                 : room.setMaxVideoSize(t.transportId(), size[0], size[1]).thenApply(known -> t);

@@ -311,4 +311,39 @@ class ParticipantsAndLimitsTest {
             assertTrue(s.backend().refusals().getOrDefault("worker_overloaded", 0L) >= 1, "the refusal is counted");
         }
     }
+
+    @Test
+    void aViewerRemovedWhileItsSessionWaitsGetsNoSession() throws Exception {
+        try (PrismServer s = start(new Limits(0, 0, 0, 16, 50, 256, 0, 10_000)); JavaPeer a = new JavaPeer();
+             JavaPeer b = new JavaPeer()) {
+            assertEquals(201, call(s, "POST", "/whep/kick", s.token("a", "kick", false, true, 60), a.offer()).statusCode());
+            MediaWorker worker = s.rooms().find("kick").worker();
+            int before = s.backend().sessionCount();
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting;
+            try (Backlog backlog = new Backlog(worker)) {
+                awaitBehind(worker);
+                String token = s.token("b", "kick", false, true, 60);
+                String offer = b.offer();
+                waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return call(s, "POST", "/whep/kick", token, offer);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                long deadline = System.currentTimeMillis() + 5_000;
+                while (worker.setupGate().waitingNow() == 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(1, worker.setupGate().waitingNow(), "the viewer waits for its worker");
+                HttpResponse<String> removed = call(s, "DELETE", "/v1/rooms/kick/participants/b", s.adminToken(60), null);
+                assertEquals(204, removed.statusCode(), removed.body());
+            }
+            // Before: it got 201 and a session the room's directory no longer knew, beyond the operator's reach.
+            HttpResponse<String> answered = waiting.get(15, TimeUnit.SECONDS);
+            assertEquals(410, answered.statusCode(), answered.body());
+            assertTrue(answered.body().startsWith("removed"), answered.body());
+            assertEquals(before, s.backend().sessionCount(), "no session was left for the removed viewer");
+        }
+    }
 }
