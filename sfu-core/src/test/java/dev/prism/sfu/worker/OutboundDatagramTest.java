@@ -69,12 +69,7 @@ class OutboundDatagramTest {
                 int first = r * perRound;
                 worker.eventLoop().submit(() -> {
                     for (int i = first; i < first + perRound; i++) {
-                        ByteBuf b = worker.alloc().directBuffer(100);
-                        b.writeInt(i);
-                        for (int k = 0; k < 24; k++) {
-                            b.writeInt(i * 31 + k);
-                        }
-                        worker.send(b, to);
+                        worker.send(numbered(worker.alloc().directBuffer(100), i), to);
                     }
                     worker.flush();
                 }).get(5, TimeUnit.SECONDS);
@@ -98,10 +93,7 @@ class OutboundDatagramTest {
         try (DatagramSocket receiver = new DatagramSocket(0, loopback)) {
             receiver.setSoTimeout(2_000);
             InetSocketAddress to = new InetSocketAddress(loopback, receiver.getLocalPort());
-            ByteBuf heap = Unpooled.buffer(100).writeInt(0);
-            for (int k = 0; k < 24; k++) {
-                heap.writeInt(k);
-            }
+            ByteBuf heap = numbered(Unpooled.buffer(100), 0);
             worker.eventLoop().submit(() -> {
                 worker.send(heap, to);
                 worker.flush();
@@ -133,6 +125,15 @@ class OutboundDatagramTest {
             assertEquals(0, b.refCnt(), "released by Netty's outbound buffer when the socket closed");
         }
         assertEquals(worker.envelopes().made(), worker.envelopes().free(), "every envelope is back");
+    }
+
+    /** Datagram {@code n}: its number, then a body derived from it (100 bytes), which {@link #receive} checks. */
+    private static ByteBuf numbered(ByteBuf b, int n) {
+        b.writeInt(n);
+        for (int k = 0; k < 24; k++) {
+            b.writeInt(n * 31 + k);
+        }
+        return b;
     }
 
     /** Receives up to {@code end}, checking each datagram's number and body; returns how far it got. */

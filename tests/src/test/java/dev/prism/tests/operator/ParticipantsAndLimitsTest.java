@@ -257,6 +257,18 @@ class ParticipantsAndLimitsTest {
         }
     }
 
+    /** A WHIP/WHEP POST on another thread, for a request that waits. */
+    private static java.util.concurrent.CompletableFuture<HttpResponse<String>> postLater(PrismServer s, String path,
+                                                                                      String token, String offer) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return call(s, "POST", path, token, offer);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
     private static void awaitBehind(MediaWorker worker) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 15_000;
         while (worker.behindNanos() < 500_000_000L && System.currentTimeMillis() < deadline) {
@@ -278,15 +290,7 @@ class ParticipantsAndLimitsTest {
             java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting;
             try (Backlog backlog = new Backlog(worker)) {
                 awaitBehind(worker);
-                String token = s.token("b", "burst", false, true, 60);
-                String offer = b.offer();
-                waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return call(s, "POST", "/whep/burst", token, offer);
-                    } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
+                waiting = postLater(s, "/whep/burst", s.token("b", "burst", false, true, 60), b.offer());
                 Thread.sleep(waitLimit / 2);
                 assertFalse(waiting.isDone(), "the session waits while the worker is behind");
                 assertEquals(1, worker.setupGate().waitingNow());
@@ -322,15 +326,7 @@ class ParticipantsAndLimitsTest {
             java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting;
             try (Backlog backlog = new Backlog(worker)) {
                 awaitBehind(worker);
-                String token = s.token("b", "kick", false, true, 60);
-                String offer = b.offer();
-                waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return call(s, "POST", "/whep/kick", token, offer);
-                    } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
+                waiting = postLater(s, "/whep/kick", s.token("b", "kick", false, true, 60), b.offer());
                 long deadline = System.currentTimeMillis() + 5_000;
                 while (worker.setupGate().waitingNow() == 0 && System.currentTimeMillis() < deadline) {
                     Thread.sleep(20);
