@@ -237,26 +237,26 @@ final class RoomParticipant implements Participant {
                 return CompletableFuture.completedFuture(null);
             }
             return ensureSubscribeTransport().thenApply(transport -> {
-            synchronized (this) {
-                sending.keySet().retainAll(trackIds(tracks));
-                for (PublishedTrackSpec t : tracks) {
-                    if (owns(RoomMediaBackend.ownerOf(t.trackId()))) {
-                        continue; // do not send a participant its own tracks
+                synchronized (this) {
+                    sending.keySet().retainAll(trackIds(tracks));
+                    for (PublishedTrackSpec t : tracks) {
+                        if (owns(RoomMediaBackend.ownerOf(t.trackId()))) {
+                            continue; // do not send a participant its own tracks
+                        }
+                        sending.computeIfAbsent(t.trackId(), k -> new OutgoingTrack(t.trackId(), t.streamId(),
+                                t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO,
+                                new Codec(t.codecName(), t.clockRate(), t.channels(), t.fmtp(), t.rtcpFb()),
+                                RANDOM.nextInt() & 0xFFFFFFFFL,
+                                t.isVideo() ? RANDOM.nextInt() & 0xFFFFFFFFL | 1 : 0, "prism-" + roomName));
                     }
-                    sending.computeIfAbsent(t.trackId(), k -> new OutgoingTrack(t.trackId(), t.streamId(),
-                            t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO,
-                            new Codec(t.codecName(), t.clockRate(), t.channels(), t.fmtp(), t.rtcpFb()),
-                            RANDOM.nextInt() & 0xFFFFFFFFL,
-                        t.isVideo() ? RANDOM.nextInt() & 0xFFFFFFFFL | 1 : 0, "prism-" + roomName));
+                    if (sending.isEmpty() && lastOffer == null) {
+                        return null; // nothing to offer yet (offering ends below)
+                    }
+                    SessionDescription offer = Negotiator.createSubscribeOffer(
+                            NegotiationMapping.localParams(transport), new ArrayList<>(sending.values()), lastOffer);
+                    pendingOffer = offer;
+                    return offer;
                 }
-                if (sending.isEmpty() && lastOffer == null) {
-                    return null; // nothing to offer yet (offering ends below)
-                }
-                SessionDescription offer = Negotiator.createSubscribeOffer(
-                        NegotiationMapping.localParams(transport), new ArrayList<>(sending.values()), lastOffer);
-                pendingOffer = offer;
-                return offer;
-            }
             });
         }).whenComplete((offer, error) -> {
             if (error != null) {
