@@ -129,6 +129,14 @@ final class ParticipantRoster {
         relay(room, p -> p.listener().onActiveSpeaker(identity, audioTrack.streamId()));
     }
 
+    /** Tells {@code p} alone, off this thread, after its room's earlier events (what a newcomer must learn). */
+    void relayTo(RoomParticipant p, Consumer<RoomParticipant> event) {
+        RoomMembers members = byRoom.get(p.roomName());
+        if (members != null) {
+            members.relayInOrder(() -> tell(p, event), relays);
+        }
+    }
+
     /** Tells each participant of {@code room}, off this thread, after the room's earlier events. */
     private void relay(String room, Consumer<RoomParticipant> event) {
         RoomMembers members = byRoom.get(room);

@@ -311,9 +311,9 @@ public final class RoomMediaBackend implements MediaBackend {
         p.offerTracks();
         Room.ActiveSpeaker speaker = r.activeSpeaker();
         if (speaker != null) {
-            // A newcomer learns who speaks now, after its join reply.
+            // A newcomer learns who speaks now, in order with the room's later speaker changes.
             String speakerIdentity = identityOf(speaker.ownerTransportId());
-            CompletableFuture.runAsync(() -> listener.onActiveSpeaker(speakerIdentity, speaker.audioTrack().streamId()));
+            participants.relayTo(p, q -> q.listener().onActiveSpeaker(speakerIdentity, speaker.audioTrack().streamId()));
         }
         return CompletableFuture.completedFuture(p);
     }

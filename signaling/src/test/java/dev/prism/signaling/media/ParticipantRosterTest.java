@@ -334,4 +334,31 @@ class ParticipantRosterTest {
         join("p3", "carol", "r1", carol);
         assertEquals(List.of("carol"), roster.identities("r1"), "the name can be used again");
     }
+
+    @Test
+    void whatANewcomerAloneIsToldComesInOrderWithTheRoomsEvents() throws Exception {
+        // The speaker as of the join, then a change: the newcomer must end up with the change.
+        Heard slow = new Heard() {
+            @Override
+            public void onActiveSpeaker(String identity, String streamId) {
+                if (identity.equals("bob")) { // the newcomer's own message is held up
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.onActiveSpeaker(identity, streamId);
+            }
+        };
+        Heard other = new Heard();
+        join("p0", "other", "r", other);
+        RoomParticipant newcomer = join("p1", "newcomer", "r", slow);
+        roster.relayTo(newcomer, p -> p.listener().onActiveSpeaker("bob", "stream-bob"));
+        roster.activeSpeaker("r", "carol", track("TC-0", "stream-carol", "audio", "0", List.of()));
+        assertEquals("speaker bob stream-bob", slow.next());
+        assertEquals("speaker carol stream-carol", slow.next());
+        assertEquals(List.of("joined newcomer", "speaker carol stream-carol"), other.drain(),
+                "the newcomer's own message went to the newcomer only");
+    }
 }
