@@ -9,12 +9,15 @@ import dev.prism.sfu.room.TrackSource;
 import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.sfu.transport.RemoteTransportInfo;
 import dev.prism.signaling.SignalingException;
+import dev.prism.signaling.negotiation.Codec;
 import dev.prism.signaling.negotiation.LocalTransportParams;
 import dev.prism.signaling.negotiation.NegotiatedCodec;
 import dev.prism.signaling.negotiation.NegotiatedMedia;
 import dev.prism.signaling.negotiation.NegotiationResult;
+import dev.prism.signaling.negotiation.OutgoingTrack;
 import dev.prism.signaling.negotiation.RemoteTransportParams;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import java.util.Map;
  */
 final class NegotiationMapping {
     /** RFC 8445 §5.1.2.1 host candidate priority: type preference 126, local 65535, component 1. */
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long HOST_PRIORITY = (126L << 24) | (65535L << 8) | 255;
 
     private NegotiationMapping() {}
@@ -48,6 +52,16 @@ final class NegotiationMapping {
     }
 
     /** What the room needs to send one negotiated subscription, RTX included when the subscriber kept it. */
+    /**
+     * A room track as a subscriber is offered it: fresh random SSRCs (and an RTX SSRC for video),
+     * the room's stream name as its CNAME.
+     */
+    static OutgoingTrack outgoing(PublishedTrackSpec t, String room) {
+        return new OutgoingTrack(t.trackId(), t.streamId(), t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO,
+                new Codec(t.codecName(), t.clockRate(), t.channels(), t.fmtp(), t.rtcpFb()),
+                RANDOM.nextInt() & 0xFFFFFFFFL, t.isVideo() ? RANDOM.nextInt() & 0xFFFFFFFFL | 1 : 0, "prism-" + room);
+    }
+
     static DownTrackSpec downTrack(NegotiatedMedia m) {
         NegotiatedCodec codec = m.codecs().get(0);
         return new DownTrackSpec(m.trackId(), m.ssrcs().get(0).ssrc(), codec.payloadType(), m.ssrcs().get(0).rtxSsrc(),

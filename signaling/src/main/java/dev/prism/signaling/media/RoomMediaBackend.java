@@ -1,6 +1,5 @@
 package dev.prism.signaling.media;
 
-import dev.prism.sdp.MediaKind;
 import dev.prism.sdp.SdpParseException;
 import dev.prism.sdp.SdpParser;
 import dev.prism.sdp.SdpWriter;
@@ -15,14 +14,12 @@ import dev.prism.sfu.room.VideoLayerPin;
 import dev.prism.signaling.MediaBackend;
 import dev.prism.signaling.SignalingException;
 import dev.prism.signaling.SignalingLimits;
-import dev.prism.signaling.negotiation.Codec;
 import dev.prism.signaling.negotiation.NegotiatedMedia;
 import dev.prism.signaling.negotiation.NegotiationException;
 import dev.prism.signaling.negotiation.NegotiationResult;
 import dev.prism.signaling.negotiation.Negotiator;
 import dev.prism.signaling.negotiation.OutgoingTrack;
 import dev.prism.signaling.negotiation.RemoteTransportParams;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RoomMediaBackend implements MediaBackend {
     /** The SSRCs a subscriber's outgoing tracks get. */
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RoomRegistry rooms;
     private final RoomDirectory directory;
@@ -221,11 +217,7 @@ public final class RoomMediaBackend implements MediaBackend {
                 .thenCompose(local -> {
             List<OutgoingTrack> outgoing = new ArrayList<>();
             for (PublishedTrackSpec t : published) {
-                outgoing.add(new OutgoingTrack(t.trackId(), t.streamId(),
-                        t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO,
-                        new Codec(t.codecName(), t.clockRate(), t.channels(), t.fmtp(), t.rtcpFb()),
-                        RANDOM.nextInt() & 0xFFFFFFFFL,
-                        t.isVideo() ? RANDOM.nextInt() & 0xFFFFFFFFL | 1 : 0, "prism-" + room));
+                outgoing.add(NegotiationMapping.outgoing(t, room));
             }
             NegotiationResult result;
             try {

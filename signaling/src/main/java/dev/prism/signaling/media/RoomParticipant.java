@@ -1,6 +1,5 @@
 package dev.prism.signaling.media;
 
-import dev.prism.sdp.MediaKind;
 import dev.prism.sdp.SdpParseException;
 import dev.prism.sdp.SdpParser;
 import dev.prism.sdp.SdpWriter;
@@ -13,13 +12,11 @@ import dev.prism.sfu.transport.LocalTransportInfo;
 import dev.prism.signaling.MediaBackend.Participant;
 import dev.prism.signaling.MediaBackend.ParticipantListener;
 import dev.prism.signaling.SignalingException;
-import dev.prism.signaling.negotiation.Codec;
 import dev.prism.signaling.negotiation.NegotiatedMedia;
 import dev.prism.signaling.negotiation.NegotiationException;
 import dev.prism.signaling.negotiation.NegotiationResult;
 import dev.prism.signaling.negotiation.Negotiator;
 import dev.prism.signaling.negotiation.OutgoingTrack;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,7 +34,6 @@ import java.util.concurrent.CompletionStage;
  * Methods are synchronized: signaling and room events arrive on different threads.
  */
 final class RoomParticipant implements Participant {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
     private final String identity;
@@ -243,11 +239,7 @@ final class RoomParticipant implements Participant {
                         if (owns(RoomMediaBackend.ownerOf(t.trackId()))) {
                             continue; // do not send a participant its own tracks
                         }
-                        sending.computeIfAbsent(t.trackId(), k -> new OutgoingTrack(t.trackId(), t.streamId(),
-                                t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO,
-                                new Codec(t.codecName(), t.clockRate(), t.channels(), t.fmtp(), t.rtcpFb()),
-                                RANDOM.nextInt() & 0xFFFFFFFFL,
-                                t.isVideo() ? RANDOM.nextInt() & 0xFFFFFFFFL | 1 : 0, "prism-" + roomName));
+                        sending.computeIfAbsent(t.trackId(), k -> NegotiationMapping.outgoing(t, roomName));
                     }
                     if (sending.isEmpty() && lastOffer == null) {
                         return null; // nothing to offer yet (offering ends below)

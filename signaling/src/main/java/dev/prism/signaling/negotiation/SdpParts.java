@@ -13,6 +13,7 @@ import dev.prism.sdp.Setup;
 import dev.prism.sdp.SsrcAttribute;
 import dev.prism.sdp.SsrcGroup;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +37,7 @@ final class SdpParts {
      * second line with the same mid published one track and then failed on the second.
      */
     static void requireUniqueMids(SessionDescription offer) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (MediaDescription m : offer.media()) {
             if (m.mid() != null && !seen.add(m.mid())) {
                 throw new NegotiationException("two m-lines have a=mid:" + m.mid() + " (a mid must be unique, RFC 5888 §4)");
