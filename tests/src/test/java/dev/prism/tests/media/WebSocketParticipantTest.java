@@ -99,9 +99,10 @@ class WebSocketParticipantTest {
             String answer = JsonMapper.builder().build().createObjectNode().put("type", "answer").put("id", "2")
                     .put("sdp", answerTo(offer)).toString();
             ws.sendText(answer, true).get();
-            String reply = nextOfType(c, "ok", 5);
-            assertTrue(reply.contains("\"2\""), reply);
-            String next = JsonMapper.builder().build().readTree(nextOfType(c, "offer", 5)).get("sdp").asText();
+            // The next offer may come before the answer's ok: it starts as the answer completes.
+            java.util.Map<String, String> heard = nextOfTypes(c, 5, "ok", "offer");
+            assertTrue(heard.get("ok").contains("\"2\""), heard.get("ok"));
+            String next = JsonMapper.builder().build().readTree(heard.get("offer")).get("sdp").asText();
             assertTrue(next.contains("m=video 0 ") || next.contains("m=audio 0 "), "the ended track's line is taken away: " + next);
         }
     }
@@ -128,15 +129,36 @@ class WebSocketParticipantTest {
         return out.toString();
     }
 
+    /** The first message of each of {@code types}, in whatever order they come, within {@code seconds}. */
+    private static java.util.Map<String, String> nextOfTypes(AccessControlTest.Collector c, int seconds, String... types)
+            throws Exception {
+        java.util.Map<String, String> found = new java.util.HashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (found.size() < types.length && System.nanoTime() < deadline) {
+            String m = c.messages.poll(200, TimeUnit.MILLISECONDS);
+            for (String type : types) {
+                if (m != null && m.contains("\"type\":\"" + type + "\"")) {
+                    found.putIfAbsent(type, m);
+                }
+            }
+        }
+        assertEquals(types.length, found.size(), "heard within " + seconds + " s: " + found.keySet());
+        return found;
+    }
+
     /** The next message of {@code type}, skipping others, within {@code seconds}. */
     private static String nextOfType(AccessControlTest.Collector c, String type, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        java.util.List<String> skipped = new java.util.ArrayList<>();
         while (System.nanoTime() < deadline) {
             String m = c.messages.poll(200, TimeUnit.MILLISECONDS);
             if (m != null && m.contains("\"type\":\"" + type + "\"")) {
                 return m;
             }
+            if (m != null) {
+                skipped.add(m.length() > 200 ? m.substring(0, 200) + "…" : m);
+            }
         }
-        throw new AssertionError("no " + type + " message within " + seconds + " s");
+        throw new AssertionError("no " + type + " message within " + seconds + " s; heard " + skipped);
     }
 }
