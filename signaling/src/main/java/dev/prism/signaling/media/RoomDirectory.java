@@ -156,6 +156,50 @@ public final class RoomDirectory {
 
     /** Admits a member into a room (created with defaults when new); refuses when a limit is reached. */
     public synchronized Member admit(String room, String identity, String kind) {
+        return admit(room, identity, kind, false);
+    }
+
+    /**
+     * Admits a member that publishes from the start (WHIP), holding one of the room's
+     * {@code maxPublishers} publisher slots (0: unlimited) until it leaves. Checked and taken under
+     * the lock {@link #reservePublisher} takes too, so concurrent publishes cannot all pass.
+     */
+    public synchronized Member admitPublisher(String room, String identity, String kind, int maxPublishers) {
+        RoomEntry e = rooms.get(room);
+        if (e != null) {
+            checkPublishers(e, maxPublishers);
+        }
+        return admit(room, identity, kind, true);
+    }
+
+    /**
+     * Takes a publisher slot of {@code room} for {@code member} before its publication is set up
+     * (a WebSocket participant's publish), so publishes arriving meanwhile count it; 403
+     * {@code too_many_publishers} when the room's {@code maxPublishers} (0: unlimited) are taken,
+     * the member's own included (its second publish is refused either way). The slot is freed by
+     * {@link #releasePublisher} or when the member leaves.
+     */
+    public synchronized void reservePublisher(String room, Member member, int maxPublishers) {
+        RoomEntry e = rooms.get(room);
+        if (e != null) {
+            checkPublishers(e, maxPublishers);
+        }
+        member.publishing = true;
+    }
+
+    /** Frees the publisher slot of a member whose publication failed to set up. */
+    public synchronized void releasePublisher(Member member) {
+        member.publishing = false;
+    }
+
+    private static void checkPublishers(RoomEntry e, int max) {
+        if (max > 0 && publishersIn(e) >= max) {
+            throw new SignalingException(403, "too_many_publishers",
+                    "room '" + e.name + "' has its maximum of " + max + " publishers");
+        }
+    }
+
+    private Member admit(String room, String identity, String kind, boolean publishing) {
         RoomEntry e = rooms.get(room);
         if (e == null) {
             checkRoomLimit();
@@ -173,6 +217,7 @@ public final class RoomDirectory {
         java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
         Member m = new Member(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b), identity, kind,
                 System.currentTimeMillis());
+        m.publishing = publishing;
         e.members.put(m.id, m);
         RoomEntry joined = e;
         listeners.forEach(l -> l.memberJoined(joined, m));
@@ -217,14 +262,16 @@ public final class RoomDirectory {
         return null;
     }
 
-    /** Members of a room publishing now. */
+    /** Members of a room publishing now, or whose publication is being set up. */
     public int publishers(String room) {
         RoomEntry e = rooms.get(room);
+        return e == null ? 0 : publishersIn(e);
+    }
+
+    private static int publishersIn(RoomEntry e) {
         int n = 0;
-        if (e != null) {
-            for (Member m : e.members.values()) {
-                n += m.publishing ? 1 : 0;
-            }
+        for (Member m : e.members.values()) {
+            n += m.publishing ? 1 : 0;
         }
         return n;
     }

@@ -104,12 +104,11 @@ public final class RoomMediaBackend implements MediaBackend {
         try {
             admission.checkHandshakes();
             admission.checkWorkerLoad(room);
-            admission.checkPublishers(room);
-            member = directory.admit(room, identity, "whip");
+            // The publisher slot is taken now, before the set-up: a failed set-up removes the member and frees it.
+            member = admission.admitPublisher(room, identity);
         } catch (SignalingException e) {
             return refuse(e);
         }
-        member.publishing = true;
         return tracked(room, member, admission.awaitSetup(room).thenCompose(v -> publishInto(rooms.room(room),
                 identity, offerSdp, Map.of(), member.transports::add)));
     }

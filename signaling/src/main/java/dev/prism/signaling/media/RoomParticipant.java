@@ -97,11 +97,18 @@ final class RoomParticipant implements Participant {
         try {
             backend.admission().checkHandshakes();
             backend.admission().checkWorkerLoad(roomName);
-            backend.admission().checkPublishers(roomName);
         } catch (SignalingException e) {
             return CompletableFuture.failedFuture(e);
         }
         synchronized (this) {
+            // The room's publisher slot is taken before the asynchronous set-up, so that publishes
+            // arriving meanwhile count this one; it is freed below if the set-up fails. A second
+            // publish finds the slot its first holds (refused here when the room is full, as before).
+            try {
+                backend.admission().reservePublisher(roomName, member);
+            } catch (SignalingException e) {
+                return CompletableFuture.failedFuture(e);
+            }
             if (publishTransportId != null) {
                 return CompletableFuture.failedFuture(new SignalingException(409, "already_publishing",
                         "this participant already has a publish connection; renegotiation is not supported yet"));
@@ -127,7 +134,6 @@ final class RoomParticipant implements Participant {
                         room.closeTransport(session.id(), "participant left");
                         throw new CompletionException(new SignalingException(410, "left", "the participant left"));
                     }
-                    member.publishing = true;
                     // This publisher hears "layers" messages, so Prism may pause simulcast layers nobody receives.
                     room.enableLayerPausing(session.id());
                     return session.answerSdp();
@@ -135,6 +141,7 @@ final class RoomParticipant implements Participant {
                     if (error != null) {
                         synchronized (this) {
                             publishTransportId = null;
+                            backend.admission().releasePublisher(member);
                         }
                     }
                 });

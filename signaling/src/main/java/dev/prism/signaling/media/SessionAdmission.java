@@ -93,12 +93,24 @@ final class SessionAdmission {
         });
     }
 
-    void checkPublishers(String room) {
-        int max = limits.maxPublishersPerRoom();
-        if (max > 0 && directory.publishers(room) >= max) {
-            throw new SignalingException(403, "too_many_publishers",
-                    "room '" + room + "' has its maximum of " + max + " publishers");
-        }
+    /**
+     * Admits a WHIP publisher into {@code room} with its publisher slot taken (403
+     * {@code too_many_publishers} when none is free, or a directory limit's refusal).
+     */
+    RoomDirectory.Member admitPublisher(String room, String identity) {
+        return directory.admitPublisher(room, identity, "whip", limits.maxPublishersPerRoom());
+    }
+
+    /**
+     * Takes a publisher slot for a WebSocket participant about to set up its publication (403
+     * {@code too_many_publishers} when none is free). Its caller frees it if the set-up fails.
+     */
+    void reservePublisher(String room, RoomDirectory.Member member) {
+        directory.reservePublisher(room, member, limits.maxPublishersPerRoom());
+    }
+
+    void releasePublisher(RoomDirectory.Member member) {
+        directory.releasePublisher(member);
     }
 
     void count(String code) {
