@@ -17,9 +17,11 @@ import java.util.logging.Logger;
  * The WebSocket participants of every room and what they hear of it: who joins and leaves, tracks
  * published and unpublished (each followed by a fresh offer of the room's tracks), which simulcast
  * layers their own publications should send, who speaks. Room events come on the room's media
- * loop; listeners are called off it, since an offer waits on the room's futures, and in the order
- * the room raised them: a track's unpublication never overtakes its publication. A listener that
- * throws is logged and the others still hear the event.
+ * loop; listeners are called off it, since an offer waits on the room's futures. Every event of a
+ * room, joins and leaves included, goes through that room's one ordered relay, so each listener
+ * hears them in the order they happened: a track's unpublication never overtakes its publication,
+ * nor a participant's leaving its tracks' unpublication. A listener that throws is logged and the
+ * others still hear the event.
  */
 final class ParticipantRoster {
     private static final Logger LOG = Logger.getLogger(ParticipantRoster.class.getName());
@@ -50,36 +52,58 @@ final class ParticipantRoster {
         }
     }
 
-    /** Adds {@code p} to its room; those already there hear that it joined. */
+    /**
+     * Adds {@code p} to its room; those already there hear that it joined, after the room's earlier
+     * events. Who joins later does not hear it: the joined reply lists who is there.
+     */
     void add(RoomParticipant p) {
-        RoomMembers room = byRoom.compute(p.roomName(), (name, r) -> {
+        byRoom.compute(p.roomName(), (name, r) -> {
             RoomMembers members = r == null ? new RoomMembers() : r;
+            // Queued while the room is locked here, so joins and leaves keep the order they happened in.
+            announce(members, others(members, p), o -> o.listener().onParticipantJoined(p.identity()));
             members.byId.put(p.id(), p);
             return members;
         });
-        for (RoomParticipant other : room.byId.values()) {
-            if (other != p) {
-                tell(other, o -> o.listener().onParticipantJoined(p.identity()));
-            }
-        }
     }
 
-    /** Removes {@code p}; those left hear that it left. False when it was not there. An empty room is forgotten. */
+    /**
+     * Removes {@code p}; those left hear that it left, after the room's earlier events (its tracks'
+     * unpublication among them). False when it was not there. An empty room is forgotten.
+     */
     boolean remove(RoomParticipant p) {
         boolean[] removed = {false};
-        RoomMembers room = byRoom.computeIfPresent(p.roomName(), (name, r) -> {
-            removed[0] = r.byId.remove(p.id()) != null;
+        byRoom.computeIfPresent(p.roomName(), (name, r) -> {
+            removed[0] = r.byId.remove(p.id(), p);
+            if (removed[0]) {
+                announce(r, others(r, p), o -> o.listener().onParticipantLeft(p.identity()));
+            }
             return r.byId.isEmpty() ? null : r;
         });
-        if (!removed[0]) {
-            return false;
-        }
-        if (room != null) {
-            for (RoomParticipant other : room.byId.values()) {
-                tell(other, o -> o.listener().onParticipantLeft(p.identity()));
+        return removed[0];
+    }
+
+    private static List<RoomParticipant> others(RoomMembers members, RoomParticipant p) {
+        List<RoomParticipant> out = new ArrayList<>(members.byId.size());
+        for (RoomParticipant q : members.byId.values()) {
+            if (q != p) {
+                out.add(q);
             }
         }
-        return true;
+        return out;
+    }
+
+    /** Tells {@code recipients} still in the room when the relay runs (who left meanwhile hears no more). */
+    private void announce(RoomMembers members, List<RoomParticipant> recipients, Consumer<RoomParticipant> event) {
+        if (recipients.isEmpty()) {
+            return;
+        }
+        members.relayInOrder(() -> {
+            for (RoomParticipant q : recipients) {
+                if (members.byId.get(q.id()) == q) {
+                    tell(q, event);
+                }
+            }
+        }, relays);
     }
 
     /** Rooms with at least one participant (for tests: an emptied room is not kept). */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -79,18 +80,20 @@ class ParticipantRosterTest {
             events.add("closed " + reason);
         }
 
-        /** Everything heard so far, and forgotten (join and leave are told before add/remove return). */
-        List<String> drain() {
-            List<String> out = new ArrayList<>();
-            events.drainTo(out);
-            return out;
-        }
-
-        /** The next event; track, layer and speaker events are told on another thread. */
+        /** The next event; every event is told on another thread. */
         String next() throws InterruptedException {
             String e = events.poll(5, TimeUnit.SECONDS);
             assertNotNull(e, "nothing heard within 5 s");
             return e;
+        }
+
+        /** The next {@code n} events, in order. */
+        List<String> next(int n) throws InterruptedException {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                out.add(next());
+            }
+            return out;
         }
 
         /** Nothing heard for a while after the others heard theirs (a relay is one loop over the room). */
@@ -125,7 +128,7 @@ class ParticipantRosterTest {
     }
 
     @Test
-    void aJoinerIsAnnouncedToThoseAlreadyInItsRoomOnly() {
+    void aJoinerIsAnnouncedToThoseAlreadyInItsRoomOnly() throws Exception {
         Heard alice = new Heard();
         Heard bob = new Heard();
         Heard carol = new Heard();
@@ -134,44 +137,44 @@ class ParticipantRosterTest {
         join("p2", "bob", "r", bob);
         join("p3", "dave", "other", dave);
         join("p4", "carol", "r", carol);
-        assertEquals(List.of("joined bob", "joined carol"), alice.drain());
-        assertEquals(List.of("joined carol"), bob.drain());
-        assertEquals(List.of(), carol.drain(), "a joiner is not told of itself (nor of those there: the joined reply lists them)");
-        assertEquals(List.of(), dave.drain(), "another room hears nothing");
+        assertEquals(List.of("joined bob", "joined carol"), alice.next(2));
+        assertEquals("joined carol", bob.next());
+        carol.hearsNothing(); // a joiner is not told of itself (nor of those there: the joined reply lists them)
+        dave.hearsNothing(); // another room hears nothing
         assertEquals(List.of("alice", "bob", "carol"), sorted(roster.identities("r")));
         assertEquals(List.of("dave"), roster.identities("other"));
         assertEquals(List.of(), roster.identities("nobody-here"));
     }
 
     @Test
-    void aLeaverIsAnnouncedOnceToTheRestAndHearsNothingMore() {
+    void aLeaverIsAnnouncedOnceToTheRestAndHearsNothingMore() throws Exception {
         Heard alice = new Heard();
         Heard bob = new Heard();
         Heard carol = new Heard();
         join("p1", "alice", "r", alice);
         RoomParticipant b = join("p2", "bob", "r", bob);
         RoomParticipant c = join("p3", "carol", "r", carol);
-        alice.drain();
-        bob.drain();
+        assertEquals(List.of("joined bob", "joined carol"), alice.next(2));
+        assertEquals("joined carol", bob.next());
 
         assertTrue(roster.remove(b));
-        assertEquals(List.of("left bob"), alice.drain());
-        assertEquals(List.of("left bob"), carol.drain());
-        assertEquals(List.of(), bob.drain());
+        assertEquals("left bob", alice.next());
+        assertEquals("left bob", carol.next());
         assertEquals(List.of("alice", "carol"), sorted(roster.identities("r")));
         assertFalse(roster.remove(b), "a second leave is not announced again");
         assertFalse(roster.remove(new RoomParticipant("p9", "zed", "r", null, null, new Heard(), false, false, null)),
                 "nor is one that never joined");
-        assertEquals(List.of(), alice.drain());
+        alice.hearsNothing();
+        bob.hearsNothing();
 
         join("p4", "erin", "r", new Heard());
         roster.remove(c);
-        assertEquals(List.of("joined erin", "left carol"), alice.drain());
-        assertEquals(List.of(), bob.drain(), "who left hears no more joins or leaves");
+        assertEquals(List.of("joined erin", "left carol"), alice.next(2));
+        bob.hearsNothing(); // who left hears no more joins or leaves
     }
 
     @Test
-    void twoConnectionsOfOneIdentityAreTwoParticipants() {
+    void twoConnectionsOfOneIdentityAreTwoParticipants() throws Exception {
         // The roster keys by participant id: a second tab of the same user neither replaces nor removes the first.
         Heard alice = new Heard();
         Heard tab1 = new Heard();
@@ -180,12 +183,12 @@ class ParticipantRosterTest {
         join("p2", "bob", "r", tab1);
         RoomParticipant second = join("p3", "bob", "r", tab2);
         assertEquals(List.of("alice", "bob", "bob"), sorted(roster.identities("r")));
-        assertEquals(List.of("joined bob"), tab1.drain(), "the first tab hears the second join");
-        alice.drain();
+        assertEquals("joined bob", tab1.next(), "the first tab hears the second join");
+        assertEquals(List.of("joined bob", "joined bob"), alice.next(2));
 
         assertTrue(roster.remove(second));
-        assertEquals(List.of("left bob"), alice.drain());
-        assertEquals(List.of("left bob"), tab1.drain());
+        assertEquals("left bob", alice.next());
+        assertEquals("left bob", tab1.next());
         assertEquals(List.of("alice", "bob"), sorted(roster.identities("r")));
     }
 
@@ -197,7 +200,7 @@ class ParticipantRosterTest {
         join("p1", "alice", "r", alice);
         join("p2", "bob", "r", bob);
         join("p3", "dave", "other", dave);
-        alice.drain();
+        assertEquals("joined bob", alice.next());
 
         roster.trackChanged("r", "alice", "T1-1", "video", "screen", true);
         assertEquals("published alice T1-1 video screen", alice.next());
@@ -217,7 +220,7 @@ class ParticipantRosterTest {
         join("p1", "alice", "r", alice);
         join("p2", "bob", "r", bob);
         join("p3", "dave", "other", dave);
-        alice.drain();
+        assertEquals("joined bob", alice.next());
 
         roster.activeSpeaker("r", "bob", track("T2-0", "stream-bob", "audio", "0", List.of()));
         assertEquals("speaker bob stream-bob", alice.next());
@@ -233,7 +236,7 @@ class ParticipantRosterTest {
         RoomParticipant b = join("p2", "bob", "r", bob);
         publishesOn(a, "TA");
         publishesOn(b, "TB");
-        alice.drain();
+        assertEquals("joined bob", alice.next());
         PublishedTrackSpec video = track("TA-1", "stream-alice", "video", "1", List.of("q", "h", "f"));
 
         roster.layersWanted("r", "TA", video, new boolean[] {false, true, true});
@@ -253,7 +256,7 @@ class ParticipantRosterTest {
         RoomParticipant b = join("p2", "bob", "r", bob);
         publishesOn(b, "TB");
         roster.remove(b);
-        alice.drain();
+        assertEquals(List.of("joined bob", "left bob"), alice.next(2));
 
         roster.trackChanged("r", "alice", "TA-1", "audio", "microphone", true);
         assertEquals("published alice TA-1 audio microphone", alice.next());
@@ -311,7 +314,7 @@ class ParticipantRosterTest {
         join("p1", "alice", "r", alice);
         join("p2", "bob", "r", bob);
         assertEquals(List.of("alice", "bob", "broken"), sorted(roster.identities("r")), "the joiner was added");
-        assertEquals(List.of("joined bob"), alice.drain());
+        assertEquals("joined bob", alice.next());
 
         roster.activeSpeaker("r", "alice", track("TA-0", "stream-alice", "audio", "0", List.of()));
         roster.activeSpeaker("r", "bob", track("TB-0", "stream-bob", "audio", "0", List.of()));
@@ -358,7 +361,34 @@ class ParticipantRosterTest {
         roster.activeSpeaker("r", "carol", track("TC-0", "stream-carol", "audio", "0", List.of()));
         assertEquals("speaker bob stream-bob", slow.next());
         assertEquals("speaker carol stream-carol", slow.next());
-        assertEquals(List.of("joined newcomer", "speaker carol stream-carol"), other.drain(),
+        assertEquals(List.of("joined newcomer", "speaker carol stream-carol"), other.next(2),
                 "the newcomer's own message went to the newcomer only");
+        other.hearsNothing();
+    }
+
+    @Test
+    void joinsAndLeavesComeInOrderWithTheRoomsTrackEvents() throws Exception {
+        // The room's relay is held up, so the track events raised first are still waiting when the
+        // join and the leave happen: each must still reach alice after them.
+        Heard alice = new Heard();
+        RoomParticipant a = join("p1", "alice", "r", alice);
+        RoomParticipant b = join("p2", "bob", "r", new Heard());
+        assertEquals("joined bob", alice.next());
+        CountDownLatch release = new CountDownLatch(1);
+        roster.relayTo(a, p -> {
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        roster.trackChanged("r", "bob", "TB-1", "audio", "microphone", true);
+        join("p3", "carol", "r", new Heard());
+        roster.trackChanged("r", "bob", "TB-1", null, null, false);
+        roster.remove(b);
+        release.countDown();
+        assertEquals(List.of("published bob TB-1 audio microphone", "joined carol", "unpublished bob TB-1", "left bob"),
+                alice.next(4));
+        alice.hearsNothing();
     }
 }
