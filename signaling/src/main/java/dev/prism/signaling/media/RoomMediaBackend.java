@@ -83,6 +83,7 @@ public final class RoomMediaBackend implements MediaBackend {
 
             @Override
             public void onTrackUnpublished(String room, String ownerTransportId, String trackId) {
+                moderation.trackEnded(trackId);
                 participants.trackChanged(room, identityOf(ownerTransportId), trackId, null, null, false);
             }
 

@@ -20,6 +20,7 @@ public final class RoomModeration {
     private final RoomDirectory directory;
     /** The backend's sessions (transport id → room). */
     private final Map<String, Room> sessions;
+    /** Tracks an operator muted, until unmuted or ended ({@link #trackEnded}). */
     private final Set<String> mutedTracks = ConcurrentHashMap.newKeySet();
 
     RoomModeration(RoomRegistry rooms, RoomDirectory directory, Map<String, Room> sessions) {
@@ -90,14 +91,23 @@ public final class RoomModeration {
         if (r == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return r.setMuted(trackId, muted).thenApply(found -> {
-            if (found && muted) {
-                mutedTracks.add(trackId);
-            } else {
+        // Noted before the room applies it: the track's end, raised on the room's loop, may come
+        // before this caller sees the result, and must then find the id to forget.
+        if (muted) {
+            mutedTracks.add(trackId);
+        } else {
+            mutedTracks.remove(trackId);
+        }
+        return r.setMuted(trackId, muted).whenComplete((found, error) -> {
+            if (error != null || !found) {
                 mutedTracks.remove(trackId);
             }
-            return found;
         });
+    }
+
+    /** A published track ended (unpublished, its transport or room closed): its muted state goes with it. */
+    void trackEnded(String trackId) {
+        mutedTracks.remove(trackId);
     }
 
     /** Whether an operator muted this track. */
