@@ -7,7 +7,6 @@ import dev.prism.sdp.SessionDescription;
 import dev.prism.sfu.room.DownTrackSpec;
 import dev.prism.sfu.room.PublishedTrackSpec;
 import dev.prism.sfu.room.Room;
-import dev.prism.sfu.room.RoomObserver;
 import dev.prism.sfu.room.RoomRegistry;
 import dev.prism.sfu.room.TrackSource;
 import dev.prism.sfu.room.VideoLayerPin;
@@ -60,43 +59,8 @@ public final class RoomMediaBackend implements MediaBackend {
         this.limits = limits;
         this.admission = new SessionAdmission(rooms, directory, limits);
         this.moderation = new RoomModeration(rooms, directory, sessions);
-        rooms.addObserver(new RoomObserver() {
-            @Override
-            public void onTransportClosed(String room, String transportId, String reason) {
-                sessions.remove(transportId);
-                RoomDirectory.Member m = directory.memberOfTransport(room, transportId);
-                RoomParticipant p = m == null ? null : m.participant;
-                if (m != null && p == null) {
-                    directory.remove(room, m.id); // a WHIP/WHEP session ends with its transport
-                } else if (p != null) {
-                    p.transportClosed(transportId, reason); // a WebSocket participant's connection died
-                }
-                // Track events for this transport were sent before this one; the roster can forget it.
-                publishers.remove(transportId);
-            }
-
-            @Override
-            public void onTrackPublished(String room, String ownerTransportId, PublishedTrackSpec track) {
-                participants.trackChanged(room, identityOf(ownerTransportId), track.trackId(), track.kind(),
-                        track.source().wireName(), true);
-            }
-
-            @Override
-            public void onTrackUnpublished(String room, String ownerTransportId, String trackId) {
-                moderation.trackEnded(trackId);
-                participants.trackChanged(room, identityOf(ownerTransportId), trackId, null, null, false);
-            }
-
-            @Override
-            public void onLayersWanted(String room, String ownerTransportId, PublishedTrackSpec track, boolean[] active) {
-                participants.layersWanted(room, ownerTransportId, track, active);
-            }
-
-            @Override
-            public void onActiveSpeaker(String room, String ownerTransportId, PublishedTrackSpec audioTrack) {
-                participants.activeSpeaker(room, identityOf(ownerTransportId), audioTrack);
-            }
-        });
+        rooms.addObserver(new RoomEventRouter(directory, sessions, publishers, participants, moderation,
+                this::identityOf));
     }
 
     @Override
