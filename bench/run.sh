@@ -4,7 +4,7 @@
 # per viewer count, the server pinned to CPU 0 and the load tool to CPU 1, all inside a private
 # network namespace (nothing leaves the machine). Writes docs/BENCHMARKS-sfu.md and two PNG plots.
 #
-#   bench/run.sh [--viewers "10 50 100 200"] [--duration 10s] [--warmup 10s] [--janus-loops "0"] [--out docs/BENCHMARKS-sfu.md]
+#   bench/run.sh [--viewers "10 50 100 200"] [--duration 10s] [--warmup 30s] [--janus-loops "0"] [--out docs/BENCHMARKS-sfu.md]
 #
 # --janus-loops: Janus threading variants to run, each a value of event_loops in janus.jcfg:
 #   0 = one GLib loop/thread per handle (Janus's default), K > 0 = K shared loops. "0 1" runs both
@@ -18,8 +18,10 @@ VIEWERS="10 50 100 200"
 DURATION=10s
 # Steady state, not start-up: at 200 viewers the first seconds after the ramp still drain what the
 # handshakes queued and run the JIT's compilations on the server's one core (per-second p99 190 ms
-# in the first, 15-45 ms from the fifth on).
-WARMUP=10s
+# in the first, 15-45 ms from the fifth on). 30 s, not 10, since session 15: at 100 viewers the
+# JIT's threads took 0.012-0.022 cores 15-25 s after start and ~0.007 from 45 s on (per-thread CPU
+# every 5 s over 90 s), 9 % of the server's CPU in a window that starts too early.
+WARMUP=30s
 JANUS_LOOPS="0"
 OUT=docs/BENCHMARKS-sfu.md
 while [ $# -gt 0 ]; do
