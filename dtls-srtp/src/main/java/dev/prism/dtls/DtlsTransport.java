@@ -1,5 +1,6 @@
 package dev.prism.dtls;
 
+import dev.prism.srtp.SrtpProfile;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -70,9 +71,20 @@ public final class DtlsTransport {
         this.transport = new QueueDatagramTransport(listener);
     }
 
-    /** The SRTP profiles a CLIENT offers (tests; defaults to all, GCM first). Call before start. */
-    void offerProfiles(int... profiles) {
-        this.offeredProfiles = profiles.clone();
+    /**
+     * The SRTP profiles a CLIENT offers, in preference order (default: every one Prism supports,
+     * GCM first). The load tool offers only AES-128 ones, so every server it measures encrypts with
+     * the same cipher. Call before start.
+     */
+    public void offerProfiles(SrtpProfile... profiles) {
+        if (profiles.length == 0) {
+            throw new IllegalArgumentException("offer at least one SRTP profile");
+        }
+        int[] ids = new int[profiles.length];
+        for (int i = 0; i < profiles.length; i++) {
+            ids[i] = profiles[i].id();
+        }
+        this.offeredProfiles = ids;
     }
 
     /** Starts the handshake (the client sends its ClientHello; the server waits for it). Once only. */

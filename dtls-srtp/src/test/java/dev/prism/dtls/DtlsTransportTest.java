@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.bouncycastle.tls.SRTPProtectionProfile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,7 +109,7 @@ class DtlsTransportTest {
         Side server = new Side();
         Side client = new Side();
         DtlsTransport[] t = pair(server, client, sdp(CLIENT_CERT), sdp(SERVER_CERT), 10_000);
-        t[1].offerProfiles(SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
+        t[1].offerProfiles(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
         t[0].start();
         t[1].start();
         assertEquals(SrtpProfile.AES_CM_128_HMAC_SHA1_80, server.keys.get(5, TimeUnit.SECONDS).profile());

@@ -35,7 +35,7 @@ public final class BenchmarkPlots {
     /** The averaged repeats of one server at one viewer count. */
     record Point(int runs, double packets, double seconds, double cpuSeconds, double lossAvg, double lossMax, double p50, double p99,
                  double rssMiB, double viewers, int failedRuns, double gcPauseP99Ms, double allocBytesPerPacket,
-                 double topLayerShare, double clientCores, ThreadCores threads) {
+                 double topLayerShare, double clientCores, ThreadCores threads, double publishedMbps, String srtp) {
         double packetsPerCpuSecond() {
             return cpuSeconds > 0 ? packets / cpuSeconds : Double.NaN;
         }
@@ -98,7 +98,8 @@ public final class BenchmarkPlots {
             TreeMap<Integer, Point> points = new TreeMap<>();
             byViewers.forEach((viewers, runs) -> {
                 double packets = 0, seconds = 0, cpu = 0, loss = 0, lossMax = 0, p50 = 0, p99 = 0, rss = 0, up = 0;
-                double gcP99 = Double.NaN, alloc = 0, top = 0, client = 0, media = 0, jit = 0, gc = 0;
+                double gcP99 = Double.NaN, alloc = 0, top = 0, client = 0, media = 0, jit = 0, gc = 0, published = 0;
+                TreeSet<String> srtp = new TreeSet<>();
                 int n = 0, failed = 0, allocRuns = 0, topRuns = 0, clientRuns = 0, threadRuns = 0;
                 for (JsonNode r : runs) {
                     if (r == null || r.path("serverCpuSeconds").isNull() || r.path("viewers").asInt() == 0) {
@@ -115,6 +116,10 @@ public final class BenchmarkPlots {
                     p99 += r.path("latencyP99Ms").asDouble();
                     rss += r.path("serverRssKb").asDouble() / 1024;
                     up += r.path("viewers").asDouble();
+                    published += r.path("publishedMbps").asDouble();
+                    if (r.hasNonNull("viewerSrtp")) { // absent before the load tool reported the profiles
+                        srtp.add(r.path("publisherSrtp").asText() + " / " + r.path("viewerSrtp").asText());
+                    }
                     if (r.hasNonNull("clientCores")) { // absent in summaries from before the load tool reported it
                         client += r.path("clientCores").asDouble();
                         clientRuns++;
@@ -146,9 +151,10 @@ public final class BenchmarkPlots {
                 ThreadCores threads = threadRuns == 0 ? ThreadCores.UNKNOWN
                         : new ThreadCores(media / threadRuns, jit / threadRuns, gc / threadRuns);
                 points.put(viewers, n == 0 ? new Point(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, failed,
-                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, ThreadCores.UNKNOWN)
+                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, ThreadCores.UNKNOWN, Double.NaN, "–")
                         : new Point(n, packets, seconds, cpu, loss / n, lossMax, p50 / n, p99 / n, rss / n, up / n, failed,
-                        gcP99, allocMean, topMean, clientMean, threads));
+                        gcP99, allocMean, topMean, clientMean, threads, published / n,
+                        srtp.isEmpty() ? "–" : String.join(", ", srtp)));
             });
             out.put(server, points);
         });
@@ -158,17 +164,18 @@ public final class BenchmarkPlots {
     static String markdown(Map<String, TreeMap<Integer, Point>> series, String header, String cpuPng, String p99Png) {
         StringBuilder s = new StringBuilder(header);
         s.append("\n## Results\n\n");
-        s.append("| server | viewers | runs | viewers up | forwarded pkt/s | server CPU s | pkt per CPU-second | CPU µs/pkt "
+        s.append("| server | viewers | runs | viewers up | forwarded pkt/s | published Mbit/s | server CPU s | pkt per CPU-second | CPU µs/pkt "
                 + "| loss avg % | loss max % | latency p50 ms | latency p99 ms | RSS MiB | GC pause p99 ms | B alloc/pkt | top layer % "
                 + "| load tool CPU cores | server media / JIT / GC cores |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         series.forEach((server, points) -> points.forEach((viewers, p) -> s.append(f(
-                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.0f | %.2f | %.3f | %.3f | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", server,
+                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", server,
                 viewers, p.runs(), p.failedRuns() > 0 ? " (+" + p.failedRuns() + " failed)" : "", p.viewers(),
-                p.runs() == 0 ? Double.NaN : p.packets() / p.seconds(), p.cpuSeconds() / Math.max(1, p.runs()),
+                p.runs() == 0 ? Double.NaN : p.packets() / p.seconds(), p.publishedMbps(), p.cpuSeconds() / Math.max(1, p.runs()),
                 p.packetsPerCpuSecond(), p.cpuMicrosPerPacket(), p.lossAvg(), p.lossMax(), p.p50(), p.p99(), p.rssMiB(),
                 orDash("%.3f", p.gcPauseP99Ms()), orDash("%.1f", p.allocBytesPerPacket()),
                 orDash("%.1f", p.topLayerShare() * 100), orDash("%.2f", p.clientCores()), p.threads().cell()))));
+        s.append(srtpLine(series));
         s.append(BenchmarkSummary.markdown(series));
         List<String> names = new ArrayList<>(series.keySet());
         String base = names.stream().filter(n -> n.startsWith("prism")).findFirst().orElse(null);
@@ -194,6 +201,26 @@ public final class BenchmarkPlots {
         s.append("\n![server CPU per forwarded packet](").append(cpuPng).append(")\n\n");
         s.append("![added latency p99](").append(p99Png).append(")\n");
         return s.toString();
+    }
+
+    /**
+     * The SRTP profiles each server's DTLS handshakes chose (publisher / viewers): AES-256 costs
+     * more per packet than AES-128, so a server's figures hold only with its profile beside them.
+     */
+    static String srtpLine(Map<String, TreeMap<Integer, Point>> series) {
+        StringBuilder s = new StringBuilder();
+        series.forEach((server, points) -> {
+            TreeSet<String> seen = new TreeSet<>();
+            points.values().forEach(p -> {
+                if (!"–".equals(p.srtp())) {
+                    seen.add(p.srtp());
+                }
+            });
+            if (!seen.isEmpty()) {
+                s.append(s.length() == 0 ? "" : "; ").append(server).append(' ').append(String.join(", ", seen));
+            }
+        });
+        return s.length() == 0 ? "" : "\nSRTP profiles negotiated (publisher / viewers): " + s + ".\n";
     }
 
     private static String orDash(String format, double value) {

@@ -16,7 +16,9 @@ import java.util.Locale;
  * clients queue what the SFU sends, and the latency figures include that wait (in-process tests:
  * the server's CPU too). {@code serverMediaCores}, {@code serverJitCores} and {@code serverGcCores}
  * split the server's CPU share by thread ({@link ProcessStats}): Prism's media loops, the JIT
- * compilers, the garbage collector (0 for a server without such threads).
+ * compilers, the garbage collector (0 for a server without such threads). {@code publisherSrtp} and
+ * {@code viewerSrtp} name the SRTP profiles the DTLS handshakes chose ("+"-joined when they
+ * differ): the cipher is part of each server's cost per packet.
  */
 public record LoadReport(
         int publishers, int publishersRequested, int viewers, int viewersRequested, int viewersFailed,
@@ -28,7 +30,8 @@ public record LoadReport(
         long serverPid, double serverCpuSeconds, double serverCores, long serverRssKb, long serverPeakRssKb,
         int layers, double viewerTopLayerShare, int viewersOnTopLayer, long layerQPackets, long layerHPackets,
         long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores, long duplicates,
-        double serverMediaCores, double serverJitCores, double serverGcCores) {
+        double serverMediaCores, double serverJitCores, double serverGcCores, String publisherSrtp,
+        String viewerSrtp) {
 
     /** Viewers one fully busy server core would carry at this rate, or NaN without CPU figures. */
     public double viewersPerCore() {
@@ -56,6 +59,7 @@ public record LoadReport(
                 layerQPackets, layerHPackets, layerFPackets));
         s.append(f("congestion ctl   viewers sent %d transport-wide CC feedback packets; publishers got %d (whole run)%n",
                 twccFeedbackSent, publisherTwccReceived));
+        s.append(f("SRTP             publishers %s, viewers %s%n", publisherSrtp, viewerSrtp));
         s.append(f("load tool        CPU %.2f cores (near one core its clients queue what arrives: latency includes it)%n",
                 clientCores));
         if (serverPid > 0) {
@@ -81,7 +85,7 @@ public record LoadReport(
                         + "\"layers\":%d,\"viewerTopLayerShare\":%.4f,\"viewersOnTopLayer\":%d,\"layerQPackets\":%d,"
                         + "\"layerHPackets\":%d,\"layerFPackets\":%d,\"twccFeedbackSent\":%d,\"publisherTwccReceived\":%d,"
                         + "\"clientCores\":%.4f,\"duplicates\":%d,\"serverMediaCores\":%s,\"serverJitCores\":%s,"
-                        + "\"serverGcCores\":%s}",
+                        + "\"serverGcCores\":%s,\"publisherSrtp\":\"%s\",\"viewerSrtp\":\"%s\"}",
                 publishers, publishersRequested, viewers, viewersRequested, viewersFailed, seconds, packetsPerSecond,
                 videoPacketsPerSecond, throughputMbps, publishedMbps, lossMinPercent, lossAvgPercent, lossMaxPercent,
                 latencyP50Millis, latencyP99Millis, latencyMaxMillis, latencySamples, minViewerVideoPackets,
@@ -92,7 +96,8 @@ public record LoadReport(
                 serverPid > 0 && serverCores > 0 ? f("%.1f", viewersPerCore()) : "null", layers, viewerTopLayerShare,
                 viewersOnTopLayer, layerQPackets, layerHPackets, layerFPackets, twccFeedbackSent, publisherTwccReceived,
                 clientCores, duplicates, serverPid > 0 ? f("%.4f", serverMediaCores) : "null",
-                serverPid > 0 ? f("%.4f", serverJitCores) : "null", serverPid > 0 ? f("%.4f", serverGcCores) : "null");
+                serverPid > 0 ? f("%.4f", serverJitCores) : "null", serverPid > 0 ? f("%.4f", serverGcCores) : "null",
+                publisherSrtp, viewerSrtp);
     }
 
     private static String f(String format, Object... args) {

@@ -1,5 +1,6 @@
 package dev.prism.loadtest;
 
+import dev.prism.srtp.SrtpProfile;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
@@ -8,6 +9,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -249,7 +251,20 @@ public final class LoadRun {
                 server1 != null ? server1.rssKb() : 0, server1 != null ? server1.peakRssKb() : 0,
                 config.layers(), layered == 0 ? 0 : (double) total.topLayerPackets() / layered, onTop,
                 total.layerPackets()[0], total.layerPackets()[1], total.layerPackets()[2], total.twccFeedbacks(),
-                publisherTwcc, selfCpu / seconds, total.duplicates(), media, jit, gc);
+                publisherTwcc, selfCpu / seconds, total.duplicates(), media, jit, gc,
+                profiles(publishers.stream().map(p -> p.peer() == null ? null : p.peer().srtpProfile()).toList()),
+                profiles(ready.stream().map(WhepViewer::srtpProfile).toList()));
+    }
+
+    /** The distinct SRTP profiles negotiated, e.g. "AEAD_AES_128_GCM", or "none" before any handshake completed. */
+    static String profiles(List<SrtpProfile> negotiated) {
+        TreeSet<String> names = new TreeSet<>();
+        for (SrtpProfile p : negotiated) {
+            if (p != null) {
+                names.add(p.name());
+            }
+        }
+        return names.isEmpty() ? "none" : String.join("+", names);
     }
 
     private long publishedBytes() {

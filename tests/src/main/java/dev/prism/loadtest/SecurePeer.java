@@ -5,6 +5,7 @@ import dev.prism.dtls.DtlsCertificate;
 import dev.prism.dtls.DtlsSrtpKeys;
 import dev.prism.dtls.DtlsTransport;
 import dev.prism.srtp.SrtpContext;
+import dev.prism.srtp.SrtpProfile;
 import dev.prism.stun.StunMessage;
 import dev.prism.stun.StunMessageWriter;
 import io.netty.bootstrap.Bootstrap;
@@ -62,6 +63,14 @@ final class SecurePeer {
     private DtlsTransport dtls;
     private SrtpContext outbound;
     private SrtpContext inbound;
+    /**
+     * What the tool offers as DTLS client: AES-128 only, GCM first. Offered AES-256-GCM too, Janus
+     * (OpenSSL choosing in its own order) picked it for its viewers while Prism picks AES-128-GCM,
+     * so the two servers encrypted with different ciphers (session 15).
+     */
+    static final SrtpProfile[] OFFERED_PROFILES = {SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80};
+    /** The SRTP profile DTLS agreed on, once it has (the benchmark states each server's). */
+    private volatile SrtpProfile srtpProfile;
     private String username;
     private byte[] remotePassword;
     private String remoteFingerprint;
@@ -143,11 +152,17 @@ final class SecurePeer {
 
     private void startDtls() {
         dtls = new DtlsTransport(certificate, dtlsRole, remoteFingerprint, new DtlsListener(), handshakeExecutor, 10_000);
+        dtls.offerProfiles(OFFERED_PROFILES);
         dtls.start();
     }
 
     boolean isReady() {
         return ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    /** The SRTP profile the DTLS handshake chose, or null before it completed. */
+    SrtpProfile srtpProfile() {
+        return srtpProfile;
     }
 
     EventLoop loop() {
@@ -290,6 +305,7 @@ final class SecurePeer {
 
         @Override
         public void onHandshakeComplete(DtlsSrtpKeys k) {
+            srtpProfile = k.profile();
             loop.execute(() -> {
                 boolean client = dtlsRole == DtlsTransport.Role.CLIENT;
                 outbound = SrtpContext.create(k.profile(), client ? k.clientKey() : k.serverKey(),

@@ -7,6 +7,7 @@ import dev.prism.rtcp.RtcpPacketType;
 import dev.prism.rtcp.SenderReport;
 import dev.prism.rtp.RtpPacket;
 import dev.prism.rtp.RtxPacket;
+import dev.prism.srtp.SrtpProfile;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
@@ -302,6 +303,11 @@ final class WhepViewer implements SecurePeer.Media {
 
     boolean isReady() {
         return peer != null && peer.isReady();
+    }
+
+    /** The SRTP profile its DTLS handshake with the server chose, or null before. */
+    SrtpProfile srtpProfile() {
+        return peer == null ? null : peer.srtpProfile();
     }
 
     WhipWhepClient.Session session() {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class BenchmarkSummaryTest {
     private static Point point(int viewers, double lossMax, double p99, double rssMiB, double packetsPerCpuSecond) {
-        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN);
+        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–");
     }
 
     @Test
@@ -47,8 +47,8 @@ class BenchmarkSummaryTest {
 
     @Test
     void viewersOffTheTopLayerAreNotServedButUnmeasuredShareIs() {
-        Point low = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 0.5, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN); // half the video from lower layers
-        Point unmeasured = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 100, 0, 0.2, 3.0, Double.NaN, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN);
+        Point low = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 0.5, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–"); // half the video from lower layers
+        Point unmeasured = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 100, 0, 0.2, 3.0, Double.NaN, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–");
         TreeMap<Integer, Point> points = new TreeMap<>(Map.of(100, unmeasured, 300, low));
         assertEquals(100, BenchmarkSummary.figures(points).maxViewersInBounds());
     }
@@ -71,5 +71,30 @@ class BenchmarkSummaryTest {
         assertTrue(md.contains("load tool CPU cores |"), md);
         assertTrue(md.contains("| 0.40 | 0.23 / 0.02 / 0.01 |"), "the server's threads, averaged: " + md);
         assertTrue(Double.isNaN(series.get("janus").get(100).threads().media()));
+    }
+
+    @Test
+    void resultsShowWhatThePublisherSentAndEachServersSrtpProfiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path tsv = dir.resolve("results.tsv");
+        String run = "{\"viewers\":100,\"seconds\":10,\"packetsPerSecond\":26000,\"serverCpuSeconds\":3.0,"
+                + "\"latencyP50Ms\":1.0,\"latencyP99Ms\":4.0,\"serverRssKb\":1024";
+        java.nio.file.Files.writeString(tsv,
+                "prism\t100\t" + run + ",\"publishedMbps\":2.60,\"publisherSrtp\":\"AEAD_AES_128_GCM\","
+                        + "\"viewerSrtp\":\"AEAD_AES_128_GCM\"}\n"
+                + "prism\t100\t" + run + ",\"publishedMbps\":2.70,\"publisherSrtp\":\"AEAD_AES_128_GCM\","
+                        + "\"viewerSrtp\":\"AEAD_AES_128_GCM\"}\n"
+                // A run whose window caught a burst of key frames shows it in what the publisher sent.
+                + "janus\t100\t" + run + ",\"publishedMbps\":4.06,\"publisherSrtp\":\"AEAD_AES_128_GCM\","
+                        + "\"viewerSrtp\":\"AEAD_AES_256_GCM\"}\n"
+                + "janus\t200\t" + run + "}\n"); // a summary from before the load tool named the profiles
+        Map<String, TreeMap<Integer, Point>> series = BenchmarkPlots.read(tsv);
+        assertEquals(2.65, series.get("prism").get(100).publishedMbps(), 1e-9);
+        String md = BenchmarkPlots.markdown(series, "", "cpu.png", "p99.png");
+        assertTrue(md.contains("| forwarded pkt/s | published Mbit/s |"), md);
+        assertTrue(md.contains("| prism | 100 | 2 | 100 | 26000 | 2.65 | 3.00 |"), md);
+        assertTrue(md.contains("| janus | 100 | 1 | 100 | 26000 | 4.06 | 3.00 |"), md);
+        assertTrue(md.contains("SRTP profiles negotiated (publisher / viewers): prism AEAD_AES_128_GCM / AEAD_AES_128_GCM; "
+                + "janus AEAD_AES_128_GCM / AEAD_AES_256_GCM."), md);
     }
 }

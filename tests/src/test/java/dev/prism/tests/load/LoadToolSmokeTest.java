@@ -43,6 +43,10 @@ class LoadToolSmokeTest {
             assertTrue(r.latencyP50Millis() < 500, "added latency p50 below 500 ms: " + r.text());
             assertEquals(0, r.authFailures(), "no SRTP authentication failures");
             assertEquals(0, r.badStamps(), "every payload carried a readable send stamp");
+            // The profile each side's handshake chose, reported so a benchmark states its cipher: Prism
+            // prefers AES-128-GCM (the load tool offers both GCM sizes and both AES-CM ones).
+            assertEquals("AEAD_AES_128_GCM", r.publisherSrtp(), r.text());
+            assertEquals("AEAD_AES_128_GCM", r.viewerSrtp(), r.text());
             assertTrue(r.keyFrameRequests() >= 1 && r.keyFramesSent() >= 1, "viewers' PLIs reached the publisher");
             // Four viewers of the top layer, which is 1 / (0.083 + 0.28 + 1) of what the publisher sends (the
             // load tool's simulcast ladder, VideoLayer.RATE_SHARE; 1.8 of 2.45 Mbit/s): about 7.2 Mbit/s. Compared
