@@ -33,8 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * is the transport id.
  */
 public final class RoomMediaBackend implements MediaBackend {
-    /** The SSRCs a subscriber's outgoing tracks get. */
-
     private final RoomRegistry rooms;
     private final RoomDirectory directory;
     private final SignalingLimits limits;
