@@ -51,6 +51,10 @@ class HousekeepingPriorityTest {
         gcNamed.start();
         plain.start();
         try {
+            // The new thread gives itself its kernel name once running, which may be after start()
+            // returns: on a loaded machine /proc showed no such thread yet (a fresh-clone CI run).
+            awaitKernelName("GC Thread#prism");
+            awaitKernelName("prism-plain");
             HousekeepingPriority.start(0).close(); // 0: changes nothing
             assertEquals(0, niceOf("GC Thread#prism"));
             HousekeepingPriority once = HousekeepingPriority.unscheduled(3);
@@ -84,6 +88,31 @@ class HousekeepingPriorityTest {
             }
         }
         throw new AssertionError("no thread named " + threadName);
+    }
+
+    private static void awaitKernelName(String threadName) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!hasThreadNamed(threadName)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no thread named " + threadName + " within 5 s of its start");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static boolean hasThreadNamed(String threadName) throws IOException {
+        try (var dir = Files.newDirectoryStream(TASKS)) {
+            for (Path t : dir) {
+                try {
+                    if (Files.readString(t.resolve("comm")).strip().equals(threadName)) {
+                        return true;
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a thread that ended while listed
+                }
+            }
+        }
+        return false;
     }
 
     private static void await(CountDownLatch latch) {
