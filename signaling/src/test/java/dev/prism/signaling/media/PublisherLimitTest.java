@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.prism.dtls.DtlsCertificate;
 import dev.prism.sdp.Fixtures;
 import dev.prism.sfu.room.RoomRegistry;
-import dev.prism.sfu.worker.MediaWorkerPool;
 import dev.prism.signaling.MediaBackend.Participant;
 import dev.prism.signaling.MediaBackend.ParticipantListener;
 import dev.prism.signaling.SignalingException;
 import dev.prism.signaling.SignalingLimits;
-import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,21 +28,20 @@ import org.junit.jupiter.api.Test;
 class PublisherLimitTest {
     private static final String OFFER = Fixtures.text(Fixtures.CHROMIUM_PUBLISH);
 
-    private MediaWorkerPool workers;
+    private RealRooms real;
     private RoomRegistry rooms;
     private RoomMediaBackend backend;
 
     @BeforeEach
     void start() throws Exception {
-        workers = new MediaWorkerPool(1, 0, InetAddress.getLoopbackAddress(), null);
-        rooms = new RoomRegistry(workers, DtlsCertificate.generate());
+        real = RealRooms.start();
+        rooms = real.registry();
         backend = new RoomMediaBackend(rooms, new RoomDirectory(0), new SignalingLimits(1, 0, 0, 0, 0, 0));
     }
 
     @AfterEach
     void stop() {
-        rooms.close();
-        workers.close();
+        real.close();
     }
 
     /** Holds the room's media loop until the returned latch is released: every set-up there waits at its transport. */

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.prism.dtls.DtlsCertificate;
 import dev.prism.sdp.Fixtures;
 import dev.prism.sfu.room.PublishedTrackSpec;
 import dev.prism.sfu.room.RoomRegistry;
-import dev.prism.sfu.worker.MediaWorkerPool;
 import dev.prism.signaling.MediaBackend.PeerSession;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,21 +18,20 @@ import org.junit.jupiter.api.Test;
 class RoomModerationTest {
     private static final String OFFER = Fixtures.text(Fixtures.CHROMIUM_PUBLISH);
 
-    private MediaWorkerPool workers;
+    private RealRooms real;
     private RoomRegistry rooms;
     private RoomMediaBackend backend;
 
     @BeforeEach
     void start() throws Exception {
-        workers = new MediaWorkerPool(1, 0, InetAddress.getLoopbackAddress(), null);
-        rooms = new RoomRegistry(workers, DtlsCertificate.generate());
+        real = RealRooms.start();
+        rooms = real.registry();
         backend = new RoomMediaBackend(rooms);
     }
 
     @AfterEach
     void stop() {
-        rooms.close();
-        workers.close();
+        real.close();
     }
 
     /** Publishes into {@code room} and mutes every track published; returns their ids. */
