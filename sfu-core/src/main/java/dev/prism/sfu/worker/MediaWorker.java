@@ -59,8 +59,12 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private final SendBufferAllocator sendAllocator;
     /** The envelopes of datagrams sent on the loop, reused once Netty has sent them. */
     private final OutboundDatagram.Pool envelopes = new OutboundDatagram.Pool();
-    /** Datagrams written on the loop since its last flush. */
+    /** Datagrams written to the channel on the loop since its last flush. */
     private int unflushed;
+    /** Where the loop's datagrams queue for {@code sendmmsg}; null where only Netty's channel can send. */
+    private final SendmmsgBatch batch;
+    /** Set when Netty holds datagrams the kernel refused: later ones queue behind them, in order. */
+    private boolean channelBacklogged;
     private final ScheduledFuture<?> loadSampling;
 
     /**
@@ -78,6 +82,15 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     }
 
     public MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters)
+            throws InterruptedException {
+        this(index, bindAddress, port, counters, true);
+    }
+
+    /**
+     * As the public constructor; {@code directSend} false sends every datagram through Netty's
+     * channel, as on Java 21 (for tests of that path).
+     */
+    MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters, boolean directSend)
             throws InterruptedException {
         this.index = index;
         this.counters = counters;
@@ -108,6 +121,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
+        this.batch = directSend ? SendmmsgBatch.open(channel, FLUSH_BATCH) : null;
         Thread loopThread = loop.submit(Thread::currentThread).syncUninterruptibly().getNow();
         loopThreadId = loopThread.threadId();
         this.sendAllocator = new SendBufferAllocator(MEDIA_ALLOCATOR, loopThread);
@@ -205,6 +219,13 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         counters.datagramsOut.increment();
         counters.bytesOut.add(datagram.readableBytes());
         if (loop.inEventLoop()) {
+            if (batch != null && !channelBacklogged && batch.accepts(datagram, to)) {
+                batch.add(datagram, to);
+                if (batch.full()) {
+                    sendBatch();
+                }
+                return;
+            }
             channel.write(envelopes.take(datagram, to), channel.voidPromise());
             if (++unflushed >= FLUSH_BATCH) {
                 flush();
@@ -221,8 +242,38 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     /** Sends what is queued (also for loop-thread code that did not run from a read). Loop thread. */
     public void flush() {
+        if (batch != null && batch.size() > 0) {
+            sendBatch();
+        }
         unflushed = 0;
         channel.flush();
+        if (channelBacklogged && channel.isActive() && channel.unsafe().outboundBuffer() != null
+                && channel.unsafe().outboundBuffer().totalPendingWriteBytes() == 0) {
+            channelBacklogged = false;
+        }
+    }
+
+    /**
+     * Sends the queued batch; what the kernel did not take (a full send buffer, or an error on
+     * one datagram) goes to Netty's channel, which waits for the socket or fails that datagram
+     * alone, and datagrams after it follow it there until Netty has sent them all.
+     */
+    private void sendBatch() {
+        int size = batch.size();
+        int sent = batch.send();
+        if (sent < size) {
+            channelBacklogged = true;
+            for (int i = sent; i < size; i++) {
+                channel.write(envelopes.take(batch.datagram(i), batch.recipient(i)), channel.voidPromise());
+            }
+            unflushed += size - sent;
+        }
+        batch.clear();
+    }
+
+    /** {@code sendmmsg} calls the loop made itself (0 where it sends through Netty's channel only). */
+    long directSendCalls() {
+        return batch == null ? 0 : batch.calls();
     }
 
     @Override
@@ -284,6 +335,9 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     public void close() {
         loadSampling.cancel(false);
+        if (batch != null) {
+            loop.submit(batch::close).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }

@@ -10,14 +10,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A long fan-out leaves in batches: datagrams written on the loop go out every FLUSH_BATCH, the rest at a flush. */
 class MediaWorkerFlushTest {
-    @Test
-    void datagramsLeaveEveryFlushBatchWithoutWaitingForTheLoopPass() throws Exception {
+    @ParameterizedTest(name = "sendmmsg called directly where it can be: {0}")
+    @ValueSource(booleans = {true, false})
+    void datagramsLeaveEveryFlushBatchWithoutWaitingForTheLoopPass(boolean directSend) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        MediaWorker worker = new MediaWorker(0, loopback, 0, new TransportCounters());
+        MediaWorker worker = new MediaWorker(0, loopback, 0, new TransportCounters(), directSend);
         try (DatagramSocket receiver = new DatagramSocket(0, loopback)) {
             receiver.setReceiveBufferSize(1 << 20);
             receiver.setSoTimeout(50);
