@@ -72,6 +72,7 @@ final class RoomParticipant implements Participant {
             backend.admission().checkHandshakes();
             backend.admission().checkWorkerLoad(roomName);
         } catch (SignalingException e) {
+            backend.admission().count(e.code()); // as WHIP, WHEP and a WebSocket join count theirs
             return CompletableFuture.failedFuture(e);
         }
         synchronized (this) {

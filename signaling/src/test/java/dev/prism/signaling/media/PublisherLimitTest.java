@@ -160,6 +160,19 @@ class PublisherLimitTest {
         assertEquals(before + 2, refusedPublishers(), "a WHIP refusal is counted once too");
     }
 
+    @Test
+    void aWebSocketPublishRefusedForTooManyHandshakesIsCounted() throws Exception {
+        RoomMediaBackend busy = new RoomMediaBackend(rooms, new RoomDirectory(0), new SignalingLimits(0, 0, 1, 0, 0, 0));
+        Participant alice = busy.join("r", "alice", true, true, new Quiet()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        rooms.counters().handshakesInProgress.incrementAndGet(); // one set-up under way: the limit is reached
+        try {
+            assertEquals("too_many_handshakes", outcome(alice.publishOffer(OFFER, Map.of())));
+            assertEquals(1L, busy.refusals().getOrDefault("too_many_handshakes", 0L), "counted once");
+        } finally {
+            rooms.counters().handshakesInProgress.decrementAndGet();
+        }
+    }
+
     private long refusedPublishers() {
         return backend.refusals().getOrDefault("too_many_publishers", 0L);
     }
