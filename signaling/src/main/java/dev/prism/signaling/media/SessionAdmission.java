@@ -103,10 +103,16 @@ final class SessionAdmission {
 
     /**
      * Takes a publisher slot for a WebSocket participant about to set up its publication (403
-     * {@code too_many_publishers} when none is free). Its caller frees it if the set-up fails.
+     * {@code too_many_publishers} when none is free, counted here, as WHIP's refusal is by its
+     * caller). Its caller frees it if the set-up fails.
      */
     void reservePublisher(String room, RoomDirectory.Member member) {
-        directory.reservePublisher(room, member, limits.maxPublishersPerRoom());
+        try {
+            directory.reservePublisher(room, member, limits.maxPublishersPerRoom());
+        } catch (SignalingException e) {
+            count(e.code());
+            throw e;
+        }
     }
 
     void releasePublisher(RoomDirectory.Member member) {

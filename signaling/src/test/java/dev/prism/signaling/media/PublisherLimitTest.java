@@ -146,6 +146,37 @@ class PublisherLimitTest {
         assertEquals(1, roomier.directory().publishers("r2"), "the refused second publish did not free the first's slot");
     }
 
+    @Test
+    void aRefusedWebSocketPublishIsCountedOnceAmongTheLimitRefusals() throws Exception {
+        Participant alice = join("alice");
+        Participant bob = join("bob");
+        assertEquals("ok", outcome(alice.publishOffer(OFFER, Map.of())));
+        long before = refusedPublishers();
+        assertEquals("too_many_publishers", outcome(bob.publishOffer(OFFER, Map.of())));
+        assertEquals(before + 1, refusedPublishers(), "the WebSocket refusal is counted, once");
+        assertEquals(before + 1, backend.admission().refusals().getOrDefault("too_many_publishers", 0L));
+
+        assertEquals("too_many_publishers", outcome(backend.publish("r", "carol", OFFER)));
+        assertEquals(before + 2, refusedPublishers(), "a WHIP refusal is counted once too");
+    }
+
+    @Test
+    void aWebSocketPublishRefusedForTooManyHandshakesIsCounted() throws Exception {
+        RoomMediaBackend busy = new RoomMediaBackend(rooms, new RoomDirectory(0), new SignalingLimits(0, 0, 1, 0, 0, 0));
+        Participant alice = busy.join("r", "alice", true, true, new Quiet()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        rooms.counters().handshakesInProgress.incrementAndGet(); // one set-up under way: the limit is reached
+        try {
+            assertEquals("too_many_handshakes", outcome(alice.publishOffer(OFFER, Map.of())));
+            assertEquals(1L, busy.refusals().getOrDefault("too_many_handshakes", 0L), "counted once");
+        } finally {
+            rooms.counters().handshakesInProgress.decrementAndGet();
+        }
+    }
+
+    private long refusedPublishers() {
+        return backend.refusals().getOrDefault("too_many_publishers", 0L);
+    }
+
     /** A WebSocket that hears nothing worth checking here. */
     private static final class Quiet implements ParticipantListener {
         @Override
