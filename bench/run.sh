@@ -208,7 +208,10 @@ series \`janus\` = \`event_loops\` unset (a GLib loop and thread per handle, Jan
 
 **Reading it**: *forwarded pkt/s* is what all viewers received per second; *pkt per
 CPU-second* = packets received by viewers / server CPU seconds (higher is better); *CPU µs/pkt*
-its inverse. Latency is publisher stamp to viewer decrypt on this machine, so it includes the
+its inverse. *loss* counts the gaps in each viewer's sequence numbers; *delivered min %* is the
+least any viewer of a run got of what the publisher sent on the top layer and audio in the window
+(a server that drops packets before renumbering them leaves no gap, and shows only here; "–" for
+summaries from before the load tool counted it). Latency is publisher stamp to viewer decrypt on this machine, so it includes the
 load tool's own scheduling (one core for all clients, on Netty's epoll sockets): compare servers,
 not absolutes. *load tool CPU cores* is the load tool's own share over the window: near 1 its
 clients queue what arrives, the latency includes that wait, and loss may be the tool's, not the server's;

@@ -35,7 +35,8 @@ public final class BenchmarkPlots {
     /** The averaged repeats of one server at one viewer count. */
     record Point(int runs, double packets, double seconds, double cpuSeconds, double lossAvg, double lossMax, double p50, double p99,
                  double rssMiB, double viewers, int failedRuns, double gcPauseP99Ms, double allocBytesPerPacket,
-                 double topLayerShare, double clientCores, ThreadCores threads, double publishedMbps, String srtp) {
+                 double topLayerShare, double clientCores, ThreadCores threads, double publishedMbps, String srtp,
+                 double deliveredMin) {
         double packetsPerCpuSecond() {
             return cpuSeconds > 0 ? packets / cpuSeconds : Double.NaN;
         }
@@ -99,6 +100,7 @@ public final class BenchmarkPlots {
             byViewers.forEach((viewers, runs) -> {
                 double packets = 0, seconds = 0, cpu = 0, loss = 0, lossMax = 0, p50 = 0, p99 = 0, rss = 0, up = 0;
                 double gcP99 = Double.NaN, alloc = 0, top = 0, client = 0, media = 0, jit = 0, gc = 0, published = 0;
+                double delivered = Double.NaN;
                 TreeSet<String> srtp = new TreeSet<>();
                 int n = 0, failed = 0, allocRuns = 0, topRuns = 0, clientRuns = 0, threadRuns = 0;
                 for (JsonNode r : runs) {
@@ -119,6 +121,10 @@ public final class BenchmarkPlots {
                     published += r.path("publishedMbps").asDouble();
                     if (r.hasNonNull("viewerSrtp")) { // absent before the load tool reported the profiles
                         srtp.add(r.path("publisherSrtp").asText() + " / " + r.path("viewerSrtp").asText());
+                    }
+                    if (r.hasNonNull("deliveredMinPercent")) { // absent before the load tool counted it, or off the top layer
+                        double d = r.path("deliveredMinPercent").asDouble();
+                        delivered = Double.isNaN(delivered) ? d : Math.min(delivered, d);
                     }
                     if (r.hasNonNull("clientCores")) { // absent in summaries from before the load tool reported it
                         client += r.path("clientCores").asDouble();
@@ -151,10 +157,10 @@ public final class BenchmarkPlots {
                 ThreadCores threads = threadRuns == 0 ? ThreadCores.UNKNOWN
                         : new ThreadCores(media / threadRuns, jit / threadRuns, gc / threadRuns);
                 points.put(viewers, n == 0 ? new Point(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, failed,
-                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, ThreadCores.UNKNOWN, Double.NaN, "–")
+                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, ThreadCores.UNKNOWN, Double.NaN, "–", Double.NaN)
                         : new Point(n, packets, seconds, cpu, loss / n, lossMax, p50 / n, p99 / n, rss / n, up / n, failed,
                         gcP99, allocMean, topMean, clientMean, threads, published / n,
-                        srtp.isEmpty() ? "–" : String.join(", ", srtp)));
+                        srtp.isEmpty() ? "–" : String.join(", ", srtp), delivered));
             });
             out.put(server, points);
         });
@@ -165,14 +171,15 @@ public final class BenchmarkPlots {
         StringBuilder s = new StringBuilder(header);
         s.append("\n## Results\n\n");
         s.append("| server | viewers | runs | viewers up | forwarded pkt/s | published Mbit/s | server CPU s | pkt per CPU-second | CPU µs/pkt "
-                + "| loss avg % | loss max % | latency p50 ms | latency p99 ms | RSS MiB | GC pause p99 ms | B alloc/pkt | top layer % "
+                + "| loss avg % | loss max % | delivered min % | latency p50 ms | latency p99 ms | RSS MiB | GC pause p99 ms | B alloc/pkt | top layer % "
                 + "| load tool CPU cores | server media / JIT / GC cores |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         series.forEach((server, points) -> points.forEach((viewers, p) -> s.append(f(
-                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", server,
+                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %s | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", server,
                 viewers, p.runs(), p.failedRuns() > 0 ? " (+" + p.failedRuns() + " failed)" : "", p.viewers(),
                 p.runs() == 0 ? Double.NaN : p.packets() / p.seconds(), p.publishedMbps(), p.cpuSeconds() / Math.max(1, p.runs()),
-                p.packetsPerCpuSecond(), p.cpuMicrosPerPacket(), p.lossAvg(), p.lossMax(), p.p50(), p.p99(), p.rssMiB(),
+                p.packetsPerCpuSecond(), p.cpuMicrosPerPacket(), p.lossAvg(), p.lossMax(), orDash("%.2f", p.deliveredMin()),
+                p.p50(), p.p99(), p.rssMiB(),
                 orDash("%.3f", p.gcPauseP99Ms()), orDash("%.1f", p.allocBytesPerPacket()),
                 orDash("%.1f", p.topLayerShare() * 100), orDash("%.2f", p.clientCores()), p.threads().cell()))));
         s.append(srtpLine(series));

@@ -18,7 +18,10 @@ import java.util.Locale;
  * split the server's CPU share by thread ({@link ProcessStats}): Prism's media loops, the JIT
  * compilers, the garbage collector (0 for a server without such threads). {@code publisherSrtp} and
  * {@code viewerSrtp} name the SRTP profiles the DTLS handshakes chose ("+"-joined when they
- * differ): the cipher is part of each server's cost per packet.
+ * differ): the cipher is part of each server's cost per packet. {@code deliveredMinPercent} is,
+ * for viewers pinned to the top layer, the lowest viewer's packets over what the publishers first
+ * sent on their top layer and audio in the window (NaN otherwise): a server that drops packets
+ * before renumbering them leaves no gap for the loss figure, and shows here.
  */
 public record LoadReport(
         int publishers, int publishersRequested, int viewers, int viewersRequested, int viewersFailed,
@@ -31,7 +34,7 @@ public record LoadReport(
         int layers, double viewerTopLayerShare, int viewersOnTopLayer, long layerQPackets, long layerHPackets,
         long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores, long duplicates,
         double serverMediaCores, double serverJitCores, double serverGcCores, String publisherSrtp,
-        String viewerSrtp) {
+        String viewerSrtp, double deliveredMinPercent) {
 
     /** Viewers one fully busy server core would carry at this rate, or NaN without CPU figures. */
     public double viewersPerCore() {
@@ -45,6 +48,10 @@ public record LoadReport(
         s.append(f("received         %.0f packets/s (%.0f video), %.2f Mbit/s; published %.2f Mbit/s%n",
                 packetsPerSecond, videoPacketsPerSecond, throughputMbps, publishedMbps));
         s.append(f("loss per viewer  min %.3f %%, avg %.3f %%, max %.3f %%%n", lossMinPercent, lossAvgPercent, lossMaxPercent));
+        if (!Double.isNaN(deliveredMinPercent)) {
+            s.append(f("delivered        min %.2f %% of what the publishers sent on the top layer and audio (drops a "
+                    + "server renumbers over are not loss above)%n", deliveredMinPercent));
+        }
         s.append(f("added latency    p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n", latencyP50Millis,
                 latencyP99Millis, latencyMaxMillis, latencySamples));
         s.append(f("video            fewest packets at one viewer %d, viewers without video %d%n",
@@ -85,7 +92,7 @@ public record LoadReport(
                         + "\"layers\":%d,\"viewerTopLayerShare\":%.4f,\"viewersOnTopLayer\":%d,\"layerQPackets\":%d,"
                         + "\"layerHPackets\":%d,\"layerFPackets\":%d,\"twccFeedbackSent\":%d,\"publisherTwccReceived\":%d,"
                         + "\"clientCores\":%.4f,\"duplicates\":%d,\"serverMediaCores\":%s,\"serverJitCores\":%s,"
-                        + "\"serverGcCores\":%s,\"publisherSrtp\":\"%s\",\"viewerSrtp\":\"%s\"}",
+                        + "\"serverGcCores\":%s,\"publisherSrtp\":\"%s\",\"viewerSrtp\":\"%s\",\"deliveredMinPercent\":%s}",
                 publishers, publishersRequested, viewers, viewersRequested, viewersFailed, seconds, packetsPerSecond,
                 videoPacketsPerSecond, throughputMbps, publishedMbps, lossMinPercent, lossAvgPercent, lossMaxPercent,
                 latencyP50Millis, latencyP99Millis, latencyMaxMillis, latencySamples, minViewerVideoPackets,
@@ -97,7 +104,7 @@ public record LoadReport(
                 viewersOnTopLayer, layerQPackets, layerHPackets, layerFPackets, twccFeedbackSent, publisherTwccReceived,
                 clientCores, duplicates, serverPid > 0 ? f("%.4f", serverMediaCores) : "null",
                 serverPid > 0 ? f("%.4f", serverJitCores) : "null", serverPid > 0 ? f("%.4f", serverGcCores) : "null",
-                publisherSrtp, viewerSrtp);
+                publisherSrtp, viewerSrtp, Double.isNaN(deliveredMinPercent) ? "null" : f("%.3f", deliveredMinPercent));
     }
 
     private static String f(String format, Object... args) {

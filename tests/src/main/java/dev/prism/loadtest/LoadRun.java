@@ -178,6 +178,7 @@ public final class LoadRun {
             v.resetLatency();
         }
         long pubBytes0 = publishedBytes();
+        long pubTop0 = publishedTopLayerPackets();
         ProcessStats server0 = config.serverPid() > 0 ? ProcessStats.read(config.serverPid()) : null;
         ProcessStats self0 = ProcessStats.read(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
@@ -199,10 +200,12 @@ public final class LoadRun {
         ProcessStats server1 = config.serverPid() > 0 ? ProcessStats.read(config.serverPid()) : null;
         ProcessStats self1 = ProcessStats.read(ProcessHandle.current().pid());
         long pubBytes = publishedBytes() - pubBytes0;
+        long pubTop = publishedTopLayerPackets() - pubTop0;
 
         double lossMin = Double.MAX_VALUE;
         double lossMax = 0;
         double lossSum = 0;
+        double deliveredMin = Double.MAX_VALUE;
         long minVideo = Long.MAX_VALUE;
         int withoutVideo = 0;
         int onTop = 0;
@@ -213,6 +216,9 @@ public final class LoadRun {
             lossMin = Math.min(lossMin, loss);
             lossMax = Math.max(lossMax, loss);
             lossSum += loss;
+            if (pubTop > 0) {
+                deliveredMin = Math.min(deliveredMin, 100.0 * (d.videoPackets() + d.audioPackets()) / pubTop);
+            }
             minVideo = Math.min(minVideo, d.videoPackets());
             withoutVideo += d.videoPackets() == 0 ? 1 : 0;
             onTop += d.mainLayer() == WhepViewer.LAYERS - 1 ? 1 : 0;
@@ -253,7 +259,21 @@ public final class LoadRun {
                 total.layerPackets()[0], total.layerPackets()[1], total.layerPackets()[2], total.twccFeedbacks(),
                 publisherTwcc, selfCpu / seconds, total.duplicates(), media, jit, gc,
                 profiles(publishers.stream().map(p -> p.peer() == null ? null : p.peer().srtpProfile()).toList()),
-                profiles(ready.stream().map(WhepViewer::srtpProfile).toList()));
+                profiles(ready.stream().map(WhepViewer::srtpProfile).toList()),
+                config.viewerTop() && n > 0 && pubTop > 0 ? deliveredMin : Double.NaN);
+    }
+
+    /**
+     * Packets the publishers first sent on their top video layer and on audio, since start: what
+     * each viewer pinned to the top layer should receive. A server that drops packets before it
+     * renumbers them leaves no gap for the viewers' loss figure; this count shows them.
+     */
+    private long publishedTopLayerPackets() {
+        long n = 0;
+        for (WhipPublisher p : publishers) {
+            n += p.topLayerPacketsSent + p.audioPacketsSent;
+        }
+        return n;
     }
 
     /** The distinct SRTP profiles negotiated, e.g. "AEAD_AES_128_GCM", or "none" before any handshake completed. */

@@ -61,6 +61,9 @@ final class WhipPublisher implements SecurePeer.Media {
 
     volatile long packetsSent;
     volatile long bytesSent;
+    /** Packets first sent (not resent) on the top video layer and on audio: what a viewer pinned to the top layer should get. */
+    volatile long topLayerPacketsSent;
+    volatile long audioPacketsSent;
 
     /**
      * {@code layerCount} 3: simulcast q/h/f with {@code videoBitrate} for f; 1: one stream at
@@ -279,6 +282,11 @@ final class WhipPublisher implements SecurePeer.Media {
         int n = b.readableBytes();
         packetsSent++;
         bytesSent += n;
+        if (layer == null) {
+            audioPacketsSent++;
+        } else if (layer.index == layers.length - 1) {
+            topLayerPacketsSent++;
+        }
         if (layer != null) {
             layer.remember(b, seq, System.nanoTime());
         }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class BenchmarkSummaryTest {
     private static Point point(int viewers, double lossMax, double p99, double rssMiB, double packetsPerCpuSecond) {
-        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–");
+        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN);
     }
 
     @Test
@@ -47,8 +47,8 @@ class BenchmarkSummaryTest {
 
     @Test
     void viewersOffTheTopLayerAreNotServedButUnmeasuredShareIs() {
-        Point low = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 0.5, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–"); // half the video from lower layers
-        Point unmeasured = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 100, 0, 0.2, 3.0, Double.NaN, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–");
+        Point low = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 0.5, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN); // half the video from lower layers
+        Point unmeasured = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 100, 0, 0.2, 3.0, Double.NaN, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN);
         TreeMap<Integer, Point> points = new TreeMap<>(Map.of(100, unmeasured, 300, low));
         assertEquals(100, BenchmarkSummary.figures(points).maxViewersInBounds());
     }
@@ -96,5 +96,25 @@ class BenchmarkSummaryTest {
         assertTrue(md.contains("| janus | 100 | 1 | 100 | 26000 | 4.06 | 3.00 |"), md);
         assertTrue(md.contains("SRTP profiles negotiated (publisher / viewers): prism AEAD_AES_128_GCM / AEAD_AES_128_GCM; "
                 + "janus AEAD_AES_128_GCM / AEAD_AES_256_GCM."), md);
+    }
+
+    @Test
+    void resultsShowTheLeastAnyViewerGotOfWhatThePublisherSent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path tsv = dir.resolve("results.tsv");
+        String run = "{\"viewers\":300,\"seconds\":10,\"packetsPerSecond\":72000,\"serverCpuSeconds\":9.0,"
+                + "\"latencyP50Ms\":7.0,\"latencyP99Ms\":20.0,\"serverRssKb\":1024,\"lossMaxPercent\":0.0";
+        java.nio.file.Files.writeString(tsv,
+                "janus\t300\t" + run + ",\"deliveredMinPercent\":99.7}\n"
+                // No gap at any viewer, yet a tenth of the packets never came: the server renumbered over its drops.
+                + "janus\t300\t" + run + ",\"deliveredMinPercent\":89.5}\n"
+                + "janus\t200\t" + run + "}\n"); // a summary from before the load tool counted it
+        Map<String, TreeMap<Integer, Point>> series = BenchmarkPlots.read(tsv);
+        assertEquals(89.5, series.get("janus").get(300).deliveredMin(), 1e-9, "the worst run's");
+        assertTrue(Double.isNaN(series.get("janus").get(200).deliveredMin()));
+        String md = BenchmarkPlots.markdown(series, "", "cpu.png", "p99.png");
+        assertTrue(md.contains("| loss avg % | loss max % | delivered min % |"), md);
+        assertTrue(md.contains("| 0.000 | 0.000 | 89.50 |"), md);
+        assertTrue(md.contains("| 0.000 | 0.000 | – |"), md);
     }
 }

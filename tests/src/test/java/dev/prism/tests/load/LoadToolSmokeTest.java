@@ -39,6 +39,9 @@ class LoadToolSmokeTest {
             // CI machine. A forwarder that drops or stalls packets still fails them: loss counts every gap in a
             // viewer's sequence numbers, latency is each packet's send stamp to its arrival.
             assertTrue(r.lossMaxPercent() < 5.0, "loss below 5 % at every viewer: " + r.text());
+            // Against what the publisher sent on the top layer and audio in the window: a forwarder that dropped
+            // packets and renumbered over the holes would pass the loss bound above and fail this one.
+            assertTrue(r.deliveredMinPercent() > 90, "every viewer got what the publisher sent: " + r.text());
             assertTrue(r.latencySamples() > 1000, "latency measured: " + r.text());
             assertTrue(r.latencyP50Millis() < 500, "added latency p50 below 500 ms: " + r.text());
             assertEquals(0, r.authFailures(), "no SRTP authentication failures");
