@@ -9,6 +9,17 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class BenchmarkSummaryTest {
+    /** A 100-viewer run's summary, open for more fields. */
+    private static final String RUN_100 = "{\"viewers\":100,\"seconds\":10,\"packetsPerSecond\":26000,\"serverCpuSeconds\":3.0,"
+            + "\"latencyP50Ms\":1.0,\"latencyP99Ms\":4.0,\"serverRssKb\":1024";
+
+    /** The series bench/run.sh's results file {@code tsv} (server, viewers, summary per line) reads as. */
+    private static Map<String, TreeMap<Integer, Point>> read(java.nio.file.Path dir, String tsv) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("results.tsv");
+        java.nio.file.Files.writeString(file, tsv);
+        return BenchmarkPlots.read(file);
+    }
+
     private static Point point(int viewers, double lossMax, double p99, double rssMiB, double packetsPerCpuSecond) {
         return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN);
     }
@@ -56,15 +67,11 @@ class BenchmarkSummaryTest {
     @Test
     void resultsAverageTheLoadToolsOwnCpuAndTheServersThreadsWhereRunsReportThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        java.nio.file.Path tsv = dir.resolve("results.tsv");
-        String run = "{\"viewers\":100,\"seconds\":10,\"packetsPerSecond\":26000,\"serverCpuSeconds\":3.0,"
-                + "\"latencyP50Ms\":1.0,\"latencyP99Ms\":4.0,\"serverRssKb\":1024";
-        java.nio.file.Files.writeString(tsv, "prism\t100\t" + run + ",\"clientCores\":0.30,\"serverMediaCores\":0.20,"
+        Map<String, TreeMap<Integer, Point>> series = read(dir, "prism\t100\t" + RUN_100 + ",\"clientCores\":0.30,\"serverMediaCores\":0.20,"
                 + "\"serverJitCores\":0.04,\"serverGcCores\":0.01}\n"
-                + "prism\t100\t" + run + ",\"clientCores\":0.50,\"serverMediaCores\":0.26,"
+                + "prism\t100\t" + RUN_100 + ",\"clientCores\":0.50,\"serverMediaCores\":0.26,"
                 + "\"serverJitCores\":0.00,\"serverGcCores\":0.01}\n"
-                + "janus\t100\t" + run + "}\n"); // a summary from before the load tool reported its CPU
-        Map<String, TreeMap<Integer, Point>> series = BenchmarkPlots.read(tsv);
+                + "janus\t100\t" + RUN_100 + "}\n"); // a summary from before the load tool reported its CPU
         assertEquals(0.40, series.get("prism").get(100).clientCores(), 1e-9);
         assertTrue(Double.isNaN(series.get("janus").get(100).clientCores()));
         String md = BenchmarkPlots.markdown(series, "", "cpu.png", "p99.png");
@@ -76,19 +83,15 @@ class BenchmarkSummaryTest {
     @Test
     void resultsShowWhatThePublisherSentAndEachServersSrtpProfiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        java.nio.file.Path tsv = dir.resolve("results.tsv");
-        String run = "{\"viewers\":100,\"seconds\":10,\"packetsPerSecond\":26000,\"serverCpuSeconds\":3.0,"
-                + "\"latencyP50Ms\":1.0,\"latencyP99Ms\":4.0,\"serverRssKb\":1024";
-        java.nio.file.Files.writeString(tsv,
-                "prism\t100\t" + run + ",\"publishedMbps\":2.60,\"publisherSrtp\":\"AEAD_AES_128_GCM\","
+        Map<String, TreeMap<Integer, Point>> series = read(dir,
+                "prism\t100\t" + RUN_100 + ",\"publishedMbps\":2.60,\"publisherSrtp\":\"AEAD_AES_128_GCM\","
                         + "\"viewerSrtp\":\"AEAD_AES_128_GCM\"}\n"
-                + "prism\t100\t" + run + ",\"publishedMbps\":2.70,\"publisherSrtp\":\"AEAD_AES_128_GCM\","
+                + "prism\t100\t" + RUN_100 + ",\"publishedMbps\":2.70,\"publisherSrtp\":\"AEAD_AES_128_GCM\","
                         + "\"viewerSrtp\":\"AEAD_AES_128_GCM\"}\n"
                 // A run whose window caught a burst of key frames shows it in what the publisher sent.
-                + "janus\t100\t" + run + ",\"publishedMbps\":4.06,\"publisherSrtp\":\"AEAD_AES_128_GCM\","
+                + "janus\t100\t" + RUN_100 + ",\"publishedMbps\":4.06,\"publisherSrtp\":\"AEAD_AES_128_GCM\","
                         + "\"viewerSrtp\":\"AEAD_AES_256_GCM\"}\n"
-                + "janus\t200\t" + run + "}\n"); // a summary from before the load tool named the profiles
-        Map<String, TreeMap<Integer, Point>> series = BenchmarkPlots.read(tsv);
+                + "janus\t200\t" + RUN_100 + "}\n"); // a summary from before the load tool named the profiles
         assertEquals(2.65, series.get("prism").get(100).publishedMbps(), 1e-9);
         String md = BenchmarkPlots.markdown(series, "", "cpu.png", "p99.png");
         assertTrue(md.contains("| forwarded pkt/s | published Mbit/s |"), md);
@@ -101,15 +104,13 @@ class BenchmarkSummaryTest {
     @Test
     void resultsShowTheLeastAnyViewerGotOfWhatThePublisherSent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        java.nio.file.Path tsv = dir.resolve("results.tsv");
         String run = "{\"viewers\":300,\"seconds\":10,\"packetsPerSecond\":72000,\"serverCpuSeconds\":9.0,"
                 + "\"latencyP50Ms\":7.0,\"latencyP99Ms\":20.0,\"serverRssKb\":1024,\"lossMaxPercent\":0.0";
-        java.nio.file.Files.writeString(tsv,
+        Map<String, TreeMap<Integer, Point>> series = read(dir,
                 "janus\t300\t" + run + ",\"deliveredMinPercent\":99.7}\n"
                 // No gap at any viewer, yet a tenth of the packets never came: the server renumbered over its drops.
                 + "janus\t300\t" + run + ",\"deliveredMinPercent\":89.5}\n"
                 + "janus\t200\t" + run + "}\n"); // a summary from before the load tool counted it
-        Map<String, TreeMap<Integer, Point>> series = BenchmarkPlots.read(tsv);
         assertEquals(89.5, series.get("janus").get(300).deliveredMin(), 1e-9, "the worst run's");
         assertTrue(Double.isNaN(series.get("janus").get(200).deliveredMin()));
         String md = BenchmarkPlots.markdown(series, "", "cpu.png", "p99.png");
