@@ -74,6 +74,8 @@ public final class PrismMetrics implements AutoCloseable {
                 c.srtpSendRefused);
         counter("prism.ice.consent.expired", "transports closed for a silent peer: no valid ICE check and no authenticated SRTP/SRTCP for 30 s (RFC 7675)", c.consentExpired);
         counter("prism.dtls.failures", "DTLS handshakes failed or timed out", c.dtlsFailures);
+        counter("prism.socket.errors", "errors the media sockets reported, mostly a datagram the kernel refused to send",
+                c.socketErrors);
         dropped("stun_bad_credentials", c.stunBadCredentials);
         dropped("stun_malformed", c.stunMalformed);
         dropped("stun_unknown_ufrag", c.stunUnknownUfrag);

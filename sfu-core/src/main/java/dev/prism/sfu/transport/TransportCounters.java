@@ -48,6 +48,8 @@ public final class TransportCounters {
     /** Simulcast layers publishers were asked to pause (nobody received them) and to resume. */
     public final LongAdder layersPaused = new LongAdder();
     public final LongAdder layersResumed = new LongAdder();
+    /** Errors the media sockets reported: mostly a datagram the kernel refused to send (only that one is lost). */
+    public final LongAdder socketErrors = new LongAdder();
     public final LongAdder datagramsIn = new LongAdder();
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder datagramsOut = new LongAdder();

@@ -111,6 +111,47 @@ class SendmmsgBatchTest {
         }
     }
 
+    @Test
+    void datagramsTheKernelRefusesAreCountedAndLoggedAtMostOncePerTenSeconds() throws Exception {
+        TransportCounters counters = new TransportCounters();
+        MediaWorker worker = new MediaWorker(0, LOOPBACK, 0, counters);
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(MediaWorker.class.getName());
+        List<java.util.logging.LogRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try (DatagramSocket receiver = new DatagramSocket(0, LOOPBACK)) {
+            receiver.setSoTimeout(2_000);
+            InetSocketAddress refused = new InetSocketAddress(LOOPBACK, 0); // EINVAL, as in the test above
+            int refusedCount = 3 * MediaWorker.FLUSH_BATCH;
+            worker.eventLoop().submit(() -> {
+                for (int i = 0; i < refusedCount; i++) {
+                    worker.send(worker.alloc().directBuffer(16).writeInt(i), refused);
+                }
+                worker.send(worker.alloc().directBuffer(16).writeInt(7), new InetSocketAddress(LOOPBACK, receiver.getLocalPort()));
+                worker.flush();
+            }).get(5, TimeUnit.SECONDS);
+            assertEquals(7, receive(receiver)[3], "the worker still sends");
+            assertEquals(refusedCount, counters.socketErrors.sum(), "each refused datagram counted");
+            assertEquals(1, records.size(), "one log line for them: " + records.size());
+        } finally {
+            log.removeHandler(capture);
+            worker.close();
+        }
+    }
+
     private static byte[] body(int i) {
         byte[] b = new byte[20 + i];
         for (int k = 0; k < b.length; k++) {
