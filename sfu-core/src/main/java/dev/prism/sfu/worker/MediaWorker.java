@@ -1,7 +1,5 @@
 package dev.prism.sfu.worker;
 
-import dev.prism.demux.PacketClassifier;
-import dev.prism.ice.IceLiteAgent;
 import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.TransportCounters;
 import io.netty.bootstrap.Bootstrap;
@@ -20,6 +18,9 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -27,17 +28,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One media worker: a single event loop that owns one UDP socket (DESIGN.md step 1) and every
- * transport of the rooms placed on it. Datagrams are demultiplexed by their first byte
- * (RFC 7983): STUN by the USERNAME's local ufrag, everything else by the peer's address that
- * ICE validated. Unknown or malformed input is dropped and counted, never thrown.
+ * transport of the rooms placed on it; its {@link DatagramRouter} hands each datagram to its
+ * transport. On Java 22+ with epoll the loop reads and sends its socket itself
+ * ({@link RecvmmsgReader}, {@link SendmmsgBatch}); otherwise Netty's channel does both.
  */
 public final class MediaWorker implements PeerTransport.TransportHost {
     private final int index;
@@ -45,8 +44,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private final EventLoop loop;
     private final Channel channel;
     private final TransportCounters counters;
-    private final Map<String, PeerTransport> byUfrag = new HashMap<>();
-    private final Map<InetSocketAddress, PeerTransport> byAddress = new HashMap<>();
+    private final DatagramRouter router;
     private final List<Runnable> tickTasks = new ArrayList<>();
     private int rooms;
     private volatile long lagNanos;
@@ -70,6 +68,9 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private final SendmmsgBatch batch;
     /** Set when Netty holds datagrams the kernel refused: later ones queue behind them, in order. */
     private boolean channelBacklogged;
+    /** Reads the socket with recvmmsg where it can (then Netty's channel does not read); null otherwise. */
+    private final RecvmmsgReader reader;
+    private final IoRegistration readRegistration;
     private final ScheduledFuture<?> loadSampling;
 
     /**
@@ -92,13 +93,14 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     }
 
     /**
-     * As the public constructor; {@code directSend} false sends every datagram through Netty's
-     * channel, as on Java 21 (for tests of that path).
+     * As the public constructor; {@code directIo} false sends and reads every datagram through
+     * Netty's channel, as on Java 21 (for tests of that path).
      */
-    MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters, boolean directSend)
+    MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters, boolean directIo)
             throws InterruptedException {
         this.index = index;
         this.counters = counters;
+        this.router = new DatagramRouter(counters);
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("prism-media-" + index),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -126,7 +128,20 @@ public final class MediaWorker implements PeerTransport.TransportHost {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
-        this.batch = directSend ? SendmmsgBatch.open(channel, FLUSH_BATCH) : null;
+        this.batch = directIo ? SendmmsgBatch.open(channel, FLUSH_BATCH) : null;
+        this.reader = directIo ? RecvmmsgReader.open(channel, READS_PER_PASS, READS_PER_PASS, MEDIA_ALLOCATOR, new Reads()) : null;
+        if (reader != null) {
+            IoRegistration registration = ((IoEventLoop) loop).register(reader).syncUninterruptibly().getNow();
+            // On the loop, in one step: Netty's channel stops reading (on the loop this takes effect
+            // at once; it still sends what the kernel refused to take at once) and the reader starts.
+            loop.submit(() -> {
+                channel.config().setAutoRead(false);
+                registration.submit(EpollIoOps.EPOLLIN);
+            }).syncUninterruptibly();
+            this.readRegistration = registration;
+        } else {
+            this.readRegistration = null;
+        }
         Thread loopThread = loop.submit(Thread::currentThread).syncUninterruptibly().getNow();
         loopThreadId = loopThread.threadId();
         this.sendAllocator = new SendBufferAllocator(MEDIA_ALLOCATOR, loopThread);
@@ -177,16 +192,12 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     /** Makes a transport reachable by its local ufrag. Loop thread. */
     public void register(PeerTransport transport) {
-        byUfrag.put(transport.localUfrag(), transport);
+        router.register(transport);
     }
 
     /** Forgets a transport. Loop thread. */
     public void unregister(PeerTransport transport) {
-        byUfrag.remove(transport.localUfrag(), transport);
-        InetSocketAddress address = transport.remoteAddress();
-        if (address != null) {
-            byAddress.remove(address, transport);
-        }
+        router.unregister(transport);
     }
 
     /** Runs {@code task} once a second on this loop (RTCP reports, timers). Loop thread. */
@@ -200,8 +211,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     @Override
     public void bindAddress(PeerTransport transport, InetSocketAddress address) {
-        byAddress.values().removeIf(t -> t == transport);
-        byAddress.put(address, transport);
+        router.bindAddress(transport, address);
     }
 
     /**
@@ -276,6 +286,11 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         batch.clear();
     }
 
+    /** Datagrams the loop read itself with {@code recvmmsg} (0 where Netty's channel reads). Loop thread. */
+    long datagramsReadDirectly() {
+        return reader == null ? 0 : reader.datagrams();
+    }
+
     /** {@code sendmmsg} calls the loop made itself (0 where it sends through Netty's channel only). */
     long directSendCalls() {
         return batch == null ? 0 : batch.calls();
@@ -329,7 +344,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     private void tick() {
         long now = nowMillis();
-        for (PeerTransport t : byUfrag.values().toArray(new PeerTransport[0])) {
+        for (PeerTransport t : router.transports()) {
             t.checkTimers(now);
         }
         for (Runnable task : tickTasks.toArray(new Runnable[0])) {
@@ -340,6 +355,17 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     public void close() {
         loadSampling.cancel(false);
+        if (readRegistration != null) {
+            loop.submit(() -> {
+                readRegistration.cancel();
+                try {
+                    reader.close();
+                } catch (Exception e) {
+                    java.util.logging.Logger.getLogger(MediaWorker.class.getName())
+                            .log(java.util.logging.Level.FINE, "closing the reader's socket", e);
+                }
+            }).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         if (batch != null) {
             loop.submit(batch::close).awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
@@ -347,54 +373,33 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
+    /** Counts a datagram read and hands it to its transport ({@link DatagramRouter#route}). Loop thread. */
+    private void route(ByteBuf data, long key, InetSocketAddress from) {
+        backlog.onRead();
+        counters.datagramsIn.increment();
+        counters.bytesIn.add(data.readableBytes());
+        router.route(data, key, from);
+    }
+
+    /** What {@link RecvmmsgReader} reads goes the way Netty's reads go (the same routing, the same pass end). */
+    private final class Reads implements RecvmmsgReader.Sink {
+        @Override
+        public void onDatagram(ByteBuf data, long sourceKey, RecvmmsgReader from) {
+            route(data, sourceKey, sourceKey < 0 ? from.lastIpv6Source() : null);
+        }
+
+        @Override
+        public void onPassEnd(boolean full) {
+            backlog.onPassEnd(System.nanoTime());
+            flush();
+        }
+    }
+
     private final class Demux extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            ByteBuf data = packet.content();
             InetSocketAddress from = packet.sender();
-            backlog.onRead();
-            counters.datagramsIn.increment();
-            counters.bytesIn.add(data.readableBytes());
-            switch (PacketClassifier.classify(data)) {
-                case PacketClassifier.STUN -> {
-                    String ufrag = IceLiteAgent.localUfragOf(data);
-                    if (ufrag == null) {
-                        counters.stunMalformed.increment();
-                        return;
-                    }
-                    PeerTransport t = byUfrag.get(ufrag);
-                    if (t == null) {
-                        counters.stunUnknownUfrag.increment();
-                        return;
-                    }
-                    t.onStun(data, from);
-                }
-                case PacketClassifier.DTLS -> {
-                    PeerTransport t = byAddress.get(from);
-                    if (t == null) {
-                        counters.unknownSource.increment();
-                    } else {
-                        t.onDtls(data);
-                    }
-                }
-                case PacketClassifier.RTP -> {
-                    PeerTransport t = byAddress.get(from);
-                    if (t == null) {
-                        counters.unknownSource.increment();
-                    } else {
-                        t.onSrtp(data);
-                    }
-                }
-                case PacketClassifier.RTCP -> {
-                    PeerTransport t = byAddress.get(from);
-                    if (t == null) {
-                        counters.unknownSource.increment();
-                    } else {
-                        t.onSrtcp(data);
-                    }
-                }
-                default -> counters.otherDatagrams.increment();
-            }
+            route(packet.content(), DatagramRouter.keyOf(from), from);
         }
 
         @Override

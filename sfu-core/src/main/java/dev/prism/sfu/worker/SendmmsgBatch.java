@@ -5,17 +5,11 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.UnpooledUnsafeDirectByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Array;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Datagrams a media worker sends from its loop, queued in place and handed to the kernel with one
@@ -37,16 +31,11 @@ import java.util.logging.Logger;
  * {@link #send} reports how far it got and the caller passes the rest to Netty, which waits for
  * the socket to drain or fails only the datagram in error, as before.
  *
- * <p>FFM is final from Java 22; the project compiles for 21, so the downcall is bound by
- * reflection, once, with pointers passed as {@code long}s (the C ABI passes both in the same
- * integer register), and the hot path calls a plain {@code (int, long, int, int) int} handle. On
- * Java 21, or off Linux x86-64/AArch64, {@link #open} returns null and everything goes through
- * Netty. Owned by one event loop.
+ * <p>The call is {@link LinuxSyscalls}'s (FFM, Java 22+). On Java 21, or off Linux
+ * x86-64/AArch64, {@link #open} returns null and everything goes through Netty. Owned by one
+ * event loop.
  */
 final class SendmmsgBatch {
-    private static final Logger LOG = Logger.getLogger(SendmmsgBatch.class.getName());
-    /** {@code int sendmmsg(int fd, struct mmsghdr *msgvec, unsigned vlen, int flags)}; null where unbound. */
-    private static final MethodHandle SENDMMSG = bind();
     /** Whether {@code Inet4Address.hashCode()} is its address, as it has been in every JDK: read without a copy. */
     private static final boolean HASH_IS_IPV4_ADDRESS = hashIsIpv4Address();
 
@@ -101,7 +90,7 @@ final class SendmmsgBatch {
      * {@code sendmmsg} cannot be called directly (Java 21, no epoll, another architecture).
      */
     static SendmmsgBatch open(Channel channel, int capacity) {
-        if (SENDMMSG == null || !(channel instanceof EpollDatagramChannel epoll)
+        if (!LinuxSyscalls.available() || !(channel instanceof EpollDatagramChannel epoll)
                 || !io.netty.util.internal.PlatformDependent.hasUnsafe()) {
             return null;
         }
@@ -110,7 +99,7 @@ final class SendmmsgBatch {
 
     /** Whether this JVM can call {@code sendmmsg} directly. */
     static boolean available() {
-        return SENDMMSG != null;
+        return LinuxSyscalls.available();
     }
 
     /** Whether {@code datagram} for {@code to} can be queued here (native memory, an IPv4 peer, room left). */
@@ -150,7 +139,7 @@ final class SendmmsgBatch {
     int send() {
         int sent = 0;
         while (sent < count) {
-            int n = sendmmsg(fd, headersAddress + (long) sent * MMSGHDR_BYTES, count - sent);
+            int n = LinuxSyscalls.sendmmsg(fd, headersAddress + (long) sent * MMSGHDR_BYTES, count - sent);
             calls++;
             if (n <= 0) {
                 break; // the errno is Netty's to read when it sends the rest
@@ -198,15 +187,7 @@ final class SendmmsgBatch {
         headers.release();
     }
 
-    private static int sendmmsg(int fd, long msgvec, int vlen) {
-        try {
-            return (int) SENDMMSG.invokeExact(fd, msgvec, vlen, 0);
-        } catch (Throwable t) {
-            throw new IllegalStateException("sendmmsg downcall failed", t);
-        }
-    }
-
-    private static int ipv4(InetAddress address) {
+    static int ipv4(InetAddress address) {
         if (HASH_IS_IPV4_ADDRESS) {
             return address.hashCode();
         }
@@ -226,48 +207,6 @@ final class SendmmsgBatch {
             return true;
         } catch (UnknownHostException e) {
             return false;
-        }
-    }
-
-    /** Binds sendmmsg through {@code java.lang.foreign} by reflection (the API is named nowhere else). */
-    private static MethodHandle bind() {
-        String arch = System.getProperty("os.arch", "");
-        if (Runtime.version().feature() < 22 || !System.getProperty("os.name", "").startsWith("Linux")
-                || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))
-                || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-            return null;
-        }
-        try {
-            Class<?> linkerType = Class.forName("java.lang.foreign.Linker");
-            Class<?> layoutType = Class.forName("java.lang.foreign.MemoryLayout");
-            Class<?> valueLayoutType = Class.forName("java.lang.foreign.ValueLayout");
-            Class<?> descriptorType = Class.forName("java.lang.foreign.FunctionDescriptor");
-            Class<?> segmentType = Class.forName("java.lang.foreign.MemorySegment");
-            Class<?> optionType = Class.forName("java.lang.foreign.Linker$Option");
-            Class<?> lookupType = Class.forName("java.lang.foreign.SymbolLookup");
-            Object linker = linkerType.getMethod("nativeLinker").invoke(null);
-            Object libc = linkerType.getMethod("defaultLookup").invoke(linker);
-            Optional<?> symbol = (Optional<?>) lookupType.getMethod("find", String.class).invoke(libc, "sendmmsg");
-            if (symbol.isEmpty()) {
-                return null;
-            }
-            Object javaInt = valueLayoutType.getField("JAVA_INT").get(null);
-            Object javaLong = valueLayoutType.getField("JAVA_LONG").get(null);
-            Object parameters = Array.newInstance(layoutType, 4);
-            Array.set(parameters, 0, javaInt);
-            Array.set(parameters, 1, javaLong);
-            Array.set(parameters, 2, javaInt);
-            Array.set(parameters, 3, javaInt);
-            Object descriptor = descriptorType.getMethod("of", layoutType, parameters.getClass())
-                    .invoke(null, javaInt, parameters);
-            Object options = Array.newInstance(optionType, 0);
-            MethodHandle handle = (MethodHandle) linkerType
-                    .getMethod("downcallHandle", segmentType, descriptorType, options.getClass())
-                    .invoke(linker, symbol.get(), descriptor, options);
-            return handle;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            LOG.log(Level.INFO, "sendmmsg through FFM unavailable; media datagrams go through Netty's channel", e);
-            return null;
         }
     }
 }
