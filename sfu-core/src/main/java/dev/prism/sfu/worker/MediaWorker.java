@@ -385,7 +385,13 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private final class Reads implements RecvmmsgReader.Sink {
         @Override
         public void onDatagram(ByteBuf data, long sourceKey, RecvmmsgReader from) {
-            route(data, sourceKey, sourceKey < 0 ? from.lastIpv6Source() : null);
+            try {
+                route(data, sourceKey, sourceKey < 0 ? from.lastIpv6Source() : null);
+            } catch (RuntimeException e) {
+                // As on Netty's path: a bug in a handler must not stop the worker's reads.
+                java.util.logging.Logger.getLogger(MediaWorker.class.getName())
+                        .log(java.util.logging.Level.WARNING, "media worker " + index + " handler error", e);
+            }
         }
 
         @Override
