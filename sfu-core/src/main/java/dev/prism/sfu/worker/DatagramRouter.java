@@ -85,31 +85,34 @@ final class DatagramRouter {
                 t.onStun(data, from != null ? from : RecvmmsgReader.addressOf(key));
             }
             case PacketClassifier.DTLS -> {
-                PeerTransport t = key >= 0 ? byIpv4.get(key) : byAddress.get(from);
-                if (t == null) {
-                    counters.unknownSource.increment();
-                } else {
+                PeerTransport t = peer(key, from);
+                if (t != null) {
                     t.onDtls(data);
                 }
             }
             case PacketClassifier.RTP -> {
-                PeerTransport t = key >= 0 ? byIpv4.get(key) : byAddress.get(from);
-                if (t == null) {
-                    counters.unknownSource.increment();
-                } else {
+                PeerTransport t = peer(key, from);
+                if (t != null) {
                     t.onSrtp(data);
                 }
             }
             case PacketClassifier.RTCP -> {
-                PeerTransport t = key >= 0 ? byIpv4.get(key) : byAddress.get(from);
-                if (t == null) {
-                    counters.unknownSource.increment();
-                } else {
+                PeerTransport t = peer(key, from);
+                if (t != null) {
                     t.onSrtcp(data);
                 }
             }
             default -> counters.otherDatagrams.increment();
         }
+    }
+
+    /** The transport of the peer at {@code key} (IPv4) or {@code from}; null, counted, when none is. */
+    private PeerTransport peer(long key, InetSocketAddress from) {
+        PeerTransport t = key >= 0 ? byIpv4.get(key) : byAddress.get(from);
+        if (t == null) {
+            counters.unknownSource.increment();
+        }
+        return t;
     }
 
     /** An IPv4 peer's address as one number, {@code ipv4 << 16 | port}; -1 for IPv6 (no allocation). */

@@ -30,6 +30,18 @@ final class LinuxSyscalls {
     /** {@code recvmmsg}'s flag: return at once when nothing is queued (EAGAIN). */
     static final int MSG_DONTWAIT = 0x40;
 
+    // struct mmsghdr on LP64 Linux: struct msghdr (56 bytes) and an unsigned msg_len, padded to 64;
+    // the offsets of the fields the media loop sets, and struct iovec's size.
+    static final int MMSGHDR_BYTES = 64;
+    static final int MSG_NAME = 0;
+    static final int MSG_NAMELEN = 8;
+    static final int MSG_IOV = 16;
+    static final int MSG_IOVLEN = 24;
+    static final int MSG_LEN = 56;
+    static final int IOVEC_BYTES = 16;
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+
     static {
         MethodHandle[] h = bind();
         SENDMMSG = h == null ? null : h[0];

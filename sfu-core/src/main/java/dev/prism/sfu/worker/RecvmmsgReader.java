@@ -1,5 +1,15 @@
 package dev.prism.sfu.worker;
 
+import static dev.prism.sfu.worker.LinuxSyscalls.AF_INET;
+import static dev.prism.sfu.worker.LinuxSyscalls.AF_INET6;
+import static dev.prism.sfu.worker.LinuxSyscalls.IOVEC_BYTES;
+import static dev.prism.sfu.worker.LinuxSyscalls.MMSGHDR_BYTES;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_IOV;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_IOVLEN;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_LEN;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_NAME;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_NAMELEN;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -39,17 +49,8 @@ final class RecvmmsgReader implements EpollIoHandle {
 
     /** A datagram's buffer: a full-size one (1,500-byte MTU) fits, as Netty's fixed 2,048-byte reads did. */
     static final int SLOT_BYTES = 2048;
-    private static final int MMSGHDR_BYTES = 64;
-    private static final int MSG_NAME = 0;
-    private static final int MSG_NAMELEN = 8;
-    private static final int MSG_IOV = 16;
-    private static final int MSG_IOVLEN = 24;
-    private static final int MSG_LEN = 56;
-    private static final int IOVEC_BYTES = 16;
     /** Room for a {@code sockaddr_in6} (28 bytes), kept 8-aligned. */
     private static final int SOCKADDR_BYTES = 32;
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
 
     private final FileDescriptor fd;
     private final int batch;

@@ -1,5 +1,13 @@
 package dev.prism.sfu.worker;
 
+import static dev.prism.sfu.worker.LinuxSyscalls.AF_INET;
+import static dev.prism.sfu.worker.LinuxSyscalls.IOVEC_BYTES;
+import static dev.prism.sfu.worker.LinuxSyscalls.MMSGHDR_BYTES;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_IOV;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_IOVLEN;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_NAME;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_NAMELEN;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.UnpooledUnsafeDirectByteBuf;
@@ -39,16 +47,8 @@ final class SendmmsgBatch {
     /** Whether {@code Inet4Address.hashCode()} is its address, as it has been in every JDK: read without a copy. */
     private static final boolean HASH_IS_IPV4_ADDRESS = hashIsIpv4Address();
 
-    // struct mmsghdr on LP64 Linux: struct msghdr (56 bytes) and an unsigned msg_len, padded to 64.
-    private static final int MMSGHDR_BYTES = 64;
-    private static final int MSG_NAME = 0;
-    private static final int MSG_NAMELEN = 8;
-    private static final int MSG_IOV = 16;
-    private static final int MSG_IOVLEN = 24;
-    private static final int IOVEC_BYTES = 16;
     /** Room for a {@code sockaddr_in} (16 bytes), kept 8-aligned. */
     private static final int SOCKADDR_BYTES = 16;
-    private static final int AF_INET = 2;
 
     private final int fd;
     private final int capacity;
