@@ -6,8 +6,6 @@ import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.TransportCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.LongObjectHashMap;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,14 +14,14 @@ import java.util.Map;
  * The transports of one media worker and which datagram goes to which (DESIGN.md step 1):
  * demultiplexed by the first byte (RFC 7983), STUN by the USERNAME's local ufrag, everything else
  * by the peer's address that ICE validated. An IPv4 peer is found by its address as a number
- * ({@link #keyOf}), so a datagram read without an address object needs none. Unknown or
+ * ({@link PeerKey}), so a datagram read without an address object needs none. Unknown or
  * malformed input is dropped and counted, never thrown. Loop thread.
  */
 final class DatagramRouter {
     private final TransportCounters counters;
     private final Map<String, PeerTransport> byUfrag = new HashMap<>();
     private final Map<InetSocketAddress, PeerTransport> byAddress = new HashMap<>();
-    /** The IPv4 peers of {@link #byAddress} by {@link #keyOf}. */
+    /** The IPv4 peers of {@link #byAddress} by {@link PeerKey}. */
     private final LongObjectHashMap<PeerTransport> byIpv4 = new LongObjectHashMap<>();
 
     DatagramRouter(TransportCounters counters) {
@@ -41,7 +39,7 @@ final class DatagramRouter {
         InetSocketAddress address = transport.remoteAddress();
         if (address != null) {
             byAddress.remove(address, transport);
-            long key = keyOf(address);
+            long key = PeerKey.of(address);
             if (key >= 0 && byIpv4.get(key) == transport) {
                 byIpv4.remove(key);
             }
@@ -53,7 +51,7 @@ final class DatagramRouter {
         byAddress.values().removeIf(t -> t == transport);
         byIpv4.values().removeIf(t -> t == transport);
         byAddress.put(address, transport);
-        long key = keyOf(address);
+        long key = PeerKey.of(address);
         if (key >= 0) {
             byIpv4.put(key, transport);
         }
@@ -66,7 +64,7 @@ final class DatagramRouter {
 
     /**
      * Hands a datagram to its transport: STUN by the USERNAME's local ufrag, the rest by the peer's
-     * address, {@code key} ({@link #keyOf}) for an IPv4 peer, else {@code from} (which may be null
+     * address, {@code key} ({@link PeerKey}) for an IPv4 peer, else {@code from} (which may be null
      * for an IPv4 peer: it is made only for STUN). Loop thread.
      */
     void route(ByteBuf data, long key, InetSocketAddress from) {
@@ -82,7 +80,7 @@ final class DatagramRouter {
                     counters.stunUnknownUfrag.increment();
                     return;
                 }
-                t.onStun(data, from != null ? from : RecvmmsgReader.addressOf(key));
+                t.onStun(data, from != null ? from : PeerKey.address(key));
             }
             case PacketClassifier.DTLS -> {
                 PeerTransport t = peer(key, from);
@@ -113,11 +111,5 @@ final class DatagramRouter {
             counters.unknownSource.increment();
         }
         return t;
-    }
-
-    /** An IPv4 peer's address as one number, {@code ipv4 << 16 | port}; -1 for IPv6 (no allocation). */
-    static long keyOf(InetSocketAddress address) {
-        InetAddress ip = address.getAddress();
-        return ip instanceof Inet4Address ? (SendmmsgBatch.ipv4(ip) & 0xFFFFFFFFL) << 16 | address.getPort() : -1;
     }
 }

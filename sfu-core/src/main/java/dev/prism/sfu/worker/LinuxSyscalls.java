@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 
 /**
  * The few Linux system calls the media loop makes itself ({@code sendmmsg}, {@code recvmmsg},
- * {@code dup}, {@code close}), called through the Java FFM API.
+ * {@code dup}), called through the Java FFM API.
  *
  * <p>FFM is final from Java 22; the project compiles for 21, where it is a preview API, so each
  * downcall is bound by reflection, once, with pointers passed as {@code long}s (the C ABI passes
@@ -25,7 +25,6 @@ final class LinuxSyscalls {
     /** {@code int recvmmsg(int fd, struct mmsghdr *msgvec, unsigned vlen, int flags, struct timespec *timeout)}. */
     private static final MethodHandle RECVMMSG;
     private static final MethodHandle DUP;
-    private static final MethodHandle CLOSE;
 
     /** {@code recvmmsg}'s flag: return at once when nothing is queued (EAGAIN). */
     static final int MSG_DONTWAIT = 0x40;
@@ -47,7 +46,6 @@ final class LinuxSyscalls {
         SENDMMSG = h == null ? null : h[0];
         RECVMMSG = h == null ? null : h[1];
         DUP = h == null ? null : h[2];
-        CLOSE = h == null ? null : h[3];
     }
 
     private LinuxSyscalls() {
@@ -83,14 +81,6 @@ final class LinuxSyscalls {
         }
     }
 
-    static int close(int fd) {
-        try {
-            return (int) CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
-            throw new IllegalStateException("close downcall failed", t);
-        }
-    }
-
     private static MethodHandle[] bind() {
         String arch = System.getProperty("os.arch", "");
         if (Runtime.version().feature() < 22 || !System.getProperty("os.name", "").startsWith("Linux")
@@ -110,7 +100,6 @@ final class LinuxSyscalls {
                 downcall(linker, libc, layoutType, "sendmmsg", i, i, l, i, i),
                 downcall(linker, libc, layoutType, "recvmmsg", i, i, l, i, i, l),
                 downcall(linker, libc, layoutType, "dup", i, i),
-                downcall(linker, libc, layoutType, "close", i, i),
             };
             for (MethodHandle m : h) {
                 if (m == null) {

@@ -60,14 +60,8 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     private final long loopThreadId;
     private final SendBufferAllocator sendAllocator;
-    /** The envelopes of datagrams sent on the loop, reused once Netty has sent them. */
-    private final OutboundDatagram.Pool envelopes = new OutboundDatagram.Pool();
-    /** Datagrams written to the channel on the loop since its last flush. */
-    private int unflushed;
-    /** Where the loop's datagrams queue for {@code sendmmsg}; null where only Netty's channel can send. */
-    private final SendmmsgBatch batch;
-    /** Set when Netty holds datagrams the kernel refused: later ones queue behind them, in order. */
-    private boolean channelBacklogged;
+    /** Sends the loop's datagrams: its own sendmmsg where it can, else Netty's channel. */
+    private final DatagramSender sender;
     /** Reads the socket with recvmmsg where it can (then Netty's channel does not read); null otherwise. */
     private final RecvmmsgReader reader;
     private final IoRegistration readRegistration;
@@ -128,7 +122,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
-        this.batch = directIo ? SendmmsgBatch.open(channel, FLUSH_BATCH) : null;
+        this.sender = new DatagramSender(channel, loop, directIo);
         this.reader = directIo ? RecvmmsgReader.open(channel, READS_PER_PASS, READS_PER_PASS, MEDIA_ALLOCATOR, new Reads()) : null;
         if (reader != null) {
             IoRegistration registration = ((IoEventLoop) loop).register(reader).syncUninterruptibly().getNow();
@@ -214,18 +208,6 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         router.bindAddress(transport, address);
     }
 
-    /**
-     * Datagrams queued on the loop before they are sent ({@code sendmmsg}) even when the read
-     * batch or task has more to write; the end of each loop pass flushes the rest (DESIGN.md step
-     * 7 flushes only there). A packet fanned out to 200 subscribers queued 200 copies before the
-     * first left: the first subscribers waited for the whole fan-out, and 200 send buffers were
-     * in flight, so the allocator's last-in-first-out stack cycled through 400 KiB instead of
-     * reusing a few cache-warm ones. Load tool, 200 viewers, interleaved runs
-     * (docs/BENCHMARKS.md): 88k pkt/CPU-s and p50 4.6-7.2 ms without, 98-109k and 2.4-4.0 ms at
-     * 16; 4 and 8 made more system calls for no gain, 32 was between.
-     */
-    static final int FLUSH_BATCH = 16;
-
     /** Datagrams one read pass takes from the socket at most; a full pass means more were waiting. */
     static final int READS_PER_PASS = 16;
 
@@ -233,57 +215,17 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     public void send(ByteBuf datagram, InetSocketAddress to) {
         counters.datagramsOut.increment();
         counters.bytesOut.add(datagram.readableBytes());
-        if (loop.inEventLoop()) {
-            if (batch != null && !channelBacklogged && batch.accepts(datagram, to)) {
-                batch.add(datagram, to);
-                if (batch.full()) {
-                    sendBatch();
-                }
-                return;
-            }
-            channel.write(envelopes.take(datagram, to), channel.voidPromise());
-            if (++unflushed >= FLUSH_BATCH) {
-                flush();
-            }
-        } else {
-            channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
-        }
+        sender.send(datagram, to);
     }
 
     /** The loop's reused envelopes (for tests). */
     OutboundDatagram.Pool envelopes() {
-        return envelopes;
+        return sender.envelopes();
     }
 
     /** Sends what is queued (also for loop-thread code that did not run from a read). Loop thread. */
     public void flush() {
-        if (batch != null && batch.size() > 0) {
-            sendBatch();
-        }
-        unflushed = 0;
-        channel.flush();
-        if (channelBacklogged && channel.isActive() && channel.unsafe().outboundBuffer() != null
-                && channel.unsafe().outboundBuffer().totalPendingWriteBytes() == 0) {
-            channelBacklogged = false;
-        }
-    }
-
-    /**
-     * Sends the queued batch; what the kernel did not take (a full send buffer, or an error on
-     * one datagram) goes to Netty's channel, which waits for the socket or fails that datagram
-     * alone, and datagrams after it follow it there until Netty has sent them all.
-     */
-    private void sendBatch() {
-        int size = batch.size();
-        int sent = batch.send();
-        if (sent < size) {
-            channelBacklogged = true;
-            for (int i = sent; i < size; i++) {
-                channel.write(envelopes.take(batch.datagram(i), batch.recipient(i)), channel.voidPromise());
-            }
-            unflushed += size - sent;
-        }
-        batch.clear();
+        sender.flush();
     }
 
     /** Datagrams the loop read itself with {@code recvmmsg} (0 where Netty's channel reads). Loop thread. */
@@ -293,7 +235,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     /** {@code sendmmsg} calls the loop made itself (0 where it sends through Netty's channel only). */
     long directSendCalls() {
-        return batch == null ? 0 : batch.calls();
+        return sender.directSendCalls();
     }
 
     @Override
@@ -366,9 +308,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
                 }
             }).awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        if (batch != null) {
-            loop.submit(batch::close).awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
+        sender.close();
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
@@ -405,7 +345,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             InetSocketAddress from = packet.sender();
-            route(packet.content(), DatagramRouter.keyOf(from), from);
+            route(packet.content(), PeerKey.of(from), from);
         }
 
         @Override

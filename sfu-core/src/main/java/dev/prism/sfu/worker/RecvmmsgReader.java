@@ -62,7 +62,9 @@ final class RecvmmsgReader implements EpollIoHandle {
     private final int iovecs;
     private final int sockaddrs;
     private final ByteBuf[] slots;
+    /** The last IPv6 sender's address and port (read only for a datagram whose key is -1). */
     private final byte[] ipv6 = new byte[16];
+    private int lastV6Port;
     private long datagrams;
 
     private RecvmmsgReader(int fd, int batch, int maxPerPass, ByteBufAllocator alloc, Sink sink) {
@@ -165,7 +167,6 @@ final class RecvmmsgReader implements EpollIoHandle {
         return -1;
     }
 
-    private int lastV6Port;
 
     /** The last datagram's IPv6 sender (the one {@link Sink#onDatagram} is handling when its key is -1). */
     InetSocketAddress lastIpv6Source() {
@@ -173,17 +174,6 @@ final class RecvmmsgReader implements EpollIoHandle {
             return new InetSocketAddress(InetAddress.getByAddress(ipv6.clone()), lastV6Port);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // 16 bytes are always an address
-        }
-    }
-
-    /** The address of an IPv4 sender named by {@code key} (allocates: for STUN and logs, not per media packet). */
-    static InetSocketAddress addressOf(long key) {
-        int ip = (int) (key >>> 16);
-        byte[] a = {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) ip};
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(a), (int) (key & 0xFFFF));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // 4 bytes are always an address
         }
     }
 

@@ -14,9 +14,7 @@ import io.netty.buffer.UnpooledUnsafeDirectByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
@@ -44,8 +42,6 @@ import java.util.Arrays;
  * event loop.
  */
 final class SendmmsgBatch {
-    /** Whether {@code Inet4Address.hashCode()} is its address, as it has been in every JDK: read without a copy. */
-    private static final boolean HASH_IS_IPV4_ADDRESS = hashIsIpv4Address();
 
     /** Room for a {@code sockaddr_in} (16 bytes), kept 8-aligned. */
     private static final int SOCKADDR_BYTES = 16;
@@ -115,7 +111,7 @@ final class SendmmsgBatch {
         headers.setLongLE(iov + 8, datagram.readableBytes());
         int sa = sockaddrs + i * SOCKADDR_BYTES;
         headers.setShort(sa + 2, to.getPort()); // network byte order: ByteBuf's default is big-endian
-        headers.setInt(sa + 4, ipv4(to.getAddress()));
+        headers.setInt(sa + 4, PeerKey.ipv4(to.getAddress()));
         datagrams[i] = datagram;
         recipients[i] = to;
         count = i + 1;
@@ -185,28 +181,5 @@ final class SendmmsgBatch {
         }
         clear();
         headers.release();
-    }
-
-    static int ipv4(InetAddress address) {
-        if (HASH_IS_IPV4_ADDRESS) {
-            return address.hashCode();
-        }
-        byte[] a = address.getAddress();
-        return (a[0] & 0xFF) << 24 | (a[1] & 0xFF) << 16 | (a[2] & 0xFF) << 8 | (a[3] & 0xFF);
-    }
-
-    private static boolean hashIsIpv4Address() {
-        int[] samples = {0x7F000001, 0xC0A801C8, 0x0A00FF07, 0xFFFFFFFF, 0};
-        try {
-            for (int s : samples) {
-                byte[] a = {(byte) (s >>> 24), (byte) (s >>> 16), (byte) (s >>> 8), (byte) s};
-                if (InetAddress.getByAddress(a).hashCode() != s) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

@@ -24,7 +24,7 @@ class MediaWorkerFlushTest {
             receiver.setReceiveBufferSize(1 << 20);
             receiver.setSoTimeout(50);
             InetSocketAddress to = new InetSocketAddress(loopback, receiver.getLocalPort());
-            int total = 2 * MediaWorker.FLUSH_BATCH + MediaWorker.FLUSH_BATCH / 2;
+            int total = 2 * DatagramSender.FLUSH_BATCH + DatagramSender.FLUSH_BATCH / 2;
             // All on the loop, in one task (so neither a read's end nor the worker's tick flushes in between):
             // loopback delivers during the send call, so what the receiver holds is what was sent.
             int beforeFlush = worker.eventLoop().submit(() -> {
@@ -35,7 +35,7 @@ class MediaWorkerFlushTest {
                 }
                 return drain(receiver, 0);
             }).get(5, TimeUnit.SECONDS);
-            assertEquals(2 * MediaWorker.FLUSH_BATCH, beforeFlush, "whole batches left while the task still ran");
+            assertEquals(2 * DatagramSender.FLUSH_BATCH, beforeFlush, "whole batches left while the task still ran");
             worker.eventLoop().submit(worker::flush).get(5, TimeUnit.SECONDS);
             assertEquals(total, drain(receiver, beforeFlush), "the flush sent the rest, in order");
         } finally {

@@ -64,7 +64,7 @@ class OutboundDatagramTest {
             receiver.setReceiveBufferSize(1 << 20);
             receiver.setSoTimeout(200);
             InetSocketAddress to = new InetSocketAddress(loopback, receiver.getLocalPort());
-            int rounds = 50, perRound = 2 * MediaWorker.FLUSH_BATCH + 8;
+            int rounds = 50, perRound = 2 * DatagramSender.FLUSH_BATCH + 8;
             int next = 0;
             for (int r = 0; r < rounds; r++) {
                 int first = r * perRound;
@@ -78,7 +78,7 @@ class OutboundDatagramTest {
             }
             assertEquals(rounds * perRound, next, "every datagram arrived, in order");
             long made = worker.eventLoop().submit(() -> worker.envelopes().made()).get(5, TimeUnit.SECONDS);
-            assertTrue(made >= 1 && made <= MediaWorker.FLUSH_BATCH,
+            assertTrue(made >= 1 && made <= DatagramSender.FLUSH_BATCH,
                     "envelopes made for " + rounds * perRound + " datagrams: " + made);
         } finally {
             worker.close();
@@ -113,7 +113,7 @@ class OutboundDatagramTest {
         List<ByteBuf> queued = new ArrayList<>();
         try {
             worker.eventLoop().submit(() -> {
-                for (int i = 0; i < MediaWorker.FLUSH_BATCH / 2; i++) {
+                for (int i = 0; i < DatagramSender.FLUSH_BATCH / 2; i++) {
                     ByteBuf b = worker.alloc().directBuffer(64).writeLong(i);
                     queued.add(b);
                     worker.send(b, SOMEWHERE);

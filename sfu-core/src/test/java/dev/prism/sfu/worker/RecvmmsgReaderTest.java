@@ -52,10 +52,10 @@ class RecvmmsgReaderTest {
     @Test
     void aSendersKeyIsItsIpv4AddressAndPort() throws Exception {
         InetSocketAddress peer = new InetSocketAddress(InetAddress.getByName("192.168.1.200"), 50_123);
-        long key = DatagramRouter.keyOf(peer);
+        long key = PeerKey.of(peer);
         assertEquals((0xC0A801C8L << 16) | 50_123, key);
-        assertEquals(peer, RecvmmsgReader.addressOf(key), "the address STUN is answered at");
-        assertEquals(-1, DatagramRouter.keyOf(new InetSocketAddress(InetAddress.getByName("::1"), 9)), "IPv6 has none");
-        assertTrue(DatagramRouter.keyOf(new InetSocketAddress(InetAddress.getByName("255.255.255.255"), 65_535)) > 0);
+        assertEquals(peer, PeerKey.address(key), "the address STUN is answered at");
+        assertEquals(-1, PeerKey.of(new InetSocketAddress(InetAddress.getByName("::1"), 9)), "IPv6 has none");
+        assertTrue(PeerKey.of(new InetSocketAddress(InetAddress.getByName("255.255.255.255"), 65_535)) > 0);
     }
 }

@@ -42,7 +42,7 @@ class SendmmsgBatchTest {
             b.setSoTimeout(2_000);
             InetSocketAddress toA = new InetSocketAddress(a.getLocalAddress(), a.getLocalPort());
             InetSocketAddress toB = new InetSocketAddress(b.getLocalAddress(), b.getLocalPort());
-            int count = MediaWorker.FLUSH_BATCH + 5; // one full batch and a partial one
+            int count = DatagramSender.FLUSH_BATCH + 5; // one full batch and a partial one
             List<ByteBuf> sent = new ArrayList<>();
             worker.eventLoop().submit(() -> {
                 for (int i = 0; i < count; i++) {
@@ -135,7 +135,7 @@ class SendmmsgBatchTest {
         try (DatagramSocket receiver = new DatagramSocket(0, LOOPBACK)) {
             receiver.setSoTimeout(2_000);
             InetSocketAddress refused = new InetSocketAddress(LOOPBACK, 0); // EINVAL, as in the test above
-            int refusedCount = 3 * MediaWorker.FLUSH_BATCH;
+            int refusedCount = 3 * DatagramSender.FLUSH_BATCH;
             worker.eventLoop().submit(() -> {
                 for (int i = 0; i < refusedCount; i++) {
                     worker.send(worker.alloc().directBuffer(16).writeInt(i), refused);
