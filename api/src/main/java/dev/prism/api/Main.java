@@ -103,7 +103,8 @@ public final class Main implements Callable<Integer> {
             PrintWriter out = new PrintWriter(System.out, true);
             out.println(new Version().getVersion()[0] + " serving HTTP on " + c.httpHost() + ":" + server.httpPort());
             out.println(ConfigLoader.describe(c).lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse(""));
-            server.workers().workers().forEach(w -> out.println("  media worker " + w.index() + " on UDP port " + w.port()));
+            server.workers().workers().forEach(w -> out.println("  media worker " + w.index() + " on UDP port " + w.port()
+                    + " (reads / sends: " + w.socketPath() + ")"));
             out.println("  advertising " + server.workers().advertisedAddresses().stream()
                     .map(InetAddress::getHostAddress).toList() + " in ICE candidates (set PRISM_PUBLIC_IP behind NAT)");
             out.println("  SRTP " + SrtpContext.implementation());

@@ -122,6 +122,7 @@ public final class PrismMetrics implements AutoCloseable {
                     .description("time the sessions that started had waited for their media worker to catch up")
                     .register(registry);
         }
+        registry.getPrometheusRegistry().register(new ForwardingDelayCollector(rooms.workers().workers()));
         FunctionCounter.builder("prism.signaling.messages", signaling, RejectionCounters::messages)
                 .description("WebSocket messages and WHIP/WHEP requests received").register(registry);
     }

@@ -37,6 +37,12 @@ final class DatagramSender {
     private final SendmmsgBatch batch;
     /** Set when Netty holds datagrams the kernel refused: later ones queue behind them, in order. */
     private boolean channelBacklogged;
+    private final ForwardingDelay delay = new ForwardingDelay();
+    /** When the datagram the loop is handling arrived (nanoTime), or 0 outside a read pass or without a stamp. */
+    private long handlingArrival;
+    /** The arrival of what caused each datagram in the batch (0: not timed). */
+    private final long[] batchArrivals = new long[FLUSH_BATCH];
+    private boolean batchTimed;
 
     /** {@code direct} false sends everything through the channel, as on Java 21. */
     DatagramSender(Channel channel, EventLoop loop, boolean direct) {
@@ -49,6 +55,9 @@ final class DatagramSender {
     void send(ByteBuf datagram, InetSocketAddress to) {
         if (loop.inEventLoop()) {
             if (batch != null && !channelBacklogged && batch.accepts(datagram, to)) {
+                long arrival = handlingArrival;
+                batchArrivals[batch.size()] = arrival;
+                batchTimed |= arrival != 0;
                 batch.add(datagram, to);
                 if (batch.full()) {
                     sendBatch();
@@ -62,6 +71,24 @@ final class DatagramSender {
         } else {
             channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
         }
+    }
+
+    /**
+     * The loop is handling a datagram that arrived at {@code arrivalNanos} (0: none, or no stamp):
+     * what it sends until the next call is timed from then ({@link ForwardingDelay}). Loop thread.
+     */
+    void handling(long arrivalNanos) {
+        handlingArrival = arrivalNanos;
+    }
+
+    /** True when the loop sends with its own {@code sendmmsg}. */
+    boolean direct() {
+        return batch != null;
+    }
+
+    /** How long datagrams spent in this worker (only on the loop's own {@code sendmmsg} path). */
+    ForwardingDelay delay() {
+        return delay;
     }
 
     /** The loop's reused envelopes (for tests). */
@@ -90,6 +117,15 @@ final class DatagramSender {
     private void sendBatch() {
         int size = batch.size();
         int sent = batch.send();
+        if (batchTimed) {
+            long now = System.nanoTime();
+            for (int i = 0; i < sent; i++) {
+                if (batchArrivals[i] != 0) {
+                    delay.record(batchArrivals[i], now);
+                }
+            }
+            batchTimed = false;
+        }
         if (sent < size) {
             channelBacklogged = true;
             for (int i = sent; i < size; i++) {

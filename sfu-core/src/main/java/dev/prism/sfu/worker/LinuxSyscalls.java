@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 
 /**
  * The few Linux system calls the media loop makes itself ({@code sendmmsg}, {@code recvmmsg},
- * {@code dup}), called through the Java FFM API.
+ * {@code dup}, {@code setsockopt}, {@code clock_gettime}), called through the Java FFM API.
  *
  * <p>FFM is final from Java 22; the project compiles for 21, where it is a preview API, so each
  * downcall is bound by reflection, once, with pointers passed as {@code long}s (the C ABI passes
@@ -25,6 +25,10 @@ final class LinuxSyscalls {
     /** {@code int recvmmsg(int fd, struct mmsghdr *msgvec, unsigned vlen, int flags, struct timespec *timeout)}. */
     private static final MethodHandle RECVMMSG;
     private static final MethodHandle DUP;
+    /** {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t length)}. */
+    private static final MethodHandle SETSOCKOPT;
+    /** {@code int clock_gettime(clockid_t clock, struct timespec *now)}. */
+    private static final MethodHandle CLOCK_GETTIME;
 
     /** {@code recvmmsg}'s flag: return at once when nothing is queued (EAGAIN). */
     static final int MSG_DONTWAIT = 0x40;
@@ -40,12 +44,23 @@ final class LinuxSyscalls {
     static final int IOVEC_BYTES = 16;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    // struct msghdr's ancillary data (cmsg(3)), and the receive timestamp it carries (socket(7)
+    // SO_TIMESTAMPNS: a struct timespec of CLOCK_REALTIME; the same numbers on x86-64 and AArch64).
+    static final int MSG_CONTROL = 32;
+    static final int MSG_CONTROLLEN = 40;
+    static final int SOL_SOCKET = 1;
+    static final int SO_TIMESTAMPNS = 35;
+    /** {@code CMSG_SPACE(sizeof(struct timespec))}: a 16-byte cmsghdr and the timespec. */
+    static final int TIMESTAMP_CMSG_BYTES = 32;
+    static final int CLOCK_REALTIME = 0;
 
     static {
         MethodHandle[] h = bind();
         SENDMMSG = h == null ? null : h[0];
         RECVMMSG = h == null ? null : h[1];
         DUP = h == null ? null : h[2];
+        SETSOCKOPT = h == null ? null : h[3];
+        CLOCK_GETTIME = h == null ? null : h[4];
     }
 
     private LinuxSyscalls() {
@@ -81,6 +96,29 @@ final class LinuxSyscalls {
         }
     }
 
+    /** Sets an int socket option; false when the kernel refused it. */
+    static boolean setsockopt(int fd, int level, int name, long intValueAddress) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(fd, level, name, intValueAddress, 4) == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException("setsockopt downcall failed", t);
+        }
+    }
+
+    /** CLOCK_REALTIME in nanoseconds (the clock of SO_TIMESTAMPNS), through a 16-byte timespec at {@code scratch}. */
+    static long realtimeNanos(long scratch) {
+        try {
+            int r = (int) CLOCK_GETTIME.invokeExact(CLOCK_REALTIME, scratch);
+            if (r != 0) {
+                throw new IllegalStateException("clock_gettime(CLOCK_REALTIME) failed");
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("clock_gettime downcall failed", t);
+        }
+        return io.netty.util.internal.PlatformDependent.getLong(scratch) * 1_000_000_000L
+                + io.netty.util.internal.PlatformDependent.getLong(scratch + 8);
+    }
+
     private static MethodHandle[] bind() {
         String arch = System.getProperty("os.arch", "");
         if (Runtime.version().feature() < 22 || !System.getProperty("os.name", "").startsWith("Linux")
@@ -100,6 +138,8 @@ final class LinuxSyscalls {
                 downcall(linker, libc, layoutType, "sendmmsg", i, i, l, i, i),
                 downcall(linker, libc, layoutType, "recvmmsg", i, i, l, i, i, l),
                 downcall(linker, libc, layoutType, "dup", i, i),
+                downcall(linker, libc, layoutType, "setsockopt", i, i, i, i, l, i),
+                downcall(linker, libc, layoutType, "clock_gettime", i, i, l),
             };
             for (MethodHandle m : h) {
                 if (m == null) {

@@ -219,6 +219,11 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     }
 
     /** The loop's reused envelopes (for tests). */
+    /** The send side (for tests). */
+    DatagramSender sender() {
+        return sender;
+    }
+
     OutboundDatagram.Pool envelopes() {
         return sender.envelopes();
     }
@@ -256,6 +261,24 @@ public final class MediaWorker implements PeerTransport.TransportHost {
             return -1;
         }
         return threads.getThreadAllocatedBytes(loopThreadId);
+    }
+
+    /**
+     * How long datagrams spent in this worker, from arrival at the socket to the send of what they
+     * caused. Recorded on the loop's own system-call path only (Java 22+ with epoll): on Netty's
+     * channel it stays empty.
+     */
+    public ForwardingDelay forwardingDelay() {
+        return sender.delay();
+    }
+
+    /**
+     * How the loop reads and sends its socket, for the start-up log: "recvmmsg/sendmmsg" (its own
+     * system calls, Java 22+ with epoll), else "netty" for the side that goes through the channel.
+     */
+    public String socketPath() {
+        return (reader != null ? (reader.stamped() ? "recvmmsg with arrival stamps" : "recvmmsg") : "netty")
+                + " / " + (sender.direct() ? "sendmmsg" : "netty");
     }
 
     /** Where transports take the buffers they send from (the loop thread's last-in first-out stack). */
@@ -324,7 +347,8 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     /** What {@link RecvmmsgReader} reads goes the way Netty's reads go (the same routing, the same pass end). */
     private final class Reads implements RecvmmsgReader.Sink {
         @Override
-        public void onDatagram(ByteBuf data, long sourceKey, RecvmmsgReader from) {
+        public void onDatagram(ByteBuf data, long sourceKey, long arrivalNanos, RecvmmsgReader from) {
+            sender.handling(arrivalNanos);
             try {
                 route(data, sourceKey, sourceKey < 0 ? from.lastIpv6Source() : null);
             } catch (RuntimeException e) {
@@ -338,6 +362,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         public void onPassEnd(boolean full) {
             backlog.onPassEnd(System.nanoTime());
             flush();
+            sender.handling(0);
         }
     }
 

@@ -4,11 +4,16 @@ import static dev.prism.sfu.worker.LinuxSyscalls.AF_INET;
 import static dev.prism.sfu.worker.LinuxSyscalls.AF_INET6;
 import static dev.prism.sfu.worker.LinuxSyscalls.IOVEC_BYTES;
 import static dev.prism.sfu.worker.LinuxSyscalls.MMSGHDR_BYTES;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_CONTROL;
+import static dev.prism.sfu.worker.LinuxSyscalls.MSG_CONTROLLEN;
 import static dev.prism.sfu.worker.LinuxSyscalls.MSG_IOV;
 import static dev.prism.sfu.worker.LinuxSyscalls.MSG_IOVLEN;
 import static dev.prism.sfu.worker.LinuxSyscalls.MSG_LEN;
 import static dev.prism.sfu.worker.LinuxSyscalls.MSG_NAME;
 import static dev.prism.sfu.worker.LinuxSyscalls.MSG_NAMELEN;
+import static dev.prism.sfu.worker.LinuxSyscalls.SOL_SOCKET;
+import static dev.prism.sfu.worker.LinuxSyscalls.SO_TIMESTAMPNS;
+import static dev.prism.sfu.worker.LinuxSyscalls.TIMESTAMP_CMSG_BYTES;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -37,11 +42,17 @@ import java.net.UnknownHostException;
  * for EPOLLIN (Netty 4.2's {@code EpollIoHandle}); the channel stops reading ({@code autoRead}
  * off) and keeps sending what the worker hands it. Level-triggered: a pass reads at most
  * {@code maxPerPass} datagrams and epoll wakes the loop again for the rest, after its tasks.
+ *
+ * <p>Each datagram comes with the time it reached the socket: the kernel stamps it
+ * ({@code SO_TIMESTAMPNS}, CLOCK_REALTIME) and the reader moves the stamp onto
+ * {@link System#nanoTime}'s clock with one {@code clock_gettime} per call, so the worker can tell
+ * how long a datagram waited, in the socket too ({@link ForwardingDelay}).
  */
 final class RecvmmsgReader implements EpollIoHandle {
     /** What the worker does with each datagram; the reader releases it afterwards. */
     interface Sink {
-        void onDatagram(ByteBuf data, long sourceKey, RecvmmsgReader reader);
+        /** {@code arrivalNanos}: when it reached the socket, on {@link System#nanoTime}'s clock; 0 when not known. */
+        void onDatagram(ByteBuf data, long sourceKey, long arrivalNanos, RecvmmsgReader reader);
 
         /** The end of a read pass; {@code full} when it stopped at its limit with more maybe waiting. */
         void onPassEnd(boolean full);
@@ -61,6 +72,11 @@ final class RecvmmsgReader implements EpollIoHandle {
     private final long headersAddress;
     private final int iovecs;
     private final int sockaddrs;
+    private final int controls;
+    /** A 16-byte timespec for clock_gettime. */
+    private final int scratch;
+    /** False when the kernel refused SO_TIMESTAMPNS: datagrams then come without an arrival time. */
+    private final boolean stamped;
     private final ByteBuf[] slots;
     /** The last IPv6 sender's address and port (read only for a datagram whose key is -1). */
     private final byte[] ipv6 = new byte[16];
@@ -75,7 +91,9 @@ final class RecvmmsgReader implements EpollIoHandle {
         this.sink = sink;
         this.iovecs = batch * MMSGHDR_BYTES;
         this.sockaddrs = iovecs + batch * IOVEC_BYTES;
-        int bytes = sockaddrs + batch * SOCKADDR_BYTES;
+        this.controls = sockaddrs + batch * SOCKADDR_BYTES;
+        this.scratch = controls + batch * TIMESTAMP_CMSG_BYTES;
+        int bytes = scratch + 16;
         this.headers = new UnpooledUnsafeDirectByteBuf(UnpooledByteBufAllocator.DEFAULT, bytes, bytes);
         this.headersAddress = headers.memoryAddress();
         headers.setZero(0, bytes);
@@ -84,8 +102,11 @@ final class RecvmmsgReader implements EpollIoHandle {
             headers.setLongLE(h + MSG_NAME, headersAddress + sockaddrs + (long) i * SOCKADDR_BYTES);
             headers.setLongLE(h + MSG_IOV, headersAddress + iovecs + (long) i * IOVEC_BYTES);
             headers.setLongLE(h + MSG_IOVLEN, 1);
+            headers.setLongLE(h + MSG_CONTROL, headersAddress + controls + (long) i * TIMESTAMP_CMSG_BYTES);
         }
         this.slots = new ByteBuf[batch];
+        headers.setIntLE(scratch, 1);
+        this.stamped = LinuxSyscalls.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, headersAddress + scratch);
     }
 
     /**
@@ -122,20 +143,24 @@ final class RecvmmsgReader implements EpollIoHandle {
                     headers.setLongLE(iov, b.memoryAddress());
                     headers.setLongLE(iov + 8, SLOT_BYTES);
                 }
-                headers.setIntLE(i * MMSGHDR_BYTES + MSG_NAMELEN, SOCKADDR_BYTES); // the kernel overwrites it
+                headers.setIntLE(i * MMSGHDR_BYTES + MSG_NAMELEN, SOCKADDR_BYTES); // the kernel overwrites these
+                headers.setLongLE(i * MMSGHDR_BYTES + MSG_CONTROLLEN, TIMESTAMP_CMSG_BYTES);
             }
             int n = LinuxSyscalls.recvmmsg(fd.intValue(), headersAddress, want);
             if (n <= 0) {
                 break; // EAGAIN: the queue is empty (an error is read, and so cleared, by the same call)
             }
+            // The kernel's stamps are CLOCK_REALTIME; this moves them onto nanoTime's clock.
+            long realtimeToNano = stamped ? LinuxSyscalls.realtimeNanos(headersAddress + scratch) - System.nanoTime() : 0;
             for (int i = 0; i < n; i++) {
                 ByteBuf data = slots[i];
                 slots[i] = null;
                 data.writerIndex(Math.min(SLOT_BYTES, headers.getIntLE(i * MMSGHDR_BYTES + MSG_LEN)));
                 long key = sourceKey(i);
+                long arrival = stamped ? arrivalNanos(i, realtimeToNano) : 0;
                 datagrams++;
                 try {
-                    sink.onDatagram(data, key, this);
+                    sink.onDatagram(data, key, arrival, this);
                 } finally {
                     data.release();
                 }
@@ -146,6 +171,18 @@ final class RecvmmsgReader implements EpollIoHandle {
             }
         }
         sink.onPassEnd(read >= maxPerPass);
+    }
+
+    /** Datagram {@code i}'s kernel receive stamp on nanoTime's clock, or 0 when it has none (cmsg(3)). */
+    private long arrivalNanos(int i, long realtimeToNano) {
+        int c = controls + i * TIMESTAMP_CMSG_BYTES;
+        if (headers.getLongLE(i * MMSGHDR_BYTES + MSG_CONTROLLEN) < TIMESTAMP_CMSG_BYTES
+                || headers.getIntLE(c + 8) != SOL_SOCKET || headers.getIntLE(c + 12) != SO_TIMESTAMPNS) {
+            return 0;
+        }
+        long realtime = headers.getLongLE(c + 16) * 1_000_000_000L + headers.getLongLE(c + 24);
+        long arrival = realtime - realtimeToNano;
+        return arrival == 0 ? 1 : arrival;
     }
 
     /**
@@ -175,6 +212,11 @@ final class RecvmmsgReader implements EpollIoHandle {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // 16 bytes are always an address
         }
+    }
+
+    /** True when datagrams come with the kernel's arrival stamp. */
+    boolean stamped() {
+        return stamped;
     }
 
     /** Datagrams read since the start. */

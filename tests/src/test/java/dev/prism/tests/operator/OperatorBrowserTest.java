@@ -55,6 +55,13 @@ class OperatorBrowserTest {
             assertEquals(2.0, metric(s, "prism_published_tracks"));
             assertEquals(2.0, metric(s, "prism_subscriptions"));
             assertTrue(metric(s, "prism_dtls_handshakes_seconds_count") >= 2);
+            if (Runtime.version().feature() >= 22 && io.netty.channel.epoll.Epoll.isAvailable()) {
+                // Timed where the media loop makes its own system calls: every forwarded copy, from its arrival.
+                double timed = metric(s, "prism_forwarding_delay_seconds_count");
+                assertTrue(timed > 100, "forwarded copies timed: " + timed);
+                double mean = metric(s, "prism_forwarding_delay_seconds_sum") / timed;
+                assertTrue(mean > 0 && mean < 0.05, "a copy spends well under 50 ms in the server on loopback: " + mean);
+            }
             // The viewer's transport-wide CC feedback gives it a bandwidth estimate.
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (metric(s, "prism_subscriber_estimate_bits_per_second") <= 0 && System.nanoTime() < deadline) {
