@@ -107,7 +107,8 @@ start_janus() { # $1 = event_loops, $2 = run tag
 
 # Adds what only Prism can tell to a load-tool summary: GC pauses (the run's ZGC log, from server
 # start: ramp-up included) and heap bytes its media workers allocated per forwarded packet
-# (prism_media_allocated_bytes_total / prism_packets_forwarded_total, also from start).
+# (prism_media_allocated_bytes_total / prism_packets_forwarded_total, also from start; the load
+# tool reports the same ratio over its measured window as serverWindowAllocBytesPerPacket).
 prism_server_stats() { # $1 = run tag, $2 = summary JSON
   local metrics
   metrics=$(curl -sf -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:8080/metrics || true)
@@ -219,9 +220,16 @@ it does the same work per packet in every run, so when it and the server both co
 than in its repeat, the machine was slower then. *server media / JIT / GC cores*: the server's CPU
 share by thread (/proc/PID/task), Prism's media loops, JIT compilers and garbage collector.
 Ratios are Prism / Janus. For Prism only: *GC pause p99* over all ZGC pauses of the run's GC
-log (\`-Xlog:gc+phases\`, from server start, so ramp-up included), and *B alloc/pkt* = heap bytes
+log (\`-Xlog:gc+phases\`, from server start, so ramp-up included); *B alloc/pkt* = heap bytes
 its media event loop allocated (\`prism_media_allocated_bytes_total\`, the JVM's per-thread count)
-over packets forwarded, also from start: connection set-up (DTLS, SDP) is in it.
+over packets forwarded (\`prism_packets_forwarded_total\`), *from start, with set-up* from one scrape
+of \`/metrics\` after the run (connection set-up, DTLS and SDP, is in it), *window* from the load
+tool's own scrapes at the start and end of its measured window (the seconds its loss, latency and
+CPU figures cover); *server delay p50 / p99* is Prism's own forwarding delay
+(\`prism_forwarding_delay_seconds\`) over the same window, estimated from the histogram's buckets
+as PromQL's \`histogram_quantile\` does. \"–\" where a run did not report a figure (Janus, or a
+summary from before the load tool scraped the server). *Against the targets* takes the window's
+allocation where there is one.
 "
 "$JAVA" -Djava.awt.headless=true -cp tests/target/prism-benchmarks.jar dev.prism.loadtest.BenchmarkPlots \
   "$RESULTS" "$OUT" "$(dirname "$OUT")" "$HEADER"

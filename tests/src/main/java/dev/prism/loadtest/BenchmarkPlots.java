@@ -32,11 +32,15 @@ public final class BenchmarkPlots {
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0xff7f0e), new Color(0x9467bd)};
 
-    /** The averaged repeats of one server at one viewer count. */
+    /**
+     * The averaged repeats of one server at one viewer count. {@code allocBytesPerPacket} is from
+     * server start (bench/run.sh's, set-up included), {@code windowAllocBytesPerPacket} and the
+     * server's forwarding delay from the load tool's measured window (Prism only; NaN elsewhere).
+     */
     record Point(int runs, double packets, double seconds, double cpuSeconds, double lossAvg, double lossMax, double p50, double p99,
                  double rssMiB, double viewers, int failedRuns, double gcPauseP99Ms, double allocBytesPerPacket,
                  double topLayerShare, double clientCores, ThreadCores threads, double publishedMbps, String srtp,
-                 double deliveredMin) {
+                 double deliveredMin, double windowAllocBytesPerPacket, double serverDelayP50, double serverDelayP99) {
         double packetsPerCpuSecond() {
             return cpuSeconds > 0 ? packets / cpuSeconds : Double.NaN;
         }
@@ -100,9 +104,9 @@ public final class BenchmarkPlots {
             byViewers.forEach((viewers, runs) -> {
                 double packets = 0, seconds = 0, cpu = 0, loss = 0, lossMax = 0, p50 = 0, p99 = 0, rss = 0, up = 0;
                 double gcP99 = Double.NaN, alloc = 0, top = 0, client = 0, media = 0, jit = 0, gc = 0, published = 0;
-                double delivered = Double.NaN;
+                double delivered = Double.NaN, windowAlloc = 0, delayP50 = 0, delayP99 = 0;
                 TreeSet<String> srtp = new TreeSet<>();
-                int n = 0, failed = 0, allocRuns = 0, topRuns = 0, clientRuns = 0, threadRuns = 0;
+                int n = 0, failed = 0, allocRuns = 0, topRuns = 0, clientRuns = 0, threadRuns = 0, windowRuns = 0, delayRuns = 0;
                 for (JsonNode r : runs) {
                     if (r == null || r.path("serverCpuSeconds").isNull() || r.path("viewers").asInt() == 0) {
                         failed++;
@@ -125,6 +129,17 @@ public final class BenchmarkPlots {
                     if (r.hasNonNull("deliveredMinPercent")) { // absent before the load tool counted it, or off the top layer
                         double d = r.path("deliveredMinPercent").asDouble();
                         delivered = Double.isNaN(delivered) ? d : Math.min(delivered, d);
+                    }
+                    // The load tool's own scrapes of Prism's /metrics over the window: absent in older
+                    // summaries, null for Janus or when a scrape failed.
+                    if (r.hasNonNull("serverWindowAllocBytesPerPacket")) {
+                        windowAlloc += r.path("serverWindowAllocBytesPerPacket").asDouble();
+                        windowRuns++;
+                    }
+                    if (r.hasNonNull("serverDelayP50Ms") && r.hasNonNull("serverDelayP99Ms")) {
+                        delayP50 += r.path("serverDelayP50Ms").asDouble();
+                        delayP99 += r.path("serverDelayP99Ms").asDouble();
+                        delayRuns++;
                     }
                     if (r.hasNonNull("clientCores")) { // absent in summaries from before the load tool reported it
                         client += r.path("clientCores").asDouble();
@@ -157,10 +172,13 @@ public final class BenchmarkPlots {
                 ThreadCores threads = threadRuns == 0 ? ThreadCores.UNKNOWN
                         : new ThreadCores(media / threadRuns, jit / threadRuns, gc / threadRuns);
                 points.put(viewers, n == 0 ? new Point(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, failed,
-                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, ThreadCores.UNKNOWN, Double.NaN, "–", Double.NaN)
+                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, ThreadCores.UNKNOWN, Double.NaN, "–", Double.NaN,
+                        Double.NaN, Double.NaN, Double.NaN)
                         : new Point(n, packets, seconds, cpu, loss / n, lossMax, p50 / n, p99 / n, rss / n, up / n, failed,
                         gcP99, allocMean, topMean, clientMean, threads, published / n,
-                        srtp.isEmpty() ? "–" : String.join(", ", srtp), delivered));
+                        srtp.isEmpty() ? "–" : String.join(", ", srtp), delivered,
+                        windowRuns == 0 ? Double.NaN : windowAlloc / windowRuns,
+                        delayRuns == 0 ? Double.NaN : delayP50 / delayRuns, delayRuns == 0 ? Double.NaN : delayP99 / delayRuns));
             });
             out.put(server, points);
         });
@@ -171,16 +189,19 @@ public final class BenchmarkPlots {
         StringBuilder s = new StringBuilder(header);
         s.append("\n## Results\n\n");
         s.append("| server | viewers | runs | viewers up | forwarded pkt/s | published Mbit/s | server CPU s | pkt per CPU-second | CPU µs/pkt "
-                + "| loss avg % | loss max % | delivered min % | latency p50 ms | latency p99 ms | RSS MiB | GC pause p99 ms | B alloc/pkt | top layer % "
+                + "| loss avg % | loss max % | delivered min % | latency p50 ms | latency p99 ms | server delay p50 / p99 ms | RSS MiB "
+                + "| GC pause p99 ms | B alloc/pkt (from start, with set-up) | B alloc/pkt (window) | top layer % "
                 + "| load tool CPU cores | server media / JIT / GC cores |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         series.forEach((server, points) -> points.forEach((viewers, p) -> s.append(f(
-                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %s | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", server,
+                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %s | %.2f | %.2f | %s | %.1f | %s | %s | %s | %s | %s | %s |\n",
+                server,
                 viewers, p.runs(), p.failedRuns() > 0 ? " (+" + p.failedRuns() + " failed)" : "", p.viewers(),
                 p.runs() == 0 ? Double.NaN : p.packets() / p.seconds(), p.publishedMbps(), p.cpuSeconds() / Math.max(1, p.runs()),
                 p.packetsPerCpuSecond(), p.cpuMicrosPerPacket(), p.lossAvg(), p.lossMax(), orDash("%.2f", p.deliveredMin()),
-                p.p50(), p.p99(), p.rssMiB(),
-                orDash("%.3f", p.gcPauseP99Ms()), orDash("%.1f", p.allocBytesPerPacket()),
+                p.p50(), p.p99(), Double.isNaN(p.serverDelayP50()) ? "–" : f("%.3f / %.3f", p.serverDelayP50(), p.serverDelayP99()),
+                p.rssMiB(), orDash("%.3f", p.gcPauseP99Ms()), orDash("%.1f", p.allocBytesPerPacket()),
+                orDash("%.1f", p.windowAllocBytesPerPacket()),
                 orDash("%.1f", p.topLayerShare() * 100), orDash("%.2f", p.clientCores()), p.threads().cell()))));
         s.append(srtpLine(series));
         s.append(BenchmarkSummary.markdown(series));

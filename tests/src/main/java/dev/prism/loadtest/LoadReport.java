@@ -21,7 +21,12 @@ import java.util.Locale;
  * differ): the cipher is part of each server's cost per packet. {@code deliveredMinPercent} is,
  * for viewers pinned to the top layer, the lowest viewer's packets over what the publishers first
  * sent on their top layer and audio in the window (NaN otherwise): a server that drops packets
- * before renumbering them leaves no gap for the loss figure, and shows here.
+ * before renumbering them leaves no gap for the loss figure, and shows here. Prism only, from its
+ * {@code /metrics} at the window's start and end ({@link ServerMetricsWindow}; NaN, samples -1,
+ * otherwise): {@code serverAllocBytesPerPacket}, heap bytes its media loops allocated per forwarded
+ * packet (JSON {@code serverWindowAllocBytesPerPacket}: bench/run.sh's {@code serverAllocBytesPerPacket}
+ * is the same ratio from server start), and its own forwarding delay p50/p99 over
+ * {@code serverDelaySamples} packets.
  */
 public record LoadReport(
         int publishers, int publishersRequested, int viewers, int viewersRequested, int viewersFailed,
@@ -34,7 +39,8 @@ public record LoadReport(
         int layers, double viewerTopLayerShare, int viewersOnTopLayer, long layerQPackets, long layerHPackets,
         long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores, long duplicates,
         double serverMediaCores, double serverJitCores, double serverGcCores, String publisherSrtp,
-        String viewerSrtp, double deliveredMinPercent) {
+        String viewerSrtp, double deliveredMinPercent, double serverAllocBytesPerPacket, double serverDelayP50Ms,
+        double serverDelayP99Ms, long serverDelaySamples) {
 
     /** Viewers one fully busy server core would carry at this rate, or NaN without CPU figures. */
     public double viewersPerCore() {
@@ -67,6 +73,18 @@ public record LoadReport(
         s.append(f("congestion ctl   viewers sent %d transport-wide CC feedback packets; publishers got %d (whole run)%n",
                 twccFeedbackSent, publisherTwccReceived));
         s.append(f("SRTP             publishers %s, viewers %s%n", publisherSrtp, viewerSrtp));
+        // Prism's own view of the window (/metrics), each part only when the server reported it.
+        java.util.List<String> server = new java.util.ArrayList<>();
+        if (!Double.isNaN(serverDelayP50Ms)) {
+            server.add(f("forwarding delay p50 %.2f ms, p99 %.2f ms (%d samples)", serverDelayP50Ms, serverDelayP99Ms,
+                    serverDelaySamples));
+        }
+        if (!Double.isNaN(serverAllocBytesPerPacket)) {
+            server.add(f("%.1f B allocated per forwarded packet", serverAllocBytesPerPacket));
+        }
+        if (!server.isEmpty()) {
+            s.append("server           ").append(String.join("; ", server)).append(System.lineSeparator());
+        }
         s.append(f("load tool        CPU %.2f cores (near one core its clients queue what arrives: latency includes it)%n",
                 clientCores));
         if (serverPid > 0) {
@@ -92,7 +110,9 @@ public record LoadReport(
                         + "\"layers\":%d,\"viewerTopLayerShare\":%.4f,\"viewersOnTopLayer\":%d,\"layerQPackets\":%d,"
                         + "\"layerHPackets\":%d,\"layerFPackets\":%d,\"twccFeedbackSent\":%d,\"publisherTwccReceived\":%d,"
                         + "\"clientCores\":%.4f,\"duplicates\":%d,\"serverMediaCores\":%s,\"serverJitCores\":%s,"
-                        + "\"serverGcCores\":%s,\"publisherSrtp\":\"%s\",\"viewerSrtp\":\"%s\",\"deliveredMinPercent\":%s}",
+                        + "\"serverGcCores\":%s,\"publisherSrtp\":\"%s\",\"viewerSrtp\":\"%s\",\"deliveredMinPercent\":%s,"
+                        + "\"serverWindowAllocBytesPerPacket\":%s,\"serverDelayP50Ms\":%s,\"serverDelayP99Ms\":%s,"
+                        + "\"serverDelaySamples\":%s}",
                 publishers, publishersRequested, viewers, viewersRequested, viewersFailed, seconds, packetsPerSecond,
                 videoPacketsPerSecond, throughputMbps, publishedMbps, lossMinPercent, lossAvgPercent, lossMaxPercent,
                 latencyP50Millis, latencyP99Millis, latencyMaxMillis, latencySamples, minViewerVideoPackets,
@@ -104,7 +124,14 @@ public record LoadReport(
                 viewersOnTopLayer, layerQPackets, layerHPackets, layerFPackets, twccFeedbackSent, publisherTwccReceived,
                 clientCores, duplicates, serverPid > 0 ? f("%.4f", serverMediaCores) : "null",
                 serverPid > 0 ? f("%.4f", serverJitCores) : "null", serverPid > 0 ? f("%.4f", serverGcCores) : "null",
-                publisherSrtp, viewerSrtp, Double.isNaN(deliveredMinPercent) ? "null" : f("%.3f", deliveredMinPercent));
+                publisherSrtp, viewerSrtp, orNull("%.3f", deliveredMinPercent), orNull("%.2f", serverAllocBytesPerPacket),
+                orNull("%.4f", serverDelayP50Ms), orNull("%.4f", serverDelayP99Ms),
+                serverDelaySamples < 0 ? "null" : Long.toString(serverDelaySamples));
+    }
+
+    /** A figure, or JSON null where it was not measured. */
+    private static String orNull(String format, double v) {
+        return Double.isNaN(v) ? "null" : f(format, v);
     }
 
     private static String f(String format, Object... args) {

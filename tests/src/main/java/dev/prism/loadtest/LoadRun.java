@@ -181,6 +181,7 @@ public final class LoadRun {
         long pubTop0 = publishedTopLayerPackets();
         ProcessStats server0 = config.serverPid() > 0 ? ProcessStats.read(config.serverPid()) : null;
         ProcessStats self0 = ProcessStats.read(ProcessHandle.current().pid());
+        ServerMetricsWindow serverMetrics = ServerMetricsWindow.start(config, out);
         long t0 = System.nanoTime();
         long end = t0 + config.duration().toNanos();
         progressNanos = t0;
@@ -199,6 +200,7 @@ public final class LoadRun {
         double seconds = (System.nanoTime() - t0) / 1e9;
         ProcessStats server1 = config.serverPid() > 0 ? ProcessStats.read(config.serverPid()) : null;
         ProcessStats self1 = ProcessStats.read(ProcessHandle.current().pid());
+        ServerMetricsWindow.Figures sm = serverMetrics.end();
         long pubBytes = publishedBytes() - pubBytes0;
         long pubTop = publishedTopLayerPackets() - pubTop0;
 
@@ -260,7 +262,8 @@ public final class LoadRun {
                 publisherTwcc, selfCpu / seconds, total.duplicates(), media, jit, gc,
                 profiles(publishers.stream().map(p -> p.peer() == null ? null : p.peer().srtpProfile()).toList()),
                 profiles(ready.stream().map(WhepViewer::srtpProfile).toList()),
-                config.viewerTop() && n > 0 && pubTop > 0 ? deliveredMin : Double.NaN);
+                config.viewerTop() && n > 0 && pubTop > 0 ? deliveredMin : Double.NaN,
+                sm.allocBytesPerPacket(), sm.delayP50Ms(), sm.delayP99Ms(), sm.delaySamples());
     }
 
     /**

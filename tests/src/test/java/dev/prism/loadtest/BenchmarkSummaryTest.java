@@ -21,7 +21,7 @@ class BenchmarkSummaryTest {
     }
 
     private static Point point(int viewers, double lossMax, double p99, double rssMiB, double packetsPerCpuSecond) {
-        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN);
+        return new Point(1, packetsPerCpuSecond * 10, 10, 10, lossMax / 2, lossMax, p99 / 4, p99, rssMiB, viewers, 0, 0.2, 3.0, 1.0, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     @Test
@@ -58,8 +58,8 @@ class BenchmarkSummaryTest {
 
     @Test
     void viewersOffTheTopLayerAreNotServedButUnmeasuredShareIs() {
-        Point low = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 0.5, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN); // half the video from lower layers
-        Point unmeasured = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 100, 0, 0.2, 3.0, Double.NaN, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN);
+        Point low = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 0.5, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN, Double.NaN, Double.NaN, Double.NaN); // half the video from lower layers
+        Point unmeasured = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 100, 0, 0.2, 3.0, Double.NaN, 0.5, BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         TreeMap<Integer, Point> points = new TreeMap<>(Map.of(100, unmeasured, 300, low));
         assertEquals(100, BenchmarkSummary.figures(points).maxViewersInBounds());
     }
@@ -117,5 +117,39 @@ class BenchmarkSummaryTest {
         assertTrue(md.contains("| loss avg % | loss max % | delivered min % |"), md);
         assertTrue(md.contains("| 0.000 | 0.000 | 89.50 |"), md);
         assertTrue(md.contains("| 0.000 | 0.000 | – |"), md);
+    }
+
+    @Test
+    void resultsShowTheServersOwnWindowFiguresAndTheTargetsPreferTheWindowsAllocation(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String run = RUN_100 + ",\"lossMaxPercent\":0.0,\"serverAllocBytesPerPacket\":120.0";
+        Map<String, TreeMap<Integer, Point>> series = read(dir,
+                "prism\t100\t" + run + ",\"serverWindowAllocBytesPerPacket\":30.0,\"serverDelayP50Ms\":0.20,"
+                        + "\"serverDelayP99Ms\":0.90,\"serverDelaySamples\":260000}\n"
+                + "prism\t100\t" + run + ",\"serverWindowAllocBytesPerPacket\":50.0,\"serverDelayP50Ms\":0.30,"
+                        + "\"serverDelayP99Ms\":1.10,\"serverDelaySamples\":260000}\n"
+                // A summary from before the load tool scraped the server: only bench/run.sh's figure from start.
+                + "prism-old\t100\t" + run + "}\n"
+                // Janus: the load tool writes null, bench/run.sh adds nothing.
+                + "janus\t100\t" + RUN_100 + ",\"lossMaxPercent\":0.0,\"serverWindowAllocBytesPerPacket\":null,"
+                        + "\"serverDelayP50Ms\":null,\"serverDelayP99Ms\":null,\"serverDelaySamples\":null}\n");
+        Point p = series.get("prism").get(100);
+        assertEquals(40.0, p.windowAllocBytesPerPacket(), 1e-9);
+        assertEquals(0.25, p.serverDelayP50(), 1e-9);
+        assertEquals(1.00, p.serverDelayP99(), 1e-9);
+        String md = BenchmarkPlots.markdown(series, "", "cpu.png", "p99.png");
+        assertTrue(md.contains("| latency p50 ms | latency p99 ms | server delay p50 / p99 ms | RSS MiB | GC pause p99 ms "
+                + "| B alloc/pkt (from start, with set-up) | B alloc/pkt (window) |"), md);
+        assertTrue(md.contains("| 1.00 | 4.00 | 0.250 / 1.000 | 1.0 | – | 120.0 | 40.0 |"), md);
+        assertTrue(md.contains("| prism-old | 100 | 1 | 100 | 26000 |"), md);
+        assertTrue(md.contains("| 1.00 | 4.00 | – | 1.0 | – | 120.0 | – |"), "the old summary: " + md);
+        assertTrue(md.contains("| 1.00 | 4.00 | – | 1.0 | – | – | – |"), "janus: " + md);
+        // Against the targets: the window's figure where there is one, else the one from start, marked.
+        assertTrue(md.contains("measured window, else from start with set-up) |"), md);
+        assertTrue(md.contains("| – | 40.0 |\n"), md);
+        assertTrue(md.contains("| – | 120.0 (from start) |\n"), md);
+        assertEquals(40.0, BenchmarkSummary.figures(series.get("prism")).allocBytesPerPacket(), 1e-9);
+        assertTrue(BenchmarkSummary.figures(series.get("prism")).allocInWindow());
+        assertEquals(120.0, BenchmarkSummary.figures(series.get("prism-old")).allocBytesPerPacket(), 1e-9);
     }
 }

@@ -43,6 +43,8 @@ class LoadToolSmokeTest {
             // packets and renumbered over the holes would pass the loss bound above and fail this one.
             assertTrue(r.deliveredMinPercent() > 90, "every viewer got what the publisher sent: " + r.text());
             assertTrue(r.latencySamples() > 1000, "latency measured: " + r.text());
+            // The load tool scraped the server's /metrics (admin token from the key) at the window's start and end.
+            assertTrue(r.serverAllocBytesPerPacket() >= 0, "allocation per packet over the window: " + r.text());
             assertTrue(r.latencyP50Millis() < 500, "added latency p50 below 500 ms: " + r.text());
             assertEquals(0, r.authFailures(), "no SRTP authentication failures");
             assertEquals(0, r.badStamps(), "every payload carried a readable send stamp");
