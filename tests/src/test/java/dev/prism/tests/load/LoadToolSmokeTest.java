@@ -45,6 +45,11 @@ class LoadToolSmokeTest {
             assertTrue(r.latencySamples() > 1000, "latency measured: " + r.text());
             // The load tool scraped the server's /metrics (admin token from the key) at the window's start and end.
             assertTrue(r.serverAllocBytesPerPacket() >= 0, "allocation per packet over the window: " + r.text());
+            if (Runtime.version().feature() >= 22 && io.netty.channel.epoll.Epoll.isAvailable()) {
+                // The server's own share of the latency, from its histogram over the same window.
+                assertTrue(r.serverDelaySamples() > 1000, "forwarding delay timed in the window: " + r.text());
+                assertTrue(r.serverDelayP50Ms() > 0 && r.serverDelayP50Ms() <= r.serverDelayP99Ms(), r.text());
+            }
             assertTrue(r.latencyP50Millis() < 500, "added latency p50 below 500 ms: " + r.text());
             assertEquals(0, r.authFailures(), "no SRTP authentication failures");
             assertEquals(0, r.badStamps(), "every payload carried a readable send stamp");
