@@ -151,13 +151,14 @@ final class RecvmmsgReader implements EpollIoHandle {
                 break; // EAGAIN: the queue is empty (an error is read, and so cleared, by the same call)
             }
             // The kernel's stamps are CLOCK_REALTIME; this moves them onto nanoTime's clock.
-            long realtimeToNano = stamped ? LinuxSyscalls.realtimeNanos(headersAddress + scratch) - System.nanoTime() : 0;
+            long realtime = stamped ? LinuxSyscalls.realtimeNanos(headersAddress + scratch) : 0;
+            long realtimeToNano = realtime - System.nanoTime();
             for (int i = 0; i < n; i++) {
                 ByteBuf data = slots[i];
                 slots[i] = null;
                 data.writerIndex(Math.min(SLOT_BYTES, headers.getIntLE(i * MMSGHDR_BYTES + MSG_LEN)));
                 long key = sourceKey(i);
-                long arrival = stamped ? arrivalNanos(i, realtimeToNano) : 0;
+                long arrival = realtime != 0 ? arrivalNanos(i, realtimeToNano) : 0;
                 datagrams++;
                 try {
                     sink.onDatagram(data, key, arrival, this);
