@@ -80,7 +80,9 @@ public final class BenchmarkPlots {
         String cpuPng = "bench-sfu-cpu-per-packet.png";
         String p99Png = "bench-sfu-latency-p99.png";
         plot(series, Point::cpuMicrosPerPacket, "Server CPU per forwarded packet (µs, lower is better)", plots.resolve(cpuPng));
-        plot(series, Point::p99, "Added latency p99 (ms, lower is better)", plots.resolve(p99Png));
+        // A step where a server forwarded nothing has no latency to draw (the tool reports 0 ms).
+        plot(series, p -> p.packetsPerCpuSecond() > 0 ? p.p99() : Double.NaN, "Added latency p99 (ms, lower is better)",
+                plots.resolve(p99Png));
         String rel = md.toAbsolutePath().getParent().relativize(plots.toAbsolutePath()).toString();
         rel = rel.isEmpty() ? "" : rel + "/";
         Files.writeString(md, markdown(series, header, rel + cpuPng, rel + p99Png));
@@ -194,12 +196,15 @@ public final class BenchmarkPlots {
                 + "| load tool CPU cores | server media / JIT / GC cores |\n");
         s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         series.forEach((server, points) -> points.forEach((viewers, p) -> s.append(f(
-                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f | %.3f | %.3f | %s | %.2f | %.2f | %s | %.1f | %s | %s | %s | %s | %s | %s |\n",
+                "| %s | %d | %d%s | %.0f | %.0f | %.2f | %.2f | %.0f | %s | %.3f | %.3f | %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %s | %s |\n",
                 server,
                 viewers, p.runs(), p.failedRuns() > 0 ? " (+" + p.failedRuns() + " failed)" : "", p.viewers(),
                 p.runs() == 0 ? Double.NaN : p.packets() / p.seconds(), p.publishedMbps(), p.cpuSeconds() / Math.max(1, p.runs()),
-                p.packetsPerCpuSecond(), p.cpuMicrosPerPacket(), p.lossAvg(), p.lossMax(), orDash("%.2f", p.deliveredMin()),
-                p.p50(), p.p99(), Double.isNaN(p.serverDelayP50()) ? "–" : f("%.3f / %.3f", p.serverDelayP50(), p.serverDelayP99()),
+                p.packetsPerCpuSecond(), orDash("%.2f", finite(p.cpuMicrosPerPacket())), p.lossAvg(), p.lossMax(),
+                orDash("%.2f", p.deliveredMin()),
+                // A server that forwarded nothing has no latency (the tool reports 0 ms over 0 samples).
+                orDash("%.2f", p.packetsPerCpuSecond() > 0 ? p.p50() : Double.NaN),
+                orDash("%.2f", p.packetsPerCpuSecond() > 0 ? p.p99() : Double.NaN), Double.isNaN(p.serverDelayP50()) ? "–" : f("%.3f / %.3f", p.serverDelayP50(), p.serverDelayP99()),
                 p.rssMiB(), orDash("%.3f", p.gcPauseP99Ms()), orDash("%.1f", p.allocBytesPerPacket()),
                 orDash("%.1f", p.windowAllocBytesPerPacket()),
                 orDash("%.1f", p.topLayerShare() * 100), orDash("%.2f", p.clientCores()), p.threads().cell()))));
@@ -220,6 +225,11 @@ public final class BenchmarkPlots {
                 for (int v : vs) {
                     Point a = series.get(base).get(v);
                     Point b = series.get(other).get(v);
+                    if (!(a.packetsPerCpuSecond() > 0 && b.packetsPerCpuSecond() > 0)) {
+                        // A server that forwarded nothing has no cost or latency per packet to compare.
+                        s.append(f("| %d | – | – | – | – | %.2f |\n", v, a.rssMiB() / b.rssMiB()));
+                        continue;
+                    }
                     s.append(f("| %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n", v,
                             a.packetsPerCpuSecond() / b.packetsPerCpuSecond(), a.cpuMicrosPerPacket() / b.cpuMicrosPerPacket(),
                             a.p50() / b.p50(), a.p99() / b.p99(), a.rssMiB() / b.rssMiB()));
@@ -249,6 +259,10 @@ public final class BenchmarkPlots {
             }
         });
         return s.length() == 0 ? "" : "\nSRTP profiles negotiated (publisher / viewers): " + s + ".\n";
+    }
+
+    private static double finite(double value) {
+        return Double.isFinite(value) ? value : Double.NaN;
     }
 
     private static String orDash(String format, double value) {

@@ -43,6 +43,31 @@ class BenchmarkSummaryTest {
     }
 
     @Test
+    void aStepWhereAServerForwardedNothingHasNoRatiosAndNoPartInTheRssSlope() {
+        TreeMap<Integer, Point> prism = new TreeMap<>(Map.of(
+                100, point(100, 0.0, 10, 300, 90_000),
+                200, point(200, 0.0, 20, 400, 95_000)));
+        TreeMap<Integer, Point> janus = new TreeMap<>(Map.of(
+                100, point(100, 0.0, 20, 100, 45_000),
+                200, point(200, 0.0, 30, 200, 45_000)));
+        janus.put(800, point(800, 0.0, 0, 14_000, 0)); // collapsed: nothing forwarded, 14 GB
+        prism.put(800, point(800, 0.0, 200, 700, 99_000));
+        assertEquals(1024.0, BenchmarkSummary.rssSlopeKiB(janus), 1e-6, "the collapsed step left out");
+        String md = BenchmarkPlots.markdown(Map.of("prism", prism, "janus", janus), "", "cpu.png", "p99.png");
+        assertTrue(md.contains("| 800 | – | – | – | – | 0.05 |"), md);
+        assertTrue(!md.contains("Infinity") && !md.contains("NaN |"), md);
+    }
+
+    @Test
+    void aStepWhereAViewerGotLittleOfWhatWasPublishedIsNotInBoundsThoughNoLossWasCounted() {
+        Point undecryptable = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 300, 0, 0.2, 3.0, 1.0, 0.5,
+                BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", 19.1, Double.NaN, Double.NaN, Double.NaN);
+        Point fine = new Point(1, 900_000, 10, 10, 0, 0, 1, 4, 300, 200, 0, 0.2, 3.0, 1.0, 0.5,
+                BenchmarkPlots.ThreadCores.UNKNOWN, 2.66, "–", 99.6, Double.NaN, Double.NaN, Double.NaN);
+        assertEquals(200, BenchmarkSummary.figures(new TreeMap<>(Map.of(200, fine, 300, undecryptable))).maxViewersInBounds());
+    }
+
+    @Test
     void stepsOutOfBoundsBelowTheMostAreNamed() {
         TreeMap<Integer, Point> points = new TreeMap<>(Map.of(
                 100, point(100, 0.0, 10, 300, 90_000),
