@@ -224,10 +224,6 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         return sender;
     }
 
-    OutboundDatagram.Pool envelopes() {
-        return sender.envelopes();
-    }
-
     /** Sends what is queued (also for loop-thread code that did not run from a read). Loop thread. */
     public void flush() {
         sender.flush();

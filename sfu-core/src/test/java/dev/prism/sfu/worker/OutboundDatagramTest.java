@@ -77,7 +77,7 @@ class OutboundDatagramTest {
                 next = receive(receiver, next, first + perRound);
             }
             assertEquals(rounds * perRound, next, "every datagram arrived, in order");
-            long made = worker.eventLoop().submit(() -> worker.envelopes().made()).get(5, TimeUnit.SECONDS);
+            long made = worker.eventLoop().submit(() -> worker.sender().envelopes().made()).get(5, TimeUnit.SECONDS);
             assertTrue(made >= 1 && made <= DatagramSender.FLUSH_BATCH,
                     "envelopes made for " + rounds * perRound + " datagrams: " + made);
         } finally {
@@ -125,7 +125,7 @@ class OutboundDatagramTest {
         for (ByteBuf b : queued) {
             assertEquals(0, b.refCnt(), "released by Netty's outbound buffer when the socket closed");
         }
-        assertEquals(worker.envelopes().made(), worker.envelopes().free(), "every envelope is back");
+        assertEquals(worker.sender().envelopes().made(), worker.sender().envelopes().free(), "every envelope is back");
     }
 
     /** Datagram {@code n}: its number, then a body derived from it (100 bytes), which {@link #receive} checks. */
