@@ -45,6 +45,11 @@ public final class BenchmarkPlots {
             return cpuSeconds > 0 ? packets / cpuSeconds : Double.NaN;
         }
 
+        /** False for a step where the server forwarded nothing: it has no cost or latency per packet. */
+        boolean forwarded() {
+            return packetsPerCpuSecond() > 0;
+        }
+
         double cpuMicrosPerPacket() {
             return packets > 0 ? cpuSeconds * 1e6 / packets : Double.NaN;
         }
@@ -81,7 +86,7 @@ public final class BenchmarkPlots {
         String p99Png = "bench-sfu-latency-p99.png";
         plot(series, Point::cpuMicrosPerPacket, "Server CPU per forwarded packet (µs, lower is better)", plots.resolve(cpuPng));
         // A step where a server forwarded nothing has no latency to draw (the tool reports 0 ms).
-        plot(series, p -> p.packetsPerCpuSecond() > 0 ? p.p99() : Double.NaN, "Added latency p99 (ms, lower is better)",
+        plot(series, p -> p.forwarded() ? p.p99() : Double.NaN, "Added latency p99 (ms, lower is better)",
                 plots.resolve(p99Png));
         String rel = md.toAbsolutePath().getParent().relativize(plots.toAbsolutePath()).toString();
         rel = rel.isEmpty() ? "" : rel + "/";
@@ -203,8 +208,8 @@ public final class BenchmarkPlots {
                 p.packetsPerCpuSecond(), orDash("%.2f", finite(p.cpuMicrosPerPacket())), p.lossAvg(), p.lossMax(),
                 orDash("%.2f", p.deliveredMin()),
                 // A server that forwarded nothing has no latency (the tool reports 0 ms over 0 samples).
-                orDash("%.2f", p.packetsPerCpuSecond() > 0 ? p.p50() : Double.NaN),
-                orDash("%.2f", p.packetsPerCpuSecond() > 0 ? p.p99() : Double.NaN), Double.isNaN(p.serverDelayP50()) ? "–" : f("%.3f / %.3f", p.serverDelayP50(), p.serverDelayP99()),
+                orDash("%.2f", p.forwarded() ? p.p50() : Double.NaN),
+                orDash("%.2f", p.forwarded() ? p.p99() : Double.NaN), Double.isNaN(p.serverDelayP50()) ? "–" : f("%.3f / %.3f", p.serverDelayP50(), p.serverDelayP99()),
                 p.rssMiB(), orDash("%.3f", p.gcPauseP99Ms()), orDash("%.1f", p.allocBytesPerPacket()),
                 orDash("%.1f", p.windowAllocBytesPerPacket()),
                 orDash("%.1f", p.topLayerShare() * 100), orDash("%.2f", p.clientCores()), p.threads().cell()))));
@@ -225,7 +230,7 @@ public final class BenchmarkPlots {
                 for (int v : vs) {
                     Point a = series.get(base).get(v);
                     Point b = series.get(other).get(v);
-                    if (!(a.packetsPerCpuSecond() > 0 && b.packetsPerCpuSecond() > 0)) {
+                    if (!a.forwarded() || !b.forwarded()) {
                         // A server that forwarded nothing has no cost or latency per packet to compare.
                         s.append(f("| %d | – | – | – | – | %.2f |\n", v, a.rssMiB() / b.rssMiB()));
                         continue;

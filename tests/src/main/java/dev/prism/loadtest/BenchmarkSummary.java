@@ -98,7 +98,7 @@ final class BenchmarkSummary {
     static double rssSlopeKiB(TreeMap<Integer, Point> points) {
         List<double[]> xy = new ArrayList<>();
         points.forEach((v, p) -> {
-            if (p.runs() > 0 && Double.isFinite(p.rssMiB()) && p.packetsPerCpuSecond() > 0) {
+            if (p.runs() > 0 && Double.isFinite(p.rssMiB()) && p.forwarded()) {
                 xy.add(new double[] {v, p.rssMiB()});
             }
         });

@@ -23,9 +23,9 @@ import java.util.Locale;
  * sent on their top layer and audio in the window (NaN otherwise): a server that drops packets
  * before renumbering them leaves no gap for the loss figure, and shows here. Prism only, from its
  * {@code /metrics} at the window's start and end ({@link ServerMetricsWindow}; NaN, samples -1,
- * otherwise): {@code serverAllocBytesPerPacket}, heap bytes its media loops allocated per forwarded
- * packet (JSON {@code serverWindowAllocBytesPerPacket}: bench/run.sh's {@code serverAllocBytesPerPacket}
- * is the same ratio from server start), and its own forwarding delay p50/p99 over
+ * otherwise): {@code serverWindowAllocBytesPerPacket}, heap bytes its media loops allocated per
+ * forwarded packet (bench/run.sh's {@code serverAllocBytesPerPacket} is the same ratio from server
+ * start), and its own forwarding delay p50/p99 over
  * {@code serverDelaySamples} packets.
  */
 public record LoadReport(
@@ -39,7 +39,7 @@ public record LoadReport(
         int layers, double viewerTopLayerShare, int viewersOnTopLayer, long layerQPackets, long layerHPackets,
         long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores, long duplicates,
         double serverMediaCores, double serverJitCores, double serverGcCores, String publisherSrtp,
-        String viewerSrtp, double deliveredMinPercent, double serverAllocBytesPerPacket, double serverDelayP50Ms,
+        String viewerSrtp, double deliveredMinPercent, double serverWindowAllocBytesPerPacket, double serverDelayP50Ms,
         double serverDelayP99Ms, long serverDelaySamples) {
 
     /** Viewers one fully busy server core would carry at this rate, or NaN without CPU figures. */
@@ -79,8 +79,8 @@ public record LoadReport(
             server.add(f("forwarding delay p50 %.2f ms, p99 %.2f ms (%d samples)", serverDelayP50Ms, serverDelayP99Ms,
                     serverDelaySamples));
         }
-        if (!Double.isNaN(serverAllocBytesPerPacket)) {
-            server.add(f("%.1f B allocated per forwarded packet", serverAllocBytesPerPacket));
+        if (!Double.isNaN(serverWindowAllocBytesPerPacket)) {
+            server.add(f("%.1f B allocated per forwarded packet", serverWindowAllocBytesPerPacket));
         }
         if (!server.isEmpty()) {
             s.append("server           ").append(String.join("; ", server)).append(System.lineSeparator());
@@ -124,7 +124,7 @@ public record LoadReport(
                 viewersOnTopLayer, layerQPackets, layerHPackets, layerFPackets, twccFeedbackSent, publisherTwccReceived,
                 clientCores, duplicates, serverPid > 0 ? f("%.4f", serverMediaCores) : "null",
                 serverPid > 0 ? f("%.4f", serverJitCores) : "null", serverPid > 0 ? f("%.4f", serverGcCores) : "null",
-                publisherSrtp, viewerSrtp, orNull("%.3f", deliveredMinPercent), orNull("%.2f", serverAllocBytesPerPacket),
+                publisherSrtp, viewerSrtp, orNull("%.3f", deliveredMinPercent), orNull("%.2f", serverWindowAllocBytesPerPacket),
                 orNull("%.4f", serverDelayP50Ms), orNull("%.4f", serverDelayP99Ms),
                 serverDelaySamples < 0 ? "null" : Long.toString(serverDelaySamples));
     }

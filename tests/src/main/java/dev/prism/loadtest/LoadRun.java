@@ -185,7 +185,7 @@ public final class LoadRun {
         long t0 = System.nanoTime();
         long end = t0 + config.duration().toNanos();
         progressNanos = t0;
-        progressTotals = sum(before);
+        progressTotals = WhepViewer.Stats.total(before);
         while (true) {
             long left = end - System.nanoTime();
             if (left <= 0) {
@@ -226,7 +226,7 @@ public final class LoadRun {
             onTop += d.mainLayer() == WhepViewer.LAYERS - 1 ? 1 : 0;
             latency.add(ready.get(i).latency());
         }
-        WhepViewer.Stats total = sum(after).minus(sum(before));
+        WhepViewer.Stats total = WhepViewer.Stats.total(after).minus(WhepViewer.Stats.total(before));
         long keyRequests = 0;
         long keyFrames = 0;
         long retransmitted = 0;
@@ -310,32 +310,6 @@ public final class LoadRun {
         return out;
     }
 
-    private static WhepViewer.Stats sum(List<WhepViewer.Stats> list) {
-        long[] t = new long[14];
-        long[] layers = new long[WhepViewer.LAYERS];
-        for (WhepViewer.Stats s : list) {
-            for (int i = 0; i < layers.length; i++) {
-                layers[i] += s.layerPackets()[i];
-            }
-            t[11] += s.topLayerPackets();
-            t[12] += s.twccFeedbacks();
-            t[0] += s.videoPackets();
-            t[1] += s.audioPackets();
-            t[2] += s.bytes();
-            t[3] += s.expected();
-            t[4] += s.lost();
-            t[5] += s.recovered();
-            t[6] += s.authFailures();
-            t[7] += s.replays();
-            t[8] += s.badStamps();
-            t[9] += s.unknownSsrc();
-            t[10] += s.nacksSent();
-            t[13] += s.duplicates();
-        }
-        return new WhepViewer.Stats(t[0], t[1], t[2], t[3], t[4], t[5], t[13], t[6], t[7], t[8], t[9], t[10], 0, 0,
-                layers, t[11], t[12]);
-    }
-
     /** One line: elapsed time, clients up, receive rate since the last line, loss, latency so far. */
     private void progress(String phase, long since) {
         if (!config.progress()) {
@@ -348,7 +322,7 @@ public final class LoadRun {
                     up.add(v);
                 }
             }
-            WhepViewer.Stats totals = sum(snapshot(up));
+            WhepViewer.Stats totals = WhepViewer.Stats.total(snapshot(up));
             long now = System.nanoTime();
             double dt = Math.max(1e-3, (now - progressNanos) / 1e9);
             WhepViewer.Stats d = totals.minus(progressTotals);

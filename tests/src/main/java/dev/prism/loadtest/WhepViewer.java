@@ -47,6 +47,27 @@ final class WhepViewer implements SecurePeer.Media {
                     topLayerPackets - o.topLayerPackets, twccFeedbacks - o.twccFeedbacks);
         }
 
+        Stats plus(Stats o) {
+            long[] layers = new long[LAYERS];
+            for (int i = 0; i < LAYERS; i++) {
+                layers[i] = layerPackets[i] + o.layerPackets[i];
+            }
+            return new Stats(videoPackets + o.videoPackets, audioPackets + o.audioPackets, bytes + o.bytes,
+                    expected + o.expected, lost + o.lost, recovered + o.recovered, duplicates + o.duplicates,
+                    authFailures + o.authFailures, replays + o.replays, badStamps + o.badStamps,
+                    unknownSsrc + o.unknownSsrc, nacksSent + o.nacksSent, senderReports + o.senderReports,
+                    streams + o.streams, layers, topLayerPackets + o.topLayerPackets, twccFeedbacks + o.twccFeedbacks);
+        }
+
+        /** Every viewer's counts added up. */
+        static Stats total(List<Stats> all) {
+            Stats t = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[LAYERS], 0, 0);
+            for (Stats s : all) {
+                t = t.plus(s);
+            }
+            return t;
+        }
+
         /** The layer (0 = q) most of this viewer's video packets came from, or -1 without video. */
         int mainLayer() {
             int best = -1;

@@ -44,7 +44,7 @@ class LoadToolSmokeTest {
             assertTrue(r.deliveredMinPercent() > 90, "every viewer got what the publisher sent: " + r.text());
             assertTrue(r.latencySamples() > 1000, "latency measured: " + r.text());
             // The load tool scraped the server's /metrics (admin token from the key) at the window's start and end.
-            assertTrue(r.serverAllocBytesPerPacket() >= 0, "allocation per packet over the window: " + r.text());
+            assertTrue(r.serverWindowAllocBytesPerPacket() >= 0, "allocation per packet over the window: " + r.text());
             if (Runtime.version().feature() >= 22 && io.netty.channel.epoll.Epoll.isAvailable()) {
                 // The server's own share of the latency, from its histogram over the same window.
                 assertTrue(r.serverDelaySamples() > 1000, "forwarding delay timed in the window: " + r.text());
