@@ -32,6 +32,8 @@ public final class LoadRun {
     private static final long CONNECT_TIMEOUT_SECONDS = 20;
     /** The benchmark's latency bound: progress lines count the viewers whose p99 in that second exceeds it. */
     private static final long SLOW_VIEWER_P99_MICROS = 50_000;
+    /** How often the warm-up scrapes Prism's metrics (a Prometheus server scrapes every 15 s or so). */
+    private static final long WARM_SCRAPE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final LoadConfig config;
     private final PrintStream out;
@@ -40,6 +42,7 @@ public final class LoadRun {
     private final AtomicInteger publishersUp = new AtomicInteger();
     private final AtomicInteger viewersUp = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
+    private final ServerMetricsWindow serverMetrics;
     private volatile String firstFailure;
     private long progressNanos;
     private WhepViewer.Stats progressTotals = WhepViewer.Stats.ZERO;
@@ -49,6 +52,7 @@ public final class LoadRun {
     private LoadRun(LoadConfig config, PrintStream out) {
         this.config = config;
         this.out = out;
+        this.serverMetrics = ServerMetricsWindow.of(config, out);
     }
 
     /** Runs the load described by {@code config}; progress lines go to {@code out}. */
@@ -154,11 +158,19 @@ public final class LoadRun {
         }
     }
 
-    /** Lets JIT compilation and the viewers' first key frames settle before the measured window. */
+    /**
+     * Lets JIT compilation and the viewers' first key frames settle before the measured window;
+     * scrapes Prism's metrics now and then, so that the window's own scrapes run compiled code.
+     */
     private void warmUp() throws InterruptedException {
         long start = System.nanoTime();
         long end = start + config.warmup().toNanos();
+        long nextScrape = start;
         while (System.nanoTime() < end) {
+            if (System.nanoTime() - nextScrape >= 0 && end - System.nanoTime() > WARM_SCRAPE_INTERVAL_NANOS) {
+                serverMetrics.warm();
+                nextScrape = System.nanoTime() + WARM_SCRAPE_INTERVAL_NANOS;
+            }
             Thread.sleep(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
             if (end - System.nanoTime() > 100_000_000L) {
                 progress("warm-up", start);
@@ -173,6 +185,8 @@ public final class LoadRun {
                 ready.add(v);
             }
         }
+        // Scraped before the server's CPU time is read (and the end after it): a scrape is not forwarding.
+        serverMetrics.start();
         List<WhepViewer.Stats> before = snapshot(ready);
         for (WhepViewer v : ready) {
             v.resetLatency();
@@ -181,7 +195,6 @@ public final class LoadRun {
         long pubTop0 = publishedTopLayerPackets();
         ProcessStats server0 = config.serverPid() > 0 ? ProcessStats.read(config.serverPid()) : null;
         ProcessStats self0 = ProcessStats.read(ProcessHandle.current().pid());
-        ServerMetricsWindow serverMetrics = ServerMetricsWindow.start(config, out);
         long t0 = System.nanoTime();
         long end = t0 + config.duration().toNanos();
         progressNanos = t0;

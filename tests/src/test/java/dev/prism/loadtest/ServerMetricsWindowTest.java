@@ -1,6 +1,7 @@
 package dev.prism.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -80,7 +81,7 @@ class ServerMetricsWindowTest {
             URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-            ServerMetricsWindow.Figures f = ServerMetricsWindow.start(true, base, KEY, SECRET, out).end();
+            ServerMetricsWindow.Figures f = ServerMetricsWindow.of(true, base, KEY, SECRET, out).start().end();
             assertEquals(200.0, f.allocBytesPerPacket(), 1e-9);
             assertEquals(2, auth.size());
             for (String a : auth) {
@@ -90,13 +91,17 @@ class ServerMetricsWindowTest {
             }
             assertEquals("", log.toString(StandardCharsets.UTF_8));
 
-            assertEquals(ServerMetricsWindow.Figures.NONE, ServerMetricsWindow.start(true, base, KEY, SECRET, out).end(),
-                    "a 403 leaves the figures NaN");
-            assertEquals(ServerMetricsWindow.Figures.NONE, ServerMetricsWindow.start(true, base, null, null, out).end());
-            assertEquals(ServerMetricsWindow.Figures.NONE, ServerMetricsWindow.start(false, base, KEY, SECRET, out).end(),
-                    "Janus: nothing scraped, nothing said");
+            ServerMetricsWindow refused = ServerMetricsWindow.of(true, base, KEY, SECRET, out);
+            assertFalse(refused.warm(), "a 403 to a warm-up scrape");
+            assertEquals(ServerMetricsWindow.Figures.NONE, refused.start().end(), "a 403 leaves the figures NaN");
+            ServerMetricsWindow keyless = ServerMetricsWindow.of(true, base, null, null, out);
+            assertFalse(keyless.warm());
+            assertEquals(ServerMetricsWindow.Figures.NONE, keyless.start().end());
+            ServerMetricsWindow janus = ServerMetricsWindow.of(false, base, KEY, SECRET, out);
+            assertFalse(janus.warm());
+            assertEquals(ServerMetricsWindow.Figures.NONE, janus.start().end(), "Janus: nothing scraped, nothing said");
             assertEquals(2, log.toString(StandardCharsets.UTF_8).lines().count(), "one warning per run: " + log);
-            assertEquals(3, auth.size(), "no scrape without a key, or of Janus");
+            assertEquals(4, auth.size(), "no scrape without a key, or of Janus");
         } finally {
             server.stop(0);
         }
