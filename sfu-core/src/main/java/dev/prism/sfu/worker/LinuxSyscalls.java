@@ -9,7 +9,8 @@ import java.util.logging.Logger;
 
 /**
  * The few Linux system calls the media loop makes itself ({@code sendmmsg}, {@code recvmmsg},
- * {@code dup}, {@code setsockopt}, {@code clock_gettime}), called through the Java FFM API.
+ * {@code dup}, {@code setsockopt}, {@code clock_gettime}) and its load sampler's
+ * {@code getsockopt}, called through the Java FFM API.
  *
  * <p>FFM is final from Java 22; the project compiles for 21, where it is a preview API, so each
  * downcall is bound by reflection, once, with pointers passed as {@code long}s (the C ABI passes
@@ -27,6 +28,8 @@ final class LinuxSyscalls {
     private static final MethodHandle DUP;
     /** {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t length)}. */
     private static final MethodHandle SETSOCKOPT;
+    /** {@code int getsockopt(int fd, int level, int name, void *value, socklen_t *length)}. */
+    private static final MethodHandle GETSOCKOPT;
     /** {@code int clock_gettime(clockid_t clock, struct timespec *now)}. */
     private static final MethodHandle CLOCK_GETTIME;
 
@@ -53,6 +56,13 @@ final class LinuxSyscalls {
     /** {@code CMSG_SPACE(sizeof(struct timespec))}: a 16-byte cmsghdr and the timespec. */
     static final int TIMESTAMP_CMSG_BYTES = 32;
     static final int CLOCK_REALTIME = 0;
+    // socket(7) SO_MEMINFO (Linux 4.6+): the socket's memory counters, u32 each
+    // (include/uapi/linux/sock_diag.h): SK_MEMINFO_RMEM_ALLOC is what its receive queue holds
+    // (/proc/net/udp's rx_queue), SK_MEMINFO_DROPS what it dropped (its last column).
+    static final int SO_MEMINFO = 55;
+    static final int SK_MEMINFO_RMEM_ALLOC = 0;
+    static final int SK_MEMINFO_DROPS = 8;
+    static final int SK_MEMINFO_VARS = 9;
 
     static {
         MethodHandle[] h = bind();
@@ -61,6 +71,7 @@ final class LinuxSyscalls {
         DUP = h == null ? null : h[2];
         SETSOCKOPT = h == null ? null : h[3];
         CLOCK_GETTIME = h == null ? null : h[4];
+        GETSOCKOPT = h == null ? null : h[5];
     }
 
     private LinuxSyscalls() {
@@ -106,6 +117,18 @@ final class LinuxSyscalls {
     }
 
     /**
+     * Reads a socket option into {@code valueAddress}, whose size is the int at
+     * {@code lengthAddress} (the kernel writes back what it filled); false when refused.
+     */
+    static boolean getsockopt(int fd, int level, int name, long valueAddress, long lengthAddress) {
+        try {
+            return (int) GETSOCKOPT.invokeExact(fd, level, name, valueAddress, lengthAddress) == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException("getsockopt downcall failed", t);
+        }
+    }
+
+    /**
      * CLOCK_REALTIME in nanoseconds (the clock of SO_TIMESTAMPNS), through a 16-byte timespec at
      * {@code scratch}; 0 if the clock could not be read (then nothing is timed, and reads go on).
      */
@@ -142,6 +165,7 @@ final class LinuxSyscalls {
                 downcall(linker, libc, layoutType, "dup", i, i),
                 downcall(linker, libc, layoutType, "setsockopt", i, i, i, i, l, i),
                 downcall(linker, libc, layoutType, "clock_gettime", i, i, l),
+                downcall(linker, libc, layoutType, "getsockopt", i, i, i, i, l, l),
             };
             for (MethodHandle m : h) {
                 if (m == null) {

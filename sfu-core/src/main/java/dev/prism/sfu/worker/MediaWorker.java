@@ -29,7 +29,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,7 +64,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     /** Reads the socket with recvmmsg where it can (then Netty's channel does not read); null otherwise. */
     private final RecvmmsgReader reader;
     private final IoRegistration readRegistration;
-    private final ScheduledFuture<?> loadSampling;
+    private final WorkerLoadSampler loadSampling;
 
     /**
      * The allocator of received datagrams (Netty's pooled allocator, one event loop: its thread
@@ -140,7 +139,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         loopThreadId = loopThread.threadId();
         this.sendAllocator = new SendBufferAllocator(MEDIA_ALLOCATOR, loopThread);
         loop.scheduleAtFixedRate(this::tick, 1000, 1000, TimeUnit.MILLISECONDS);
-        this.loadSampling = WorkerLoadSampler.start(load, loopThreadId, port());
+        this.loadSampling = WorkerLoadSampler.start(load, loopThreadId, port(), reader != null ? reader.fd().intValue() : -1);
         scheduleLagProbe();
     }
 
@@ -315,7 +314,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     }
 
     public void close() {
-        loadSampling.cancel(false);
+        loadSampling.stop();
         if (readRegistration != null) {
             loop.submit(() -> {
                 readRegistration.cancel();

@@ -41,7 +41,7 @@ record UdpSocketStats(long queuedBytes, long drops) {
         long drops = 0;
         for (String line : lines) {
             if (!line.contains(suffix)) {
-                continue; // most rows are other sockets: skip them before splitting (read on the media loop)
+                continue; // most rows are other sockets: skip them before splitting
             }
             String[] f = line.trim().split("\\s+");
             if (f.length < 13 || !f[1].endsWith(suffix)) {
