@@ -32,7 +32,7 @@ final class ForwardingDelayCollector implements Collector {
         HistogramSnapshot.Builder h = HistogramSnapshot.builder().name(NAME).unit(Unit.SECONDS)
                 .help("time from a datagram's arrival at a media worker's socket (kernel timestamp) to the send of "
                         + "what it caused (forwarded copies, replies); recorded where the worker makes its own "
-                        + "system calls (Java 22+, epoll); copies sent later by the pacer are not in it");
+                        + "system calls (Java 22+, epoll); copies the pacer holds back count until they are sent");
         for (MediaWorker w : workers) {
             ForwardingDelay.Snapshot s = w.forwardingDelay().snapshot();
             h.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()

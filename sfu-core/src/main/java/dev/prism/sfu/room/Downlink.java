@@ -85,14 +85,17 @@ final class Downlink {
         return seq;
     }
 
-    /** Sends an RTP packet through the pacer. Takes ownership. */
+    /**
+     * Sends an RTP packet through the pacer. Takes ownership. It keeps the arrival of the datagram
+     * being handled, so a copy the pacer holds is timed from then when it leaves.
+     */
     void send(ByteBuf packet) {
-        pacer.send(packet);
+        pacer.send(packet, transport.handlingArrivalNanos());
     }
 
     /** Sends a retransmission through the pacer, ahead of waiting media. Takes ownership. */
     void sendRetransmission(ByteBuf packet) {
-        pacer.sendFirst(packet);
+        pacer.sendFirst(packet, transport.handlingArrivalNanos());
     }
 
     /**
@@ -121,6 +124,11 @@ final class Downlink {
      * time it really leaves, so pacing delay is not mistaken for queueing in the network.
      */
     void sendNow(ByteBuf packet) {
+        sendNow(packet, transport.handlingArrivalNanos());
+    }
+
+    /** As {@link #sendNow(ByteBuf)}, caused by a datagram that arrived at {@code arrivalNanos} (0: none). */
+    private void sendNow(ByteBuf packet, long arrivalNanos) {
         if (estimator != null && hasTransportSequenceSlot(packet)) {
             // Numbered here, as it leaves, not when written: the pacer sends retransmissions ahead of
             // media already queued, and numbers out of send order look like losses to the feedback.
@@ -135,7 +143,7 @@ final class Downlink {
                 trace.sent(micros, seq, packet.readableBytes() + WIRE_OVERHEAD_BYTES);
             }
         }
-        transport.sendRtp(packet);
+        transport.sendRtp(packet, arrivalNanos);
     }
 
     /** Whether StreamRewriter gave {@code packet} the transport-wide sequence number extension (X bit, 0xBEDE, our id first). */

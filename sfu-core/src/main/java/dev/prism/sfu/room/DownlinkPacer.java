@@ -1,7 +1,6 @@
 package dev.prism.sfu.room;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayDeque;
 
 /**
  * Spreads one subscriber's RTP over time at a multiple of its bandwidth estimate, as
@@ -12,7 +11,9 @@ import java.util.ArrayDeque;
  * {@link #BURST_MICROS} at the pacing rate: on a slow link that is a few packets, well inside
  * its queue, while on a fast one a whole key frame goes at once instead of waiting tens of
  * milliseconds behind the bucket (the publisher has paced it already; SFUs that do not pace at
- * all rely on the same). Loop thread only; no allocation per packet once the queue has grown.
+ * all rely on the same). Each packet carries the arrival of the datagram that caused it, so the
+ * worker times a held copy from then ({@code prism_forwarding_delay_seconds}): the wait here is
+ * part of what the server adds. Loop thread only; no allocation per packet once the queue has grown.
  */
 final class DownlinkPacer {
     /**
@@ -33,9 +34,9 @@ final class DownlinkPacer {
     /** Beyond this much waiting data new packets are dropped (counted): about 1 s at 4 Mbit/s. */
     static final int MAX_QUEUE_BYTES = 512 * 1024;
 
-    private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(64);
+    private final PacketQueue queue = new PacketQueue(64);
     /** Retransmissions go before waiting media: a late repair is no repair (the receiver asks again or gives up). */
-    private final ArrayDeque<ByteBuf> priority = new ArrayDeque<>(16);
+    private final PacketQueue priority = new PacketQueue(16);
     private final Sender sender;
     private long rateBytesPerSecond;
     private double tokens;
@@ -45,7 +46,8 @@ final class DownlinkPacer {
 
     /** What the pacer does with a packet it lets through (records it for the estimator, then sends it). */
     interface Sender {
-        void send(ByteBuf packet);
+        /** {@code arrivalNanos}: when the datagram that caused it arrived (System.nanoTime), or 0 (not timed). */
+        void send(ByteBuf packet, long arrivalNanos);
     }
 
     private final java.util.function.LongSupplier nanoClock;
@@ -64,44 +66,47 @@ final class DownlinkPacer {
         rateBytesPerSecond = estimateBps <= 0 ? 0 : (long) (estimateBps * PACING_FACTOR / 8);
     }
 
-    /** Sends now if the bucket allows and nothing waits, else queues (or drops when the queue is full). */
-    void send(ByteBuf packet) {
+    /**
+     * Sends now if the bucket allows and nothing waits, else queues (or drops when the queue is
+     * full). {@code arrivalNanos} goes with the packet to the {@link Sender}, however late.
+     */
+    void send(ByteBuf packet, long arrivalNanos) {
         if (rateBytesPerSecond == 0) {
-            sender.send(packet);
+            sender.send(packet, arrivalNanos);
             return;
         }
         refill(nanoClock.getAsLong());
         if (queue.isEmpty() && priority.isEmpty() && tokens >= 0) {
             tokens -= packet.readableBytes();
-            sender.send(packet);
+            sender.send(packet, arrivalNanos);
             return;
         }
-        enqueue(queue, packet);
+        enqueue(queue, packet, arrivalNanos);
     }
 
     /** Like {@link #send}, but ahead of any media waiting (retransmissions). */
-    void sendFirst(ByteBuf packet) {
+    void sendFirst(ByteBuf packet, long arrivalNanos) {
         if (rateBytesPerSecond == 0) {
-            sender.send(packet);
+            sender.send(packet, arrivalNanos);
             return;
         }
         refill(nanoClock.getAsLong());
         if (priority.isEmpty() && tokens >= 0) {
             tokens -= packet.readableBytes();
-            sender.send(packet);
+            sender.send(packet, arrivalNanos);
             return;
         }
-        enqueue(priority, packet);
+        enqueue(priority, packet, arrivalNanos);
     }
 
-    private void enqueue(ArrayDeque<ByteBuf> to, ByteBuf packet) {
+    private void enqueue(PacketQueue to, ByteBuf packet, long arrivalNanos) {
         if (queuedBytes + packet.readableBytes() > MAX_QUEUE_BYTES) {
             packet.release();
             dropped++;
             return;
         }
         queuedBytes += packet.readableBytes();
-        to.addLast(packet);
+        to.add(packet, arrivalNanos);
     }
 
     /** Lets out what the bucket allows (the room's 10 ms timer). */
@@ -111,21 +116,22 @@ final class DownlinkPacer {
         }
         refill(nanoClock.getAsLong());
         while ((!queue.isEmpty() || !priority.isEmpty()) && (tokens >= 0 || rateBytesPerSecond == 0)) {
-            ByteBuf packet = priority.isEmpty() ? queue.pollFirst() : priority.pollFirst();
+            PacketQueue from = priority.isEmpty() ? queue : priority;
+            long arrival = from.firstArrival();
+            ByteBuf packet = from.poll();
             queuedBytes -= packet.readableBytes();
             tokens -= packet.readableBytes();
-            sender.send(packet);
+            sender.send(packet, arrival);
         }
     }
 
     /** Releases what waits (the transport closed). */
     void clear() {
-        ByteBuf b;
-        while ((b = queue.pollFirst()) != null) {
-            b.release();
+        while (!queue.isEmpty()) {
+            queue.poll().release();
         }
-        while ((b = priority.pollFirst()) != null) {
-            b.release();
+        while (!priority.isEmpty()) {
+            priority.poll().release();
         }
         queuedBytes = 0;
     }
@@ -144,5 +150,62 @@ final class DownlinkPacer {
             tokens = Math.min(burst, tokens + (nowNanos - lastRefillNanos) * rateBytesPerSecond / 1e9);
         }
         lastRefillNanos = nowNanos;
+    }
+
+    /**
+     * A FIFO of packets, each with its arrival, in two parallel rings grown by doubling: no object
+     * per packet (a deque of (packet, arrival) pairs would box or allocate one per packet).
+     */
+    private static final class PacketQueue {
+        private ByteBuf[] packets;
+        private long[] arrivals;
+        private int head;
+        private int size;
+
+        /** {@code capacity}: a power of two. */
+        PacketQueue(int capacity) {
+            packets = new ByteBuf[capacity];
+            arrivals = new long[capacity];
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        void add(ByteBuf packet, long arrivalNanos) {
+            if (size == packets.length) {
+                grow();
+            }
+            int at = (head + size) & (packets.length - 1);
+            packets[at] = packet;
+            arrivals[at] = arrivalNanos;
+            size++;
+        }
+
+        /** The arrival of the packet {@link #poll} returns next. */
+        long firstArrival() {
+            return arrivals[head];
+        }
+
+        ByteBuf poll() {
+            ByteBuf packet = packets[head];
+            packets[head] = null;
+            head = (head + 1) & (packets.length - 1);
+            size--;
+            return packet;
+        }
+
+        private void grow() {
+            int n = packets.length;
+            ByteBuf[] p = new ByteBuf[n * 2];
+            long[] a = new long[n * 2];
+            System.arraycopy(packets, head, p, 0, n - head);
+            System.arraycopy(packets, 0, p, n - head, head);
+            System.arraycopy(arrivals, head, a, 0, n - head);
+            System.arraycopy(arrivals, 0, a, n - head, head);
+            packets = p;
+            arrivals = a;
+            head = 0;
+        }
     }
 }

@@ -10,7 +10,6 @@ import dev.prism.sfu.worker.MediaWorker;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,9 +18,10 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * One room on one media worker: its transports, the tracks published into it and who receives
- * them. All state is touched on the worker's event loop only (DESIGN.md "one thread per room");
- * the control plane calls the public methods from any thread and gets futures back.
+ * One room on one media worker: its transports, the tracks published into it ({@link RoomTracks})
+ * and who receives them. All state is touched on the worker's event loop only (DESIGN.md "one
+ * thread per room"); the control plane calls the public methods from any thread and gets futures
+ * back.
  */
 public final class Room implements TransportListener {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
@@ -36,7 +36,7 @@ public final class Room implements TransportListener {
     private final RoomObserver observer;
     private final Map<String, PeerTransport> transports = new HashMap<>();
     private final Map<PeerTransport, Endpoint> endpoints = new HashMap<>();
-    private final Map<String, PublishedTrack> tracks = new LinkedHashMap<>();
+    private final RoomTracks tracks;
     private final RoomIngress ingress;
     private final SpeakerTracker speakers = new SpeakerTracker();
 
@@ -61,8 +61,9 @@ public final class Room implements TransportListener {
         this.counters = worker.counters();
         this.ingress = new RoomIngress(worker, counters, speakers);
         this.observer = observer == null ? new RoomObserver() {} : observer;
+        this.tracks = new RoomTracks(name, speakers, this.observer, counters);
         this.emptySinceMillis = System.currentTimeMillis();
-        this.timers = new RoomTimers(name, worker, endpoints.values(), tracks.values(), speakers, this.observer);
+        this.timers = new RoomTimers(name, worker, endpoints.values(), tracks.all(), speakers, this.observer);
     }
 
     public String name() {
@@ -99,11 +100,7 @@ public final class Room implements TransportListener {
     private void recount() {
         transportCount = transports.size();
         trackCount = tracks.size();
-        int subs = 0;
-        for (PublishedTrack t : tracks.values()) {
-            subs += t.downTracks.size();
-        }
-        subscriptionCount = subs;
+        subscriptionCount = tracks.subscriptionCount();
     }
 
     /** Runs {@code action} on the room's loop; fails with IllegalStateException once the room closed. */
@@ -172,17 +169,9 @@ public final class Room implements TransportListener {
     /** Publishes tracks received on a transport. */
     public CompletableFuture<Void> publish(String transportId, List<PublishedTrackSpec> specs) {
         return onLoop(() -> {
-            PeerTransport t = transport(transportId);
-            Endpoint e = endpoints.get(t);
+            Endpoint e = endpoints.get(transport(transportId));
             for (PublishedTrackSpec spec : specs) {
-                if (tracks.containsKey(spec.trackId())) {
-                    throw new IllegalArgumentException("track " + spec.trackId() + " is already published");
-                }
-                PublishedTrack track = new PublishedTrack(spec, t, e.rtcpSsrc, counters);
-                speakers.add(track);
-                e.addPublished(track);
-                tracks.put(spec.trackId(), track);
-                observer.onTrackPublished(name, transportId, spec);
+                tracks.publish(e, spec);
             }
             return null;
         });
@@ -254,12 +243,7 @@ public final class Room implements TransportListener {
             if (t == null) {
                 return false;
             }
-            long now = worker.nowMillis();
-            for (PublishedTrack track : tracks.values()) {
-                if (track.owner == t) {
-                    track.enableLayerPausing(now);
-                }
-            }
+            tracks.enableLayerPausing(t, worker.nowMillis());
             return true;
         });
     }
@@ -285,25 +269,13 @@ public final class Room implements TransportListener {
     }
 
     /** Fraction of packets lost (0..1) on each published track since the last receiver report. */
-    public CompletableFuture<java.util.Map<String, Double>> trackLoss() {
-        return onLoop(() -> {
-            java.util.Map<String, Double> out = new java.util.HashMap<>();
-            for (PublishedTrack t : tracks.values()) {
-                out.put(t.spec.trackId(), t.statistics[Math.max(0, t.bestLayer())].fractionLost() / 256.0);
-            }
-            return out;
-        });
+    public CompletableFuture<Map<String, Double>> trackLoss() {
+        return onLoop(tracks::loss);
     }
 
     /** The tracks currently published, in publication order. */
     public CompletableFuture<List<PublishedTrackSpec>> tracks() {
-        return onLoop(() -> {
-            List<PublishedTrackSpec> out = new ArrayList<>();
-            for (PublishedTrack t : tracks.values()) {
-                out.add(t.spec);
-            }
-            return out;
-        });
+        return onLoop(tracks::specs);
     }
 
     /** Closes a transport and everything it published or received. Completes with false when unknown. */
@@ -362,31 +334,7 @@ public final class Room implements TransportListener {
             e.downlink().close();
         }
         worker.unregister(transport);
-        if (e != null) {
-            java.util.Set<PublishedTrack> own = e.ownTracks();
-            if (!own.isEmpty()) {
-                // A publisher's transport closing ends its media for every viewer: say so, with the cause.
-                LOG.info(() -> "room " + name + ": publisher transport " + transport.id() + " closed (" + reason
-                        + "); its " + own.size() + " track(s) end for their subscribers");
-            }
-            // Each simulcast track appears once per learnt layer SSRC, or not at all before packets.
-            for (PublishedTrack track : own) {
-                tracks.remove(track.spec.trackId());
-                track.release();
-                speakers.remove(track);
-                for (DownTrack d : track.downTracks) {
-                    Endpoint sub = endpoints.get(d.transport);
-                    if (sub != null) {
-                        sub.down.remove(d.ssrc);
-                    }
-                    d.close();
-                }
-                observer.onTrackUnpublished(name, transport.id(), track.spec.trackId());
-            }
-        }
-        for (PublishedTrack track : tracks.values()) {
-            track.removeDownTracksOf(transport);
-        }
+        tracks.onTransportClosed(transport, e, reason, endpoints::get);
         recount();
         observer.onTransportClosed(name, transport.id(), reason);
         if (transports.isEmpty()) {

@@ -58,6 +58,20 @@ public final class PeerTransport {
         /** Sends a datagram (takes ownership); on the loop it is flushed at the end of the read batch. */
         void send(ByteBuf datagram, InetSocketAddress to);
 
+        /**
+         * As {@link #send(ByteBuf, InetSocketAddress)}, for a datagram caused by one that arrived at
+         * {@code arrivalNanos} (System.nanoTime; 0: none) rather than by the one being handled: a
+         * copy held back and sent later. A host that times nothing ignores it.
+         */
+        default void send(ByteBuf datagram, InetSocketAddress to, long arrivalNanos) {
+            send(datagram, to);
+        }
+
+        /** When the datagram the loop is handling arrived (System.nanoTime), or 0 (none, or not timed). Loop thread. */
+        default long handlingArrivalNanos() {
+            return 0;
+        }
+
         /** Runs {@code task} on the transport's event loop. */
         void execute(Runnable task);
 
@@ -205,18 +219,31 @@ public final class PeerTransport {
 
     /**
      * Protects and sends an RTP packet (takes ownership). The buffer needs {@link #SRTP_OVERHEAD}
-     * bytes of writable room. Returns false when the transport cannot send yet.
+     * bytes of writable room. Returns false when the transport cannot send yet. Loop thread.
      */
     public boolean sendRtp(ByteBuf packet) {
-        return send(packet, false);
+        return send(packet, false, host.handlingArrivalNanos());
     }
 
-    /** Protects and sends a compound RTCP packet (takes ownership). */
+    /**
+     * As {@link #sendRtp(ByteBuf)}, for a packet caused by a datagram that arrived at
+     * {@code arrivalNanos} ({@link #handlingArrivalNanos()} then; 0: none) and held back since.
+     */
+    public boolean sendRtp(ByteBuf packet, long arrivalNanos) {
+        return send(packet, false, arrivalNanos);
+    }
+
+    /** Protects and sends a compound RTCP packet (takes ownership). Loop thread. */
     public boolean sendRtcp(ByteBuf packet) {
-        return send(packet, true);
+        return send(packet, true, host.handlingArrivalNanos());
     }
 
-    private boolean send(ByteBuf packet, boolean rtcp) {
+    /** When the datagram the worker's loop is handling arrived (System.nanoTime), or 0. Loop thread. */
+    public long handlingArrivalNanos() {
+        return host.handlingArrivalNanos();
+    }
+
+    private boolean send(ByteBuf packet, boolean rtcp, long arrivalNanos) {
         SrtpContext out = outbound;
         InetSocketAddress to = remote;
         if (out == null || to == null || state != State.CONNECTED) {
@@ -229,7 +256,7 @@ public final class PeerTransport {
             packet.release();
             return false;
         }
-        host.send(packet, to);
+        host.send(packet, to, arrivalNanos);
         return true;
     }
 

@@ -53,11 +53,18 @@ final class DatagramSender {
 
     /** Sends {@code datagram} (taking its reference) to {@code to}: on the loop in batches, from elsewhere at once. */
     void send(ByteBuf datagram, InetSocketAddress to) {
+        send(datagram, to, loop.inEventLoop() ? handlingArrival : 0);
+    }
+
+    /**
+     * As {@link #send(ByteBuf, InetSocketAddress)}, timed from {@code arrivalNanos} (0: not timed)
+     * instead of the datagram being handled: a copy the room's pacer held back since then.
+     */
+    void send(ByteBuf datagram, InetSocketAddress to, long arrivalNanos) {
         if (loop.inEventLoop()) {
             if (batch != null && !channelBacklogged && batch.accepts(datagram, to)) {
-                long arrival = handlingArrival;
-                batchArrivals[batch.size()] = arrival;
-                batchTimed |= arrival != 0;
+                batchArrivals[batch.size()] = arrivalNanos;
+                batchTimed |= arrivalNanos != 0;
                 batch.add(datagram, to);
                 if (batch.full()) {
                     sendBatch();
@@ -79,6 +86,11 @@ final class DatagramSender {
      */
     void handling(long arrivalNanos) {
         handlingArrival = arrivalNanos;
+    }
+
+    /** What {@link #handling} set last. Loop thread. */
+    long handlingArrival() {
+        return handlingArrival;
     }
 
     /** True when the loop sends with its own {@code sendmmsg}. */

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * it produced — mostly its forwarded copies, also the replies it caused (STUN responses, RTCP,
  * retransmissions a NACK asked for). It includes the time the datagram waited in the socket
  * while the loop was busy, and each copy's wait behind the copies sent before it: the part of a
- * viewer's latency the server adds. Datagrams sent later from a timer (a paced copy, a sender
- * report) are not in it.
+ * viewer's latency the server adds. A copy a subscriber's pacer holds back is timed from the
+ * arrival of the datagram that caused it to its later send, so the pacing wait counts too; what
+ * a timer sends of its own accord (a sender report, probe padding) is not in it.
  *
  * <p>A fixed-bucket histogram, as Prometheus exposes it: one writer, the worker's loop, stores
  * each count with a release store (no atomic read-modify-write on the path of every copy); the

@@ -217,7 +217,18 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         sender.send(datagram, to);
     }
 
-    /** The loop's reused envelopes (for tests). */
+    @Override
+    public void send(ByteBuf datagram, InetSocketAddress to, long arrivalNanos) {
+        counters.datagramsOut.increment();
+        counters.bytesOut.add(datagram.readableBytes());
+        sender.send(datagram, to, arrivalNanos);
+    }
+
+    @Override
+    public long handlingArrivalNanos() {
+        return sender.handlingArrival();
+    }
+
     /** The send side (for tests). */
     DatagramSender sender() {
         return sender;

@@ -59,13 +59,17 @@ class ForwardingDelayTest {
         try (DatagramSocket receiver = new DatagramSocket(0, LOOPBACK)) {
             receiver.setSoTimeout(2_000);
             InetSocketAddress to = new InetSocketAddress(LOOPBACK, receiver.getLocalPort());
-            worker.eventLoop().submit(() -> {
-                worker.sender().handling(System.nanoTime() - 4_000_000); // arrived 4 ms ago
+            long arrival = System.nanoTime() - 4_000_000; // arrived 4 ms ago
+            long handling = worker.eventLoop().submit(() -> {
+                worker.sender().handling(arrival);
+                long seen = worker.handlingArrivalNanos(); // what a pacer keeps with a copy it holds
                 worker.send(worker.alloc().directBuffer(16).writeLong(1), to);
                 worker.sender().handling(0); // a timer's send: not timed
                 worker.send(worker.alloc().directBuffer(16).writeLong(2), to);
                 worker.flush();
+                return seen;
             }).get(5, TimeUnit.SECONDS);
+            assertEquals(arrival, handling);
             for (int i = 0; i < 2; i++) {
                 receiver.receive(new DatagramPacket(new byte[64], 64));
             }
