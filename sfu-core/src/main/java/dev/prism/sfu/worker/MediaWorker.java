@@ -51,11 +51,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     private final ReadBacklog backlog;
     private final SetupGate setupGate;
     private long lagProbeScheduledNanos;
-    /** This worker's socket errors, the count when the last was logged, and when (loop thread). */
-    private long socketErrors;
-    private long socketErrorsLogged;
-    private long socketErrorLogNanos;
-    private static final long SOCKET_ERROR_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private final SocketErrorLog socketErrorLog;
 
     private final long loopThreadId;
     private final SendBufferAllocator sendAllocator;
@@ -92,6 +88,7 @@ public final class MediaWorker implements PeerTransport.TransportHost {
     MediaWorker(int index, InetAddress bindAddress, int port, TransportCounters counters, boolean directIo)
             throws InterruptedException {
         this.index = index;
+        this.socketErrorLog = new SocketErrorLog(index);
         this.counters = counters;
         this.router = new DatagramRouter(counters);
         boolean epoll = Epoll.isAvailable();
@@ -393,18 +390,8 @@ public final class MediaWorker implements PeerTransport.TransportHost {
                         .log(java.util.logging.Level.WARNING, "media worker " + index + " handler error", cause);
                 return;
             }
-            // The socket refused a datagram (Netty fails that one and goes on): one peer the kernel
-            // will not send to (a firewall rule: EPERM) would otherwise log every datagram.
             counters.socketErrors.increment();
-            socketErrors++;
-            long now = System.nanoTime();
-            if (socketErrorsLogged == 0 || now - socketErrorLogNanos >= SOCKET_ERROR_LOG_NANOS) {
-                java.util.logging.Logger.getLogger(MediaWorker.class.getName()).log(java.util.logging.Level.WARNING,
-                        "media worker " + index + " socket error (" + (socketErrors - socketErrorsLogged)
-                                + " since the last such line; at most one line per 10 s): " + cause.getMessage());
-                socketErrorsLogged = socketErrors;
-                socketErrorLogNanos = now;
-            }
+            socketErrorLog.record(cause, System.nanoTime());
         }
     }
 }
