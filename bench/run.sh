@@ -225,7 +225,9 @@ its media event loop allocated (\`prism_media_allocated_bytes_total\`, the JVM's
 over packets forwarded (\`prism_packets_forwarded_total\`), *from start, with set-up* from one scrape
 of \`/metrics\` after the run (connection set-up, DTLS and SDP, is in it), *window* from the load
 tool's own scrapes at the start and end of its measured window (the seconds its loss, latency and
-CPU figures cover); *server delay p50 / p99* is Prism's own forwarding delay
+CPU figures cover; the start scrape runs before the server's CPU time is read and the end scrape
+after it, and the tool scrapes every 5 s of the warm-up, so a scrape's own CPU, which Janus never
+pays, stays out of the window); *server delay p50 / p99* is Prism's own forwarding delay
 (\`prism_forwarding_delay_seconds\`) over the same window, estimated from the histogram's buckets
 as PromQL's \`histogram_quantile\` does. \"–\" where a run did not report a figure (Janus, or a
 summary from before the load tool scraped the server). *Against the targets* takes the window's
