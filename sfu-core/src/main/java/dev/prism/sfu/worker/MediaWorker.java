@@ -209,16 +209,19 @@ public final class MediaWorker implements PeerTransport.TransportHost {
 
     @Override
     public void send(ByteBuf datagram, InetSocketAddress to) {
-        counters.datagramsOut.increment();
-        counters.bytesOut.add(datagram.readableBytes());
+        countOut(datagram);
         sender.send(datagram, to);
     }
 
     @Override
     public void send(ByteBuf datagram, InetSocketAddress to, long arrivalNanos) {
+        countOut(datagram);
+        sender.send(datagram, to, arrivalNanos);
+    }
+
+    private void countOut(ByteBuf datagram) {
         counters.datagramsOut.increment();
         counters.bytesOut.add(datagram.readableBytes());
-        sender.send(datagram, to, arrivalNanos);
     }
 
     @Override
