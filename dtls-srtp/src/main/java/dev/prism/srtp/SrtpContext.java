@@ -16,9 +16,10 @@ import io.netty.buffer.ByteBuf;
  * Errors come back as negative codes, never as exceptions. Owned by one event loop; not
  * thread-safe.
  *
- * <p>Rollover counters follow RFC 3711 §3.3.1 (index estimation of Appendix A); the replay
- * windows hold 128 indexes per SSRC for SRTP and for SRTCP, and are updated only after the
- * packet authenticated. State for a new SSRC is created only by an authenticated packet, so
+ * <p>Rollover counters follow RFC 3711 §3.3.1 (index estimation of Appendix A), except that a
+ * stream's first packet may also authenticate at ROC 1 (its sender wrapped before we heard it,
+ * see {@link #unprotectRtp}); the replay windows hold 128 indexes per SSRC for SRTP and for
+ * SRTCP, and are updated only after the packet authenticated. State for a new SSRC is created only by an authenticated packet, so
  * forged packets cannot grow it.
  */
 public final class SrtpContext {
@@ -142,6 +143,20 @@ public final class SrtpContext {
             return ERR_REPLAY;
         }
         int n = transform.unprotectRtp(packet, start, length, headerLength, ssrc, (int) roc, seq);
+        if (n == ERR_AUTH && (stream == null || !stream.rtpStarted) && seq < 0x8000) {
+            // RFC 3711 §3.3.1 starts a receiver's ROC at 0, yet a sender whose sequence numbers
+            // began near 65535 has wrapped already when its first packets were lost (sent before
+            // our keys were ready): at ROC 0 its stream would never authenticate. A stream's first
+            // packet low in the sequence space is tried at ROC 1 too. The transforms leave the
+            // buffer as it was when authentication fails, so the retry sees the same bytes.
+            long wrapped = 1L << 16 | seq;
+            if (stream != null && !stream.rtpReplay.check(wrapped)) {
+                return ERR_REPLAY;
+            }
+            n = transform.unprotectRtp(packet, start, length, headerLength, ssrc, 1, seq);
+            roc = 1;
+            index = wrapped;
+        }
         if (n < 0) {
             return n;
         }

@@ -94,6 +94,41 @@ class SrtpContextTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
+    void aStreamWhoseFirstPacketsWereLostAcrossTheWrapStillAuthenticates(SrtpProfile profile) {
+        SrtpContext[] p = pair(profile);
+        List<ByteBuf> wire = new ArrayList<>();
+        List<byte[]> plain = new ArrayList<>();
+        for (int seq : new int[] {65533, 65534, 65535, 0, 1, 2, 3}) {
+            byte[] b = rtp(seq, seq, 60);
+            plain.add(b);
+            wire.add(protect(p[0], b, false)); // the sender's ROC is 1 from seq 0 on
+        }
+        // The receiver hears nothing before seq 0 (sent before its keys were ready), then a late one.
+        int[] order = {3, 4, 5, 6, 2};
+        for (int k : order) {
+            assertEquals(SrtpContext.OK, p[1].unprotectRtp(wire.get(k)), "packet " + k);
+            assertArrayEquals(plain.get(k), ByteBufUtil.getBytes(wire.get(k)));
+        }
+        ByteBuf again = protect(pair(profile)[0], plain.get(4), false);
+        assertEquals(SrtpContext.ERR_REPLAY, p[1].unprotectRtp(again), "seq 1 at ROC 1 was seen");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void aForgedFirstPacketFailsAtBothRolloverCountersAndLeavesNoState(SrtpProfile profile) {
+        SrtpContext[] p = pair(profile);
+        ByteBuf forged = protect(pair(SrtpProfile.values()[(profile.ordinal() + 1) % SrtpProfile.values().length])[0],
+                rtp(7, 7, 60), false);
+        byte[] before = ByteBufUtil.getBytes(forged);
+        assertEquals(SrtpContext.ERR_AUTH, p[1].unprotectRtp(forged));
+        assertArrayEquals(before, ByteBufUtil.getBytes(forged), "a failed packet is left as it came");
+        // The stream was not started by the forgery: its real first packet (ROC 0) still authenticates.
+        ByteBuf real = protect(p[0], rtp(40000, 1, 60), false);
+        assertEquals(SrtpContext.OK, p[1].unprotectRtp(real));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
     void replayedRtpIsRejected(SrtpProfile profile) {
         SrtpContext[] p = pair(profile);
         ByteBuf first = protect(p[0], rtp(100, 0, 80), false);
