@@ -6,6 +6,7 @@ import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.TransportCounters;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * One published track as one subscriber receives it (a "down-track"): Prism's own SSRC, the
@@ -22,7 +23,7 @@ final class DownTrack {
     private final int rtxPayloadType;
     private final StreamRewriter rewriter;
     private final TransportCounters counters;
-    private int rtxSeq = ThreadLocalRandom.current().nextInt(0x10000);
+    private int rtxSeq = initialSequenceNumber(ThreadLocalRandom.current());
     // Retransmissions per output sequence number (slot = seq & mask), to cap them per packet.
     private static final int RESEND_SLOTS = 256;
     static final int MAX_RESENDS_PER_PACKET = 4;
@@ -207,7 +208,7 @@ final class DownTrack {
                 if (!rewriter.started()) {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     rewriter.start(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet),
-                            random.nextInt(0x10000), random.nextLong(0x100000000L));
+                            initialSequenceNumber(random), random.nextLong(0x100000000L));
                 } else if (layer != currentLayer) {
                     rewriter.switchSource(RtpPacket.sequenceNumber(packet), RtpPacket.timestamp(packet), nowMillis);
                     layerSwitches++;
@@ -234,6 +235,17 @@ final class DownTrack {
         packets++;
         octets += length - RtpPacket.FIXED_HEADER_LENGTH;
         downlink.send(out);
+    }
+
+    /**
+     * A stream's first sequence number: random, but below 2^15, as libwebrtc draws its own
+     * (kMaxInitRtpSeqNumber). A receiver starts its SRTP rollover counter at 0 with the first
+     * packet it hears (RFC 3711 §3.3.1); a stream that began near 65535 and wrapped before that,
+     * because its first packets reached a subscriber whose DTLS had not finished, would never
+     * authenticate there. Below 2^15 it wraps only after 32,768 packets.
+     */
+    static int initialSequenceNumber(RandomGenerator random) {
+        return random.nextInt(0x8000);
     }
 
     /**
