@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.Router;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToIntFunction;
@@ -28,6 +30,9 @@ import java.util.function.ToIntFunction;
 public final class PrismMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Codes whose counters are registered (scrapes run on any Vert.x thread). */
+    private final Set<String> rejectionCodes = ConcurrentHashMap.newKeySet();
+    private final Set<String> refusalCodes = ConcurrentHashMap.newKeySet();
 
     public PrismMetrics(RoomRegistry rooms, RejectionCounters signaling) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -161,17 +166,28 @@ public final class PrismMetrics implements AutoCloseable {
         counter("prism.webhooks.dropped", "webhook events given up after retries or a full queue", w.dropped);
     }
 
-    /** Counts signaling refusals by code when scraped (codes appear as they happen). */
+    /**
+     * Counts signaling refusals by code when scraped (codes appear as they happen). Each code's
+     * counter is registered once: registering it again at every scrape made Micrometer warn that
+     * the registration was ignored.
+     */
     private void signalingRejections(RejectionCounters signaling) {
-        signaling.snapshot().forEach((code, n) -> FunctionCounter.builder("prism.signaling.rejections", signaling,
-                s -> s.get(code)).tag("code", code).description("signaling requests and messages refused, by code")
-                .register(registry));
+        for (String code : signaling.snapshot().keySet()) {
+            if (rejectionCodes.add(code)) {
+                FunctionCounter.builder("prism.signaling.rejections", signaling, s -> s.get(code)).tag("code", code)
+                        .description("signaling requests and messages refused, by code").register(registry);
+            }
+        }
     }
 
     private void limitRefusals(dev.prism.signaling.media.RoomMediaBackend backend) {
-        backend.refusals().keySet().forEach(code -> FunctionCounter.builder("prism.limit.refusals", backend,
-                b -> b.refusals().getOrDefault(code, 0L)).tag("code", code)
-                .description("sessions, joins and rooms refused by a limit, by code").register(registry));
+        for (String code : backend.refusals().keySet()) {
+            if (refusalCodes.add(code)) {
+                FunctionCounter.builder("prism.limit.refusals", backend, b -> b.refusals().getOrDefault(code, 0L))
+                        .tag("code", code).description("sessions, joins and rooms refused by a limit, by code")
+                        .register(registry);
+            }
+        }
     }
 
     /** Adds GET /metrics (Prometheus text format), for tokens granting roomList or roomAdmin. */

@@ -145,4 +145,20 @@ class OperatorApiTest {
             assertTrue(scrape.body().contains(name), "metric " + name + " is exported");
         }
     }
+
+    @Test
+    void signalingRejectionsStayCountedFromScrapeToScrape() throws Exception {
+        assertEquals(401, call("POST", "/whip/counted", null, "v=0").statusCode());
+        double first = rejections(call("GET", "/metrics", admin, null).body(), "bad_token");
+        assertTrue(first >= 1, "a refused WHIP request is counted: " + first);
+        assertEquals(401, call("POST", "/whip/counted", null, "v=0").statusCode());
+        assertEquals(first + 1, rejections(call("GET", "/metrics", admin, null).body(), "bad_token"),
+                "the counter registered at the first scrape keeps reading the live count");
+    }
+
+    private static double rejections(String scrape, String code) {
+        String prefix = "prism_signaling_rejections_total{code=\"" + code + "\"} ";
+        return scrape.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+                .findFirst().orElse(-1);
+    }
 }
