@@ -19,8 +19,8 @@ import io.netty.buffer.ByteBuf;
  * <p>Rollover counters follow RFC 3711 §3.3.1 (index estimation of Appendix A), except that a
  * stream's first packet may also authenticate at ROC 1 (its sender wrapped before we heard it,
  * see {@link #unprotectRtp}); the replay windows hold 128 indexes per SSRC for SRTP and for
- * SRTCP, and are updated only after the packet authenticated. State for a new SSRC is created only by an authenticated packet, so
- * forged packets cannot grow it.
+ * SRTCP, and are updated only after the packet authenticated. State for a new SSRC is created
+ * only by an authenticated packet, so forged packets cannot grow it.
  */
 public final class SrtpContext {
     public static final int OK = 0;
