@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.prism.sfu.transport.IgnoringListener;
 import dev.prism.sfu.transport.PeerTransport;
+import dev.prism.sfu.transport.RecordingHost;
 import dev.prism.sfu.transport.TransportCounters;
-import dev.prism.sfu.transport.TransportListener;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +27,7 @@ class DownlinkAllocationTest {
     private static final int[] PACKETS_PER_SECOND = {15, 50, 150};
     private static final int PACKET_BYTES = 1250;
 
-    private final FakeHost host = new FakeHost();
+    private final RecordingHost host = RecordingHost.releasing();
     private final TransportCounters counters = new TransportCounters();
     private final List<PublishedTrack> tracks = new ArrayList<>();
     private final PeerTransport alice = transport("alice");
@@ -278,46 +277,7 @@ class DownlinkAllocationTest {
     }
 
     private PeerTransport transport(String id) {
-        return new PeerTransport(id, id + "u", id + "-password-0123456789", null, null, host, new NoEvents(),
+        return new PeerTransport(id, id + "u", id + "-password-0123456789", null, null, host, new IgnoringListener(),
                 counters, Runnable::run, 10_000);
-    }
-
-    private static final class FakeHost implements PeerTransport.TransportHost {
-        @Override
-        public void send(ByteBuf datagram, InetSocketAddress to) {
-            datagram.release();
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public void bindAddress(PeerTransport transport, InetSocketAddress address) {}
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return UnpooledByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public long nowMillis() {
-            return 0;
-        }
-    }
-
-    private static final class NoEvents implements TransportListener {
-        @Override
-        public void onRtp(PeerTransport transport, ByteBuf packet) {}
-
-        @Override
-        public void onRtcp(PeerTransport transport, ByteBuf packet) {}
-
-        @Override
-        public void onConnected(PeerTransport transport) {}
-
-        @Override
-        public void onClosed(PeerTransport transport, String reason) {}
     }
 }

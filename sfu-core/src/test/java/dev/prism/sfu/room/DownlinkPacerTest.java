@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.prism.dtls.DtlsSrtpKeys;
+import dev.prism.sfu.transport.IgnoringListener;
 import dev.prism.sfu.transport.PeerTransport;
 import dev.prism.sfu.transport.TransportCounters;
-import dev.prism.sfu.transport.TransportListener;
 import dev.prism.sfu.worker.ForwardingDelay;
 import dev.prism.sfu.worker.MediaWorker;
 import dev.prism.srtp.SrtpProfile;
@@ -152,7 +152,7 @@ class DownlinkPacerTest {
             receiver.setSoTimeout(2_000);
             Handling host = new Handling(worker);
             PeerTransport viewer = new PeerTransport("viewer", "vu", "viewer-password-0123456789", null, null, host,
-                    IGNORING, worker.counters(), Runnable::run, 10_000);
+                    new IgnoringListener(), worker.counters(), Runnable::run, 10_000);
             byte[] key = new byte[16];
             viewer.connectWithoutHandshake(new DtlsSrtpKeys(SrtpProfile.AEAD_AES_128_GCM, key, new byte[12], key.clone(),
                     new byte[12]), true, new InetSocketAddress(loopback, receiver.getLocalPort()));
@@ -243,18 +243,4 @@ class DownlinkPacerTest {
             return worker.nowMillis();
         }
     }
-
-    private static final TransportListener IGNORING = new TransportListener() {
-        @Override
-        public void onRtp(PeerTransport transport, ByteBuf packet) {}
-
-        @Override
-        public void onRtcp(PeerTransport transport, ByteBuf packet) {}
-
-        @Override
-        public void onConnected(PeerTransport transport) {}
-
-        @Override
-        public void onClosed(PeerTransport transport, String reason) {}
-    };
 }

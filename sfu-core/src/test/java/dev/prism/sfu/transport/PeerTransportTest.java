@@ -12,12 +12,9 @@ import dev.prism.srtp.SrtpProfile;
 import dev.prism.stun.StunMessage;
 import dev.prism.stun.StunMessageWriter;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -34,53 +31,8 @@ class PeerTransportTest {
         executor.shutdownNow();
     }
 
-    static final class FakeHost implements PeerTransport.TransportHost {
-        long now = 1_000_000;
-        final List<ByteBuf> sent = new ArrayList<>();
-        InetSocketAddress bound;
-
-        @Override
-        public void send(ByteBuf datagram, InetSocketAddress to) {
-            sent.add(datagram);
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public void bindAddress(PeerTransport transport, InetSocketAddress address) {
-            bound = address;
-        }
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return Unpooled.buffer().alloc();
-        }
-
-        @Override
-        public long nowMillis() {
-            return now;
-        }
-
-        void releaseAll() {
-            sent.forEach(ByteBuf::release);
-            sent.clear();
-        }
-    }
-
-    static final class Events implements TransportListener {
+    static final class Events extends IgnoringListener {
         String closedReason;
-
-        @Override
-        public void onRtp(PeerTransport transport, ByteBuf packet) {}
-
-        @Override
-        public void onRtcp(PeerTransport transport, ByteBuf packet) {}
-
-        @Override
-        public void onConnected(PeerTransport transport) {}
 
         @Override
         public void onClosed(PeerTransport transport, String reason) {
@@ -88,7 +40,7 @@ class PeerTransportTest {
         }
     }
 
-    private PeerTransport transport(FakeHost host, Events events, TransportCounters counters) {
+    private PeerTransport transport(RecordingHost host, Events events, TransportCounters counters) {
         return new PeerTransport("t1", "srvu", "server-password-0123456789",
                 new RemoteTransportInfo("cliu", "client-password", "sha-256 " + CERT.sha256Fingerprint(), true),
                 CERT, host, events, counters, executor, 10_000);
@@ -111,7 +63,7 @@ class PeerTransportTest {
 
     @Test
     void noConnectivityCheckWithinThirtySecondsCloses() {
-        FakeHost host = new FakeHost();
+        RecordingHost host = new RecordingHost();
         Events events = new Events();
         PeerTransport t = transport(host, events, new TransportCounters());
         host.now += 29_000;
@@ -125,7 +77,7 @@ class PeerTransportTest {
 
     @Test
     void consentExpiresThirtySecondsAfterTheLastValidCheck() {
-        FakeHost host = new FakeHost();
+        RecordingHost host = new RecordingHost();
         Events events = new Events();
         TransportCounters counters = new TransportCounters();
         PeerTransport t = transport(host, events, counters);
@@ -147,7 +99,7 @@ class PeerTransportTest {
 
     @Test
     void authenticatedMediaKeepsThePeerAliveAndForgedMediaDoesNot() {
-        FakeHost host = new FakeHost();
+        RecordingHost host = new RecordingHost();
         Events events = new Events();
         TransportCounters counters = new TransportCounters();
         PeerTransport t = new PeerTransport("t3", "srvu", "server-password-0123456789", null, CERT, host, events,
@@ -187,7 +139,7 @@ class PeerTransportTest {
 
     @Test
     void mediaBeforeKeysIsCountedNotForwarded() {
-        FakeHost host = new FakeHost();
+        RecordingHost host = new RecordingHost();
         TransportCounters counters = new TransportCounters();
         PeerTransport t = transport(host, new Events(), counters);
         t.onSrtp(Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3}));
@@ -201,7 +153,7 @@ class PeerTransportTest {
 
     @Test
     void keysAgreedElsewhereConnectWithoutAHandshakeAndProtectWhatThePeerCanRead() {
-        FakeHost host = new FakeHost();
+        RecordingHost host = new RecordingHost();
         TransportCounters counters = new TransportCounters();
         PeerTransport t = new PeerTransport("t2", "srvu", "server-password-0123456789", null, CERT, host, new Events(),
                 counters, executor, 10_000);
