@@ -63,6 +63,7 @@ public final class PrismMetrics implements AutoCloseable {
         counter("prism.retransmissions.sent", "NACKed packets resent from the packet cache", c.retransmissionsSent);
         counter("prism.retransmissions.missed", "NACKed packets no longer in the packet cache", c.retransmissionsMissed);
         counter("prism.retransmissions.capped", "NACKed packets not resent: resent too often already", c.retransmissionsCapped);
+        counter("prism.retransmissions.stale", "NACKed packets not resent: they went out after the NACK arrived (it waited in the socket queue)", c.retransmissionsStale);
         counter("prism.retransmissions.received", "retransmissions (RTX) received from publishers", c.retransmissionsReceived);
         counter("prism.layer.switches", "simulcast layer switches made for subscribers", c.layerSwitches);
         counter("prism.bandwidth.probes", "bandwidth probes (RTX padding) started for subscribers", c.probes);

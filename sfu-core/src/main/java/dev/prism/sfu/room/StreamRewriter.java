@@ -248,7 +248,7 @@ final class StreamRewriter {
             segmentTl0Offset[segmentHead] = tl0Offset;
             segmentSource[segmentHead] = source;
         }
-        history.record(outSeq, seq, source, outTimestamp, writtenPictureId, writtenTl0);
+        history.record(outSeq, seq, source, outTimestamp, writtenPictureId, writtenTl0, nowMillis);
     }
 
     /** The newest segment of the current source that a late packet {@code seq} falls in, or -1. */

@@ -72,6 +72,14 @@ public final class PeerTransport {
             return 0;
         }
 
+        /**
+         * How many whole milliseconds ago the datagram the loop is handling arrived: what it waited
+         * in the socket's queue behind others, and has been handled since. 0 when not timed. Loop thread.
+         */
+        default long handlingAgeMillis() {
+            return 0;
+        }
+
         /** Runs {@code task} on the transport's event loop. */
         void execute(Runnable task);
 
@@ -241,6 +249,11 @@ public final class PeerTransport {
     /** When the datagram the worker's loop is handling arrived (System.nanoTime), or 0. Loop thread. */
     public long handlingArrivalNanos() {
         return host.handlingArrivalNanos();
+    }
+
+    /** How many whole milliseconds ago the datagram being handled arrived, or 0. Loop thread. */
+    public long handlingAgeMillis() {
+        return host.handlingAgeMillis();
     }
 
     private boolean send(ByteBuf packet, boolean rtcp, long arrivalNanos) {

@@ -39,6 +39,8 @@ public final class TransportCounters {
     public final LongAdder retransmissionsMissed = new LongAdder();
     /** NACKed packets not resent because they were resent too often already. */
     public final LongAdder retransmissionsCapped = new LongAdder();
+    /** NACKed packets not resent because they went out after the NACK arrived (it waited in the queue). */
+    public final LongAdder retransmissionsStale = new LongAdder();
     /** Retransmissions (RTX) received from publishers. */
     public final LongAdder retransmissionsReceived = new LongAdder();
     /** Simulcast layer switches made for subscribers. */

@@ -14,6 +14,8 @@ import java.util.List;
  */
 public final class RecordingHost implements PeerTransport.TransportHost {
     public long now = 1_000_000;
+    /** What {@link #handlingAgeMillis()} answers: how long ago the datagram being handled arrived. */
+    public long handlingAge;
     public final List<ByteBuf> sent = new ArrayList<>();
     public InetSocketAddress bound;
     private final boolean keep;
@@ -58,6 +60,11 @@ public final class RecordingHost implements PeerTransport.TransportHost {
     @Override
     public long nowMillis() {
         return now;
+    }
+
+    @Override
+    public long handlingAgeMillis() {
+        return handlingAge;
     }
 
     public void releaseAll() {
