@@ -41,10 +41,7 @@ class DownTrackRetransmitTest {
 
     @Test
     void aNackThatWaitedWhileItsPacketWentOutResendsNothing() {
-        viewer.connectWithoutHandshake(new DtlsSrtpKeys(SrtpProfile.AEAD_AES_128_GCM, new byte[16], new byte[12],
-                new byte[16], new byte[12]), true, new InetSocketAddress("127.0.0.1", 40_000));
-        DownTrack down = track.addDownTrack(viewer, new Downlink(viewer, 0), new DownTrackSpec("cam", 5000, 96));
-        forward(true, 1000);
+        DownTrack down = connectedDownTrack();
         forward(false, 1010);
         int sentAt1020 = forward(false, 1020);
 
@@ -63,10 +60,7 @@ class DownTrackRetransmitTest {
 
     @Test
     void aNackThatArrivedAfterThePacketLeftOrUntimedIsServed() {
-        viewer.connectWithoutHandshake(new DtlsSrtpKeys(SrtpProfile.AEAD_AES_128_GCM, new byte[16], new byte[12],
-                new byte[16], new byte[12]), true, new InetSocketAddress("127.0.0.1", 40_000));
-        DownTrack down = track.addDownTrack(viewer, new Downlink(viewer, 0), new DownTrackSpec("cam", 5000, 96));
-        forward(true, 1000);
+        DownTrack down = connectedDownTrack();
         int first = forward(false, 1010);
         int second = forward(false, 1020);
 
@@ -76,6 +70,15 @@ class DownTrackRetransmitTest {
         down.retransmit(second, 1030);
         assertEquals(2, counters.retransmissionsSent.sum());
         assertEquals(0, counters.retransmissionsStale.sum());
+    }
+
+    /** The viewer connected (keys agreed elsewhere), subscribed, and sent a key frame at 1000 ms. */
+    private DownTrack connectedDownTrack() {
+        viewer.connectWithoutHandshake(new DtlsSrtpKeys(SrtpProfile.AEAD_AES_128_GCM, new byte[16], new byte[12],
+                new byte[16], new byte[12]), true, new InetSocketAddress("127.0.0.1", 40_000));
+        DownTrack down = track.addDownTrack(viewer, new Downlink(viewer, 0), new DownTrackSpec("cam", 5000, 96));
+        forward(true, 1000);
+        return down;
     }
 
     /** Hands the track one VP8 packet at {@code nowMillis}; returns its sequence number on the viewer's stream. */
