@@ -77,7 +77,8 @@ public final class PeerTransport {
          * in the socket's queue behind others, and has been handled since. 0 when not timed. Loop thread.
          */
         default long handlingAgeMillis() {
-            return 0;
+            long arrival = handlingArrivalNanos();
+            return arrival == 0 ? 0 : Math.max(0, (System.nanoTime() - arrival) / 1_000_000);
         }
 
         /** Runs {@code task} on the transport's event loop. */

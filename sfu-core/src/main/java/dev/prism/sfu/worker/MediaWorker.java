@@ -229,12 +229,6 @@ public final class MediaWorker implements PeerTransport.TransportHost {
         return sender.handlingArrival();
     }
 
-    @Override
-    public long handlingAgeMillis() {
-        long arrival = sender.handlingArrival();
-        return arrival == 0 ? 0 : Math.max(0, (System.nanoTime() - arrival) / 1_000_000);
-    }
-
     /** The send side (for tests). */
     DatagramSender sender() {
         return sender;
