@@ -91,7 +91,6 @@ public final class PrismMetrics implements AutoCloseable {
         dropped("rtp_malformed", c.rtpMalformed);
         dropped("rtcp_malformed", c.rtcpMalformed);
         dropped("before_keys", c.mediaBeforeKeys);
-        dropped("rtcp_shed", c.rtcpShed);
         FunctionTimer.builder("prism.dtls.handshakes", c, x -> x.dtlsHandshakes.sum(),
                         x -> x.dtlsHandshakeNanos.sum(), TimeUnit.NANOSECONDS)
                 .description("completed DTLS handshakes, from ICE nomination to SRTP keys").register(registry);

@@ -24,17 +24,6 @@ public final class PeerTransport {
      * binding request and its last authenticated SRTP/SRTCP packet.
      */
     public static final long CONSENT_TIMEOUT_MILLIS = 30_000;
-    /**
-     * SRTCP that waited this long in the worker's receive queue is dropped unread: the loop has
-     * fallen behind, and a subscriber's feedback (NACK, TWCC, receiver reports) costs a decrypt and
-     * processing each while the publishers' media, queued in the same socket, is what every
-     * subscriber waits for. Left to overflow, the queue drops both alike. A loop that keeps up
-     * reads within milliseconds (tens at 600 viewers on one core); what arrives during a keyframe's
-     * fan-out to that many can wait longer and be shed, which subscribers survive: they repeat
-     * NACKs and keyframe requests, and the bandwidth estimate only misses a shed feedback's samples
-     * (packets no feedback reports are not counted lost).
-     */
-    public static final long SHED_RTCP_AFTER_MILLIS = 100;
     /** Headroom for the SRTP(C) trailer: index word and the longest tag. */
     public static final int SRTP_OVERHEAD = 4 + 16;
 
@@ -218,10 +207,6 @@ public final class PeerTransport {
         SrtpContext in = inbound;
         if (in == null) {
             counters.mediaBeforeKeys.increment();
-            return;
-        }
-        if (host.handlingAgeMillis() >= SHED_RTCP_AFTER_MILLIS) {
-            counters.rtcpShed.increment();
             return;
         }
         int result = in.unprotectRtcp(datagram);

@@ -23,8 +23,6 @@ public final class TransportCounters {
     public final LongAdder rtpMalformed = new LongAdder();
     public final LongAdder rtcpMalformed = new LongAdder();
     public final LongAdder mediaBeforeKeys = new LongAdder();
-    /** SRTCP dropped unread because it waited in an overloaded worker's queue ({@link PeerTransport#SHED_RTCP_AFTER_MILLIS}). */
-    public final LongAdder rtcpShed = new LongAdder();
     public final LongAdder dtlsFailures = new LongAdder();
     public final LongAdder consentExpired = new LongAdder();
     public final LongAdder packetsForwarded = new LongAdder();
