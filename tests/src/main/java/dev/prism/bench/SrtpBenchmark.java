@@ -38,9 +38,19 @@ public class SrtpBenchmark {
     @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
     public SrtpProfile profile;
 
+    /**
+     * Senders {@link #protect} takes turns with, each under its own key into its own buffer, as a
+     * fan-out to that many subscribers does: 1 keeps one context's state in the L1 cache, more do
+     * not (session 21: 430 ns at 1, 440 at 64, 465 at 512). Unprotect ignores it.
+     */
+    @Param({"1", "64"})
+    public int contexts;
+
     private byte[] key;
     private byte[] salt;
-    private SrtpContext sender;
+    private SrtpContext[] senders;
+    private ByteBuf[] sendBuffers;
+    private int turn;
     private SrtpContext receiver;
     private ByteBuf plain;
     private ByteBuf work;
@@ -55,7 +65,14 @@ public class SrtpBenchmark {
         salt = new byte[profile.saltLength()];
         random.nextBytes(key);
         random.nextBytes(salt);
-        sender = SrtpContext.create(profile, key, salt);
+        senders = new SrtpContext[contexts];
+        sendBuffers = new ByteBuf[contexts];
+        for (int i = 0; i < contexts; i++) {
+            byte[] own = key.clone();
+            own[0] ^= (byte) i;
+            senders[i] = SrtpContext.create(profile, own, salt);
+            sendBuffers[i] = PooledByteBufAllocator.DEFAULT.directBuffer(1500);
+        }
         receiver = SrtpContext.create(profile, key, salt);
         plain = PooledByteBufAllocator.DEFAULT.directBuffer(PACKET);
         plain.writeByte(0x90).writeByte(96).writeShort(0).writeInt(90_000).writeInt(0x11223344);
@@ -80,6 +97,9 @@ public class SrtpBenchmark {
     public void tearDown() {
         plain.release();
         work.release();
+        for (ByteBuf b : sendBuffers) {
+            b.release();
+        }
         for (ByteBuf b : prepared) {
             b.release();
         }
@@ -87,10 +107,15 @@ public class SrtpBenchmark {
 
     @Benchmark
     public int protect() {
-        ByteBuf w = work;
+        int t = turn;
+        turn = t + 1 == contexts ? 0 : t + 1;
+        if (t == 0) {
+            seq = (seq + 1) & 0xFFFF; // each sender sees every sequence number once, in order
+        }
+        ByteBuf w = sendBuffers[t];
         w.clear().writeBytes(plain, 0, PACKET);
-        w.setShort(2, seq = (seq + 1) & 0xFFFF);
-        return check(sender.protectRtp(w));
+        w.setShort(2, seq);
+        return check(senders[t].protectRtp(w));
     }
 
     @Benchmark
