@@ -6,6 +6,7 @@
 # OUT/loadtest.txt and OUT/server.log.
 #
 #   bench/profile.sh [--viewers 50] [--warmup 30s] [--seconds 20] [--event cpu|alloc|wall] [--out DIR]
+#                    [--server-flags "-XX:..."]   (extra JVM flags for the server, e.g. to try an intrinsic off)
 #
 # Reading the result: the server runs with -XX:+DebugNonSafepoints, so that samples in inlined
 # code map to the bytecode they ran rather than to the compiled method's nearest call or trap.
@@ -21,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VIEWERS=50; WARMUP=30s; SECONDS_PROFILED=20; EVENT=cpu; OUT=target/profile
+VIEWERS=50; WARMUP=30s; SECONDS_PROFILED=20; EVENT=cpu; OUT=target/profile; SERVER_FLAGS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --viewers) VIEWERS=$2; shift 2 ;;
@@ -29,7 +30,8 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_PROFILED=$2; shift 2 ;;
     --event) EVENT=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n 2,20p "$0"; exit 0 ;;
+    --server-flags) SERVER_FLAGS=$2; shift 2 ;;
+    -h|--help) sed -n 2,21p "$0"; exit 0 ;;
     *) echo "bench/profile.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -50,7 +52,7 @@ if [ "${PRISM_PROFILE_IN_NETNS:-}" != 1 ]; then
   (cd "$OUT" && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("linux-x64/libasyncProfiler.so")' \
     "$(basename "$AP_JAR")")
   exec unshare -n env PRISM_PROFILE_IN_NETNS=1 "$0" --viewers "$VIEWERS" --warmup "$WARMUP" \
-    --seconds "$SECONDS_PROFILED" --event "$EVENT" --out "$OUT"
+    --seconds "$SECONDS_PROFILED" --event "$EVENT" --out "$OUT" --server-flags "$SERVER_FLAGS"
 fi
 
 # ---- inside the private namespace from here on
@@ -62,7 +64,7 @@ LIB=$(cd "$OUT" && pwd)/linux-x64/libasyncProfiler.so
 ip link set lo up
 KEY=bench; SECRET=bench-secret-of-at-least-thirty-two-characters
 PRISM_KEYS="$KEY:$SECRET" PRISM_MAX_WORKER_LOAD=0 PRISM_MEDIA_IP=127.0.0.1 PRISM_HTTP_HOST=127.0.0.1 \
-  taskset -c 0 "$JDK/bin/java" "${JFLAGS[@]}" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
+  taskset -c 0 "$JDK/bin/java" "${JFLAGS[@]}" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints $SERVER_FLAGS \
   -jar api/target/prism-sfu.jar > "$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
