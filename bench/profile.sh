@@ -10,9 +10,11 @@
 #
 # Reading the result: the server runs with -XX:+DebugNonSafepoints, so that samples in inlined
 # code map to the bytecode they ran rather than to the compiled method's nearest call or trap.
-# Even so, one run may put 5-12 % of its samples on one point of the SRTP protect path (a buffer's
-# reference-count read, a VarHandle guard, AES-CTR's set-up) and the next run of the same build
-# not: trust a hot spot that repeats across runs. Frames carry async-profiler's type:
+# The profiler costs more while AVX-512 state is live and charges it to the code around the
+# JDK's AVX-512 stubs (AES-CTR, GHASH): 8-19 % of the samples on one point of SRTP protect that
+# unprofiled runs do not pay (docs/BENCHMARKS.md, session 21). Profile with
+# --server-flags -XX:UseAVX=2 unless the AVX-512 code itself is the question, and trust a hot spot
+# that repeats across runs. Frames carry async-profiler's type:
 # _[j] compiled, _[i] inlined, _[0] interpreted, _[k] kernel. This VM has no hardware counters, so
 # samples come from a timer: a stall (cache or TLB miss) is charged to the instruction that waited,
 # and time with interrupts off in the kernel to the instruction that turned them back on
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
     --event) EVENT=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --server-flags) SERVER_FLAGS=$2; shift 2 ;;
-    -h|--help) sed -n 2,21p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,23p "$0"; exit 0 ;;
     *) echo "bench/profile.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
