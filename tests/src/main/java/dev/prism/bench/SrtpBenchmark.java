@@ -70,6 +70,7 @@ public class SrtpBenchmark {
         for (int i = 0; i < contexts; i++) {
             byte[] own = key.clone();
             own[0] ^= (byte) i;
+            own[1] ^= (byte) (i >>> 8);
             senders[i] = SrtpContext.create(profile, own, salt);
             sendBuffers[i] = PooledByteBufAllocator.DEFAULT.directBuffer(1500);
         }
