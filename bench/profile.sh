@@ -81,7 +81,9 @@ TOOL=$!
 until grep -q '^\[run ' "$OUT/loadtest.txt" 2>/dev/null || ! kill -0 $TOOL 2>/dev/null; do sleep 0.5; done
 kill -0 $TOOL 2>/dev/null || die "the load tool ended before its window (see $OUT/loadtest.txt)"
 sleep 2
-"$JDK/bin/jcmd" $SERVER "JVMTI.agent_load $LIB \"start,event=$EVENT,interval=997us\"" >/dev/null
+# A sampling period for the timers only: alloc's interval would be bytes, and its default suits.
+case "$EVENT" in cpu|wall|itimer|ctimer) START="start,event=$EVENT,interval=997us" ;; *) START="start,event=$EVENT" ;; esac
+"$JDK/bin/jcmd" $SERVER "JVMTI.agent_load $LIB \"$START\"" >/dev/null
 sleep "$SECONDS_PROFILED"
 "$JDK/bin/jcmd" $SERVER "JVMTI.agent_load $LIB \"stop,collapsed,ann,file=$(cd "$OUT" && pwd)/profile.txt\"" >/dev/null
 wait $TOOL || true
