@@ -169,9 +169,25 @@ done
 REVERSED=()
 for ((i=${#JSERIES[@]}-1; i>=0; i--)); do REVERSED+=("${JSERIES[$i]}"); done
 
+# The kernel's floor for the same fan-out on this host now (SendFloor: the worker's sendmmsg and
+# nothing else, sender on CPU 0, a reader on CPU 1), before and after each viewer count's servers.
+FLOORS=$WORK/floor.tsv
+: > "$FLOORS"
+FLOOR_SECONDS=${DURATION%s}
+[[ $FLOOR_SECONDS =~ ^[0-9]+(\.[0-9]+)?$ ]] || FLOOR_SECONDS=10
+run_floor() { # $1 = viewers
+  local line
+  line=$("$JAVA" "${JFLAGS[@]}" -cp tests/target/prism-benchmarks.jar dev.prism.sfu.worker.SendFloor --receivers "$1" \
+    --seconds "$FLOOR_SECONDS" --warmup 3 --sender-cpu 0 --receiver-cpu 1 --json 2>&1) || true
+  echo "$line" | grep '^send floor' | sed 's/^/   /' || true
+  printf '%s\t%s\n' "$1" "$(echo "$line" | grep '^{' | tail -1)" >> "$FLOORS"
+}
+
 START=$(date +%s)
 for n in $VIEWERS; do
+  echo "== kernel floor, $n receivers"; run_floor "$n"
   for s in prism "${JSERIES[@]}" "${REVERSED[@]}" prism; do run_one "$s" "$n"; done
+  echo "== kernel floor, $n receivers"; run_floor "$n"
 done
 ELAPSED=$(( $(date +%s) - START ))
 
@@ -234,7 +250,7 @@ summary from before the load tool scraped the server). *Against the targets* tak
 allocation where there is one.
 "
 "$JAVA" -Djava.awt.headless=true -cp tests/target/prism-benchmarks.jar dev.prism.loadtest.BenchmarkPlots \
-  "$RESULTS" "$OUT" "$(dirname "$OUT")" "$HEADER"
+  "$RESULTS" "$OUT" "$(dirname "$OUT")" "$HEADER" "$FLOORS"
 {
   echo
   echo "## Raw summaries"
@@ -242,6 +258,13 @@ allocation where there is one.
   echo '```'
   cat "$RESULTS"
   echo '```'
+  echo
+  echo "Kernel floor (viewers, SendFloor summary):"
+  echo
+  echo '```'
+  cat "$FLOORS"
+  echo '```'
 } >> "$OUT"
 cp "$RESULTS" "$(dirname "$OUT")/bench-sfu-results.tsv"
+cp "$FLOORS" "$(dirname "$OUT")/bench-sfu-floor.tsv"
 echo "== done in ${ELAPSED} s: $OUT (work files in $WORK)"

@@ -26,7 +26,8 @@ import javax.imageio.ImageIO;
  * JSON}) into a Markdown report and two PNG plots, drawn with java.awt in headless mode (no
  * plotting tools on these machines). Repeats of one server and viewer count are averaged, CPU
  * figures as total CPU over total packets. Usage:
- * {@code BenchmarkPlots RESULTS.tsv OUT.md PLOT_DIR "header text"}.
+ * {@code BenchmarkPlots RESULTS.tsv OUT.md PLOT_DIR "header text" [FLOOR.tsv]}, the last the kernel's
+ * floor measured in the same run ({@link SendFloorReport}).
  */
 public final class BenchmarkPlots {
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
@@ -73,7 +74,7 @@ public final class BenchmarkPlots {
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true");
         if (args.length < 3) {
-            System.err.println("usage: BenchmarkPlots RESULTS.tsv OUT.md PLOT_DIR [header]");
+            System.err.println("usage: BenchmarkPlots RESULTS.tsv OUT.md PLOT_DIR [header] [FLOOR.tsv]");
             System.exit(2);
         }
         Path results = Path.of(args[0]);
@@ -90,7 +91,8 @@ public final class BenchmarkPlots {
                 plots.resolve(p99Png));
         String rel = md.toAbsolutePath().getParent().relativize(plots.toAbsolutePath()).toString();
         rel = rel.isEmpty() ? "" : rel + "/";
-        Files.writeString(md, markdown(series, header, rel + cpuPng, rel + p99Png));
+        String floor = args.length > 4 ? SendFloorReport.markdown(SendFloorReport.read(Path.of(args[4])), series) : "";
+        Files.writeString(md, markdown(series, header, rel + cpuPng, rel + p99Png) + floor);
         System.out.println("wrote " + md + ", " + plots.resolve(cpuPng) + ", " + plots.resolve(p99Png));
     }
 
