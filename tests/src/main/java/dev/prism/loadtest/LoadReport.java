@@ -26,15 +26,17 @@ import java.util.Locale;
  * otherwise): {@code serverWindowAllocBytesPerPacket}, heap bytes its media loops allocated per
  * forwarded packet (bench/run.sh's {@code serverAllocBytesPerPacket} is the same ratio from server
  * start), and its own forwarding delay p50/p99 over
- * {@code serverDelaySamples} packets.
+ * {@code serverDelaySamples} packets. {@code earlyMedia}: SRTP/SRTCP the measured viewers received
+ * before their DTLS handshake gave keys, dropped undecrypted; over the whole run, not the window,
+ * since a viewer measured has its keys before the window starts.
  */
 public record LoadReport(
         int publishers, int publishersRequested, int viewers, int viewersRequested, int viewersFailed,
         double seconds, double packetsPerSecond, double videoPacketsPerSecond, double throughputMbps,
         double publishedMbps, double lossMinPercent, double lossAvgPercent, double lossMaxPercent,
         double latencyP50Millis, double latencyP99Millis, double latencyMaxMillis, long latencySamples,
-        long minViewerVideoPackets, int viewersWithoutVideo, long authFailures, long replays, long badStamps,
-        long nacksSent, long retransmitted, long keyFrameRequests, long keyFramesSent,
+        long minViewerVideoPackets, int viewersWithoutVideo, long authFailures, long replays, long earlyMedia,
+        long badStamps, long nacksSent, long retransmitted, long keyFrameRequests, long keyFramesSent,
         long serverPid, double serverCpuSeconds, double serverCores, long serverRssKb, long serverPeakRssKb,
         int layers, double viewerTopLayerShare, int viewersOnTopLayer, long layerQPackets, long layerHPackets,
         long layerFPackets, long twccFeedbackSent, long publisherTwccReceived, double clientCores, long duplicates,
@@ -62,8 +64,8 @@ public record LoadReport(
                 latencyP99Millis, latencyMaxMillis, latencySamples));
         s.append(f("video            fewest packets at one viewer %d, viewers without video %d%n",
                 minViewerVideoPackets, viewersWithoutVideo));
-        s.append(f("errors           SRTP auth failures %d, replays %d, unreadable payloads %d%n", authFailures,
-                replays, badStamps));
+        s.append(f("errors           SRTP auth failures %d, replays %d, early (before keys, whole run) %d, unreadable "
+                + "payloads %d%n", authFailures, replays, earlyMedia, badStamps));
         s.append(f("feedback         NACKed %d, second copies received %d; whole run: retransmitted %d, key frame "
                         + "requests %d, key frames sent %d%n",
                 nacksSent, duplicates, retransmitted, keyFrameRequests, keyFramesSent));
@@ -104,7 +106,8 @@ public record LoadReport(
                         + "\"throughputMbps\":%.3f,\"publishedMbps\":%.3f,\"lossMinPercent\":%.4f,\"lossAvgPercent\":%.4f,"
                         + "\"lossMaxPercent\":%.4f,\"latencyP50Ms\":%.3f,\"latencyP99Ms\":%.3f,\"latencyMaxMs\":%.3f,"
                         + "\"latencySamples\":%d,\"minViewerVideoPackets\":%d,\"viewersWithoutVideo\":%d,"
-                        + "\"authFailures\":%d,\"replays\":%d,\"badStamps\":%d,\"nacksSent\":%d,\"retransmitted\":%d,"
+                        + "\"authFailures\":%d,\"replays\":%d,\"earlyMedia\":%d,\"badStamps\":%d,\"nacksSent\":%d,"
+                        + "\"retransmitted\":%d,"
                         + "\"keyFrameRequests\":%d,\"keyFramesSent\":%d,\"serverPid\":%s,\"serverCpuSeconds\":%s,"
                         + "\"serverCores\":%s,\"serverRssKb\":%s,\"serverPeakRssKb\":%s,\"viewersPerCore\":%s,"
                         + "\"layers\":%d,\"viewerTopLayerShare\":%.4f,\"viewersOnTopLayer\":%d,\"layerQPackets\":%d,"
@@ -116,8 +119,8 @@ public record LoadReport(
                 publishers, publishersRequested, viewers, viewersRequested, viewersFailed, seconds, packetsPerSecond,
                 videoPacketsPerSecond, throughputMbps, publishedMbps, lossMinPercent, lossAvgPercent, lossMaxPercent,
                 latencyP50Millis, latencyP99Millis, latencyMaxMillis, latencySamples, minViewerVideoPackets,
-                viewersWithoutVideo, authFailures, replays, badStamps, nacksSent, retransmitted, keyFrameRequests,
-                keyFramesSent, serverPid > 0 ? Long.toString(serverPid) : "null",
+                viewersWithoutVideo, authFailures, replays, earlyMedia, badStamps, nacksSent, retransmitted,
+                keyFrameRequests, keyFramesSent, serverPid > 0 ? Long.toString(serverPid) : "null",
                 serverPid > 0 ? f("%.3f", serverCpuSeconds) : "null", serverPid > 0 ? f("%.4f", serverCores) : "null",
                 serverPid > 0 ? Long.toString(serverRssKb) : "null", serverPid > 0 ? Long.toString(serverPeakRssKb) : "null",
                 serverPid > 0 && serverCores > 0 ? f("%.1f", viewersPerCore()) : "null", layers, viewerTopLayerShare,

@@ -240,6 +240,9 @@ public final class LoadRun {
             latency.add(ready.get(i).latency());
         }
         WhepViewer.Stats total = WhepViewer.Stats.total(after).minus(WhepViewer.Stats.total(before));
+        // Media before keys arrives while a viewer connects, and every viewer measured had its keys
+        // before the window: over the window it would always be 0, so it is counted from the start.
+        long earlyMedia = WhepViewer.Stats.total(after).earlyMedia();
         long keyRequests = 0;
         long keyFrames = 0;
         long retransmitted = 0;
@@ -267,7 +270,7 @@ public final class LoadRun {
                 n == 0 ? 0 : lossMin, n == 0 ? 0 : lossSum / n, lossMax,
                 latency.percentileMicros(50) / 1000.0, latency.percentileMicros(99) / 1000.0,
                 latency.maxMicros() / 1000.0, latency.count(), n == 0 ? 0 : minVideo, withoutVideo,
-                total.authFailures(), total.replays(), total.badStamps(), total.nacksSent(), retransmitted,
+                total.authFailures(), total.replays(), earlyMedia, total.badStamps(), total.nacksSent(), retransmitted,
                 keyRequests, keyFrames, server1 != null ? config.serverPid() : 0, cpu, cpu / seconds,
                 server1 != null ? server1.rssKb() : 0, server1 != null ? server1.peakRssKb() : 0,
                 config.layers(), layered == 0 ? 0 : (double) total.topLayerPackets() / layered, onTop,

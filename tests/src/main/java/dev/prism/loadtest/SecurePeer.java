@@ -85,6 +85,11 @@ final class SecurePeer {
     volatile long rtpAuthFailures;
     volatile long rtcpAuthFailures;
     volatile long replays;
+    /**
+     * SRTP/SRTCP from the server before DTLS gave keys: nothing can decrypt it, so it is dropped,
+     * but counted, since a server that starts media before the handshake ends loses it (a first key frame).
+     */
+    volatile long earlyMedia;
     volatile long malformed;
     volatile long strangers;
     volatile long bytesReceived;
@@ -341,6 +346,7 @@ final class SecurePeer {
                 }
                 case PacketClassifier.RTP -> {
                     if (inbound == null) {
+                        earlyMedia++;
                         return;
                     }
                     int r = inbound.unprotectRtp(buf);
@@ -352,6 +358,7 @@ final class SecurePeer {
                 }
                 case PacketClassifier.RTCP -> {
                     if (inbound == null) {
+                        earlyMedia++;
                         return;
                     }
                     int r = inbound.unprotectRtcp(buf);

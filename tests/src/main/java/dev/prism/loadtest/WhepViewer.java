@@ -30,10 +30,14 @@ import java.util.concurrent.Executor;
 final class WhepViewer implements SecurePeer.Media {
     private static final long MAX_LATENCY_NANOS = 60_000_000_000L;
 
-    /** A viewer's cumulative counters at one moment (taken on its loop). */
+    /**
+     * A viewer's cumulative counters at one moment (taken on its loop). {@code earlyMedia}: SRTP and
+     * SRTCP its peer dropped for arriving before DTLS gave keys ({@link SecurePeer#earlyMedia}).
+     */
     record Stats(long videoPackets, long audioPackets, long bytes, long expected, long lost, long recovered,
-                 long duplicates, long authFailures, long replays, long badStamps, long unknownSsrc, long nacksSent,
-                 long senderReports, int streams, long[] layerPackets, long topLayerPackets, long twccFeedbacks) {
+                 long duplicates, long authFailures, long replays, long earlyMedia, long badStamps, long unknownSsrc,
+                 long nacksSent, long senderReports, int streams, long[] layerPackets, long topLayerPackets,
+                 long twccFeedbacks) {
         Stats minus(Stats o) {
             long[] layers = new long[LAYERS];
             for (int i = 0; i < LAYERS; i++) {
@@ -41,10 +45,10 @@ final class WhepViewer implements SecurePeer.Media {
             }
             return new Stats(videoPackets - o.videoPackets, audioPackets - o.audioPackets, bytes - o.bytes,
                     expected - o.expected, lost - o.lost, recovered - o.recovered, duplicates - o.duplicates,
-                    authFailures - o.authFailures,
-                    replays - o.replays, badStamps - o.badStamps, unknownSsrc - o.unknownSsrc,
-                    nacksSent - o.nacksSent, senderReports - o.senderReports, streams, layers,
-                    topLayerPackets - o.topLayerPackets, twccFeedbacks - o.twccFeedbacks);
+                    authFailures - o.authFailures, replays - o.replays, earlyMedia - o.earlyMedia,
+                    badStamps - o.badStamps, unknownSsrc - o.unknownSsrc, nacksSent - o.nacksSent,
+                    senderReports - o.senderReports, streams, layers, topLayerPackets - o.topLayerPackets,
+                    twccFeedbacks - o.twccFeedbacks);
         }
 
         Stats plus(Stats o) {
@@ -54,14 +58,15 @@ final class WhepViewer implements SecurePeer.Media {
             }
             return new Stats(videoPackets + o.videoPackets, audioPackets + o.audioPackets, bytes + o.bytes,
                     expected + o.expected, lost + o.lost, recovered + o.recovered, duplicates + o.duplicates,
-                    authFailures + o.authFailures, replays + o.replays, badStamps + o.badStamps,
-                    unknownSsrc + o.unknownSsrc, nacksSent + o.nacksSent, senderReports + o.senderReports,
-                    streams + o.streams, layers, topLayerPackets + o.topLayerPackets, twccFeedbacks + o.twccFeedbacks);
+                    authFailures + o.authFailures, replays + o.replays, earlyMedia + o.earlyMedia,
+                    badStamps + o.badStamps, unknownSsrc + o.unknownSsrc, nacksSent + o.nacksSent,
+                    senderReports + o.senderReports, streams + o.streams, layers, topLayerPackets + o.topLayerPackets,
+                    twccFeedbacks + o.twccFeedbacks);
         }
 
         /** Every viewer's counts added up. */
         static Stats total(List<Stats> all) {
-            Stats t = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[LAYERS], 0, 0);
+            Stats t = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[LAYERS], 0, 0);
             for (Stats s : all) {
                 t = t.plus(s);
             }
@@ -81,7 +86,7 @@ final class WhepViewer implements SecurePeer.Media {
             return best;
         }
 
-        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[LAYERS], 0, 0);
+        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[LAYERS], 0, 0);
     }
 
     /** Simulcast layers counted apart (q, h, f). */
@@ -297,8 +302,8 @@ final class WhepViewer implements SecurePeer.Media {
                 duplicates += s.duplicates;
             }
             f.complete(new Stats(videoPackets, audioPackets, bytes, expected, lost, recovered, duplicates,
-                    peer.rtpAuthFailures + peer.rtcpAuthFailures, peer.replays, badStamps, unknownSsrc, feedback.nacksSent(),
-                    senderReports, streams.length, layerPackets.clone(), topLayerPackets,
+                    peer.rtpAuthFailures + peer.rtcpAuthFailures, peer.replays, peer.earlyMedia, badStamps, unknownSsrc,
+                    feedback.nacksSent(), senderReports, streams.length, layerPackets.clone(), topLayerPackets,
                     feedback.twccFeedbacks()));
         });
         return f;

@@ -12,10 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LoadReportTest {
-    /** A 100-viewer Prism run's report; the server's window figures as given. */
+    /**
+     * A 100-viewer Prism run's report; the server's window figures as given. Auth failures 2,
+     * replays 3, early media 17 and unreadable payloads 5 differ, so a mis-wired one shows.
+     */
     private static LoadReport report(double alloc, double p50, double p99, long samples) {
-        return new LoadReport(1, 1, 100, 100, 0, 10, 26000, 25000, 60, 2.6, 0, 0, 0, 1, 4, 9, 1000, 2000, 0, 0, 0, 0,
-                0, 0, 1, 1, 4242, 3, 0.3, 1024, 2048, 3, 1, 100, 0, 0, 250000, 5000, 500, 0.4, 0, 0.2, 0.04, 0.01,
+        return new LoadReport(1, 1, 100, 100, 0, 10, 26000, 25000, 60, 2.6, 0, 0, 0, 1, 4, 9, 1000, 2000, 0, 2, 3, 17,
+                5, 0, 0, 1, 1, 4242, 3, 0.3, 1024, 2048, 3, 1, 100, 0, 0, 250000, 5000, 500, 0.4, 0, 0.2, 0.04, 0.01,
                 "AEAD_AES_128_GCM", "AEAD_AES_128_GCM", 99.5, alloc, p50, p99, samples);
     }
 
@@ -30,6 +33,21 @@ class LoadReportTest {
         assertEquals(1.5, j.path("serverDelayP99Ms").asDouble(), 1e-9);
         assertEquals(260_000, j.path("serverDelaySamples").asLong());
         assertFalse(j.has("serverAllocBytesPerPacket"), "bench/run.sh's key, from server start");
+    }
+
+    @Test
+    void textAndJsonCarryTheErrorCountsIncludingMediaBeforeKeys() throws Exception {
+        LoadReport r = report(31.24, 0.2, 1.5, 260_000);
+        assertTrue(r.text().contains("errors           SRTP auth failures 2, replays 3, early (before keys, whole run) 17, "
+                + "unreadable payloads 5" + System.lineSeparator()), r.text());
+        JsonNode j = new ObjectMapper().readTree(r.json());
+        assertEquals(2, j.path("authFailures").asLong());
+        assertEquals(3, j.path("replays").asLong());
+        assertTrue(j.path("earlyMedia").isIntegralNumber(), r.json());
+        assertEquals(17, j.path("earlyMedia").asLong());
+        assertEquals(5, j.path("badStamps").asLong());
+        assertEquals(0, j.path("nacksSent").asLong(), "the fields after it keep their places");
+        assertEquals(1, j.path("keyFrameRequests").asLong());
     }
 
     @Test
