@@ -13,6 +13,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -165,8 +166,12 @@ public final class SendFloor implements Callable<Integer> {
             long periodNanos = 1_000_000_000L / fanoutsPerSecond;
             ScheduledFuture<?> ticks = tx.scheduleAtFixedRate(fanout::send, 0, periodNanos, TimeUnit.NANOSECONDS);
             Thread.sleep((long) (warmup * 1000));
-            long[] start = tx.submit(fanout::snapshot).get();
-            long received0 = rx.submit(() -> counter.count).get();
+            // From this fan-out on, the receiver counts what arrives (each datagram carries its
+            // fan-out's number): the window's loss is exact whatever is in flight at its edges.
+            long[] start = tx.submit(() -> {
+                counter.from = fanout.fanouts;
+                return fanout.snapshot();
+            }).get();
             long t0 = System.nanoTime();
             Thread.sleep((long) (seconds * 1000));
             ticks.cancel(false);
@@ -174,13 +179,10 @@ public final class SendFloor implements Callable<Integer> {
             long[] end = tx.submit(fanout::snapshot).get();
             double elapsed = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(200); // what is in flight reaches the receivers
-            long received1 = rx.submit(() -> counter.count).get();
-            // The window's loss: datagrams sent in it against those received from its start to the
-            // drain (the receive counter lags the sender's by what is in flight at each end).
-            long sent = end[0] - start[0];
+            long received = rx.submit(() -> counter.count).get();
             tx.submit(fanout::close).get();
-            return new Result(receivers, fanoutsPerSecond, size, elapsed, sent,
-                    Math.min(sent, received1 - received0), end[1] - start[1], (end[2] - start[2]) / 1e9, end[3] - start[3]);
+            return new Result(receivers, fanoutsPerSecond, size, elapsed, end[0] - start[0], received,
+                    end[1] - start[1], (end[2] - start[2]) / 1e9, end[3] - start[3]);
         } finally {
             sending.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             receiving.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
@@ -198,26 +200,35 @@ public final class SendFloor implements Callable<Integer> {
         return null;
     }
 
-    /** Counts what the receiving loop reads; loop thread only. */
+    /** Counts the datagrams of the measured fan-outs the receiving loop reads; {@link #count} loop thread only. */
     @io.netty.channel.ChannelHandler.Sharable
     static final class Counter extends ChannelInboundHandlerAdapter {
         long count;
+        /** The first measured fan-out's number; set by the sending loop before it sends that fan-out. */
+        volatile long from = Long.MAX_VALUE;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            count++;
+            if (msg instanceof DatagramPacket d && d.content().readableBytes() >= Fanout.NUMBER_OFFSET + 8
+                    && d.content().getLong(d.content().readerIndex() + Fanout.NUMBER_OFFSET) >= from) {
+                count++;
+            }
             ReferenceCountUtil.release(msg);
         }
     }
 
     /** The sending loop's fan-out: one datagram to every receiver, FLUSH_BATCH per sendmmsg. Loop thread only. */
     static final class Fanout {
+        /** Where a datagram carries its fan-out's number (after an RTP header's first 4 octets). */
+        static final int NUMBER_OFFSET = 4;
         private final SendmmsgBatch batch;
         private final List<InetSocketAddress> targets;
         /** One buffer per batch slot, as the worker's send buffers are reused last in, first out. */
         private final ByteBuf[] buffers = new ByteBuf[DatagramSender.FLUSH_BATCH];
         private long sent;
         private long refused;
+        /** Fan-outs begun; the next one's number. */
+        long fanouts;
 
         Fanout(Channel channel, List<InetSocketAddress> targets, int size) {
             this.batch = SendmmsgBatch.open(channel, DatagramSender.FLUSH_BATCH);
@@ -233,6 +244,10 @@ public final class SendFloor implements Callable<Integer> {
         }
 
         void send() {
+            long number = fanouts++;
+            for (ByteBuf b : buffers) {
+                b.setLong(NUMBER_OFFSET, number); // the kernel copied the last fan-out's: nothing holds them
+            }
             for (int i = 0; i < targets.size(); i++) {
                 ByteBuf b = buffers[batch.size()];
                 b.retain(); // the batch releases what the kernel took
