@@ -1,5 +1,7 @@
 package dev.prism.sfu.worker;
 
+import dev.prism.srtp.SrtpContext;
+import dev.prism.srtp.SrtpProfile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -78,9 +80,18 @@ public final class SendFloor implements Callable<Integer> {
     @Option(names = "--json", description = "print the result as one JSON line too")
     boolean json;
 
+    @Option(names = "--srtp", description = "also do an SFU's per-subscriber data work: copy the shared packet into the "
+            + "slot's buffer, give it the receiver's SSRC and sequence number, SRTP-protect it (AES-128-GCM) under the "
+            + "receiver's own key; the floor plus what that work costs in the fan-out")
+    boolean srtp;
+
+    @Option(names = "--srtp-contexts", defaultValue = "0", description = "with --srtp: distinct SRTP contexts (keys) the "
+            + "receivers take in turn (0: one each, as an SFU's subscribers have)")
+    int srtpContexts;
+
     /** One run's figures over the measured window. */
     record Result(int receivers, int fanoutsPerSecond, int size, double seconds, long sent, long received,
-                  long refused, double senderCpuSeconds, long sendCalls) {
+                  long receivedBytes, long refused, double senderCpuSeconds, long sendCalls) {
         double datagramsPerSecond() {
             return sent / seconds;
         }
@@ -121,7 +132,8 @@ public final class SendFloor implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Result r = run(receivers, fanoutsPerSecond, size, seconds, warmup, senderCpu, receiverCpu);
+        Result r = run(receivers, fanoutsPerSecond, size, seconds, warmup, senderCpu, receiverCpu,
+                srtp ? (srtpContexts > 0 ? Math.min(srtpContexts, receivers) : receivers) : 0);
         System.out.println(r.text());
         if (json) {
             System.out.println(r.json());
@@ -130,7 +142,7 @@ public final class SendFloor implements Callable<Integer> {
     }
 
     static Result run(int receivers, int fanoutsPerSecond, int size, double seconds, double warmup, int senderCpu,
-                      int receiverCpu) throws Exception {
+                      int receiverCpu, int srtpContexts) throws Exception {
         if (receivers < 1 || receivers > 10_000 || fanoutsPerSecond < 1 || fanoutsPerSecond > 10_000
                 || size < 12 || size > 1472 || !(seconds > 0 && seconds <= 600) || !(warmup >= 0 && warmup <= 600)) {
             throw new IllegalArgumentException("receivers 1..10000, fan-outs 1..10000/s, size 12..1472 B, "
@@ -162,7 +174,7 @@ public final class SendFloor implements Callable<Integer> {
             }
             Channel out = new Bootstrap().group(tx).channel(EpollDatagramChannel.class)
                     .handler(new ChannelInboundHandlerAdapter()).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            Fanout fanout = tx.submit(() -> new Fanout(out, targets, size)).get();
+            Fanout fanout = tx.submit(() -> new Fanout(out, targets, size, srtpContexts)).get();
             long periodNanos = 1_000_000_000L / fanoutsPerSecond;
             ScheduledFuture<?> ticks = tx.scheduleAtFixedRate(fanout::send, 0, periodNanos, TimeUnit.NANOSECONDS);
             Thread.sleep((long) (warmup * 1000));
@@ -179,9 +191,9 @@ public final class SendFloor implements Callable<Integer> {
             long[] end = tx.submit(fanout::snapshot).get();
             double elapsed = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(200); // what is in flight reaches the receivers
-            long received = rx.submit(() -> counter.count).get();
+            long[] received = rx.submit(() -> new long[] {counter.count, counter.bytes}).get();
             tx.submit(fanout::close).get();
-            return new Result(receivers, fanoutsPerSecond, size, elapsed, end[0] - start[0], received,
+            return new Result(receivers, fanoutsPerSecond, size, elapsed, end[0] - start[0], received[0], received[1],
                     end[1] - start[1], (end[2] - start[2]) / 1e9, end[3] - start[3]);
         } finally {
             sending.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
@@ -204,14 +216,16 @@ public final class SendFloor implements Callable<Integer> {
     @io.netty.channel.ChannelHandler.Sharable
     static final class Counter extends ChannelInboundHandlerAdapter {
         long count;
+        long bytes;
         /** The first measured fan-out's number; set by the sending loop before it sends that fan-out. */
         volatile long from = Long.MAX_VALUE;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof DatagramPacket d && d.content().readableBytes() >= Fanout.NUMBER_OFFSET + 8
-                    && d.content().getLong(d.content().readerIndex() + Fanout.NUMBER_OFFSET) >= from) {
+            if (msg instanceof DatagramPacket d && d.content().readableBytes() >= Fanout.NUMBER_OFFSET + 4
+                    && d.content().getUnsignedInt(d.content().readerIndex() + Fanout.NUMBER_OFFSET) >= from) {
                 count++;
+                bytes += d.content().readableBytes();
             }
             ReferenceCountUtil.release(msg);
         }
@@ -219,7 +233,7 @@ public final class SendFloor implements Callable<Integer> {
 
     /** The sending loop's fan-out: one datagram to every receiver, FLUSH_BATCH per sendmmsg. Loop thread only. */
     static final class Fanout {
-        /** Where a datagram carries its fan-out's number (after an RTP header's first 4 octets). */
+        /** Where a datagram carries its fan-out's number: an RTP header's timestamp, which SRTP leaves in the clear. */
         static final int NUMBER_OFFSET = 4;
         private final SendmmsgBatch batch;
         private final List<InetSocketAddress> targets;
@@ -229,27 +243,65 @@ public final class SendFloor implements Callable<Integer> {
         private long refused;
         /** Fan-outs begun; the next one's number. */
         long fanouts;
+        /** With --srtp: the packet every receiver gets a copy of, and each receiver's sending context. */
+        private final ByteBuf shared;
+        private final SrtpContext[] contexts;
+        private final int[] sequences;
 
-        Fanout(Channel channel, List<InetSocketAddress> targets, int size) {
+        /** {@code srtpContexts} 0: no SRTP; else that many contexts, receiver i protecting with context i mod it. */
+        Fanout(Channel channel, List<InetSocketAddress> targets, int size, int srtpContexts) {
+            boolean srtp = srtpContexts > 0;
             this.batch = SendmmsgBatch.open(channel, DatagramSender.FLUSH_BATCH);
             if (batch == null) {
                 throw new IllegalStateException("sendmmsg unavailable on " + channel);
             }
             this.targets = targets;
+            int capacity = size + (srtp ? SrtpProfile.AEAD_AES_128_GCM.rtpTagLength() : 0);
             for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = new UnpooledUnsafeDirectByteBuf(UnpooledByteBufAllocator.DEFAULT, size, size);
+                buffers[i] = new UnpooledUnsafeDirectByteBuf(UnpooledByteBufAllocator.DEFAULT, capacity, capacity);
                 buffers[i].writeZero(size);
                 buffers[i].setByte(0, 0x80); // an RTP version 2 first octet, as on the wire
+            }
+            if (srtp) {
+                shared = new UnpooledUnsafeDirectByteBuf(UnpooledByteBufAllocator.DEFAULT, size, size);
+                shared.writeBytes(buffers[0], 0, size);
+                contexts = new SrtpContext[srtpContexts];
+                sequences = new int[targets.size()];
+                java.util.Random random = new java.util.Random(7);
+                SrtpProfile profile = SrtpProfile.AEAD_AES_128_GCM;
+                for (int i = 0; i < contexts.length; i++) {
+                    byte[] key = new byte[profile.keyLength()];
+                    byte[] salt = new byte[profile.saltLength()];
+                    random.nextBytes(key);
+                    random.nextBytes(salt);
+                    contexts[i] = SrtpContext.create(profile, key, salt);
+                }
+            } else {
+                shared = null;
+                contexts = null;
+                sequences = null;
             }
         }
 
         void send() {
             long number = fanouts++;
+            if (shared != null) {
+                shared.setInt(NUMBER_OFFSET, (int) number);
+            }
             for (ByteBuf b : buffers) {
-                b.setLong(NUMBER_OFFSET, number); // the kernel copied the last fan-out's: nothing holds them
+                b.setInt(NUMBER_OFFSET, (int) number); // the kernel copied the last fan-out's: nothing holds them
             }
             for (int i = 0; i < targets.size(); i++) {
                 ByteBuf b = buffers[batch.size()];
+                if (shared != null) {
+                    // The receiver's sequence number and SSRC (RFC 3550 §5.1, octets 2-3 and 8-11).
+                    b.clear().writeBytes(shared, 0, shared.readableBytes());
+                    b.setShort(2, sequences[i]++);
+                    b.setInt(8, i + 1);
+                    if (contexts[i % contexts.length].protectRtp(b) != SrtpContext.OK) {
+                        throw new IllegalStateException("SRTP protect failed");
+                    }
+                }
                 b.retain(); // the batch releases what the kernel took
                 batch.add(b, targets.get(i));
                 if (batch.full()) {
@@ -279,6 +331,9 @@ public final class SendFloor implements Callable<Integer> {
             batch.close();
             for (ByteBuf b : buffers) {
                 b.release();
+            }
+            if (shared != null) {
+                shared.release();
             }
         }
     }
