@@ -34,6 +34,8 @@ final class AesCtr {
     private static final MethodHandle ENCRYPT;     // CounterMode.encrypt(byte[], int, int, byte[], int)
     private static final VarHandle USED;           // CounterMode.used: keystream bytes of the current block used
     private static final VarHandle COUNTER;        // CounterMode.counter: the next counter block
+    private static final VarHandle ENCRYPTED;      // CounterMode.encryptedCounter: the keystream block
+    private static final VarHandle ROUND_KEYS;     // AESCrypt.K: the expanded key the intrinsic reads (null if absent)
 
     static {
         MethodHandle newEngine = null;
@@ -41,6 +43,8 @@ final class AesCtr {
         MethodHandle encrypt = null;
         VarHandle used = null;
         VarHandle counter = null;
+        VarHandle encrypted = null;
+        VarHandle roundKeys = null;
         try {
             Class<?> mode = Class.forName("com.sun.crypto.provider.CounterMode");
             Class<?> aes = Class.forName("com.sun.crypto.provider.AESCrypt");
@@ -58,6 +62,12 @@ final class AesCtr {
                     byte[].class, int.class, int.class, byte[].class, int.class));
             used = lookup.findVarHandle(mode, "used", int.class);
             counter = lookup.findVarHandle(mode, "counter", byte[].class);
+            encrypted = lookup.findVarHandle(mode, "encryptedCounter", byte[].class);
+            try {
+                roundKeys = MethodHandles.privateLookupIn(aes, MethodHandles.lookup()).findVarHandle(aes, "K", int[].class);
+            } catch (ReflectiveOperationException e) {
+                roundKeys = null; // only prefetch() reads it
+            }
         } catch (ReflectiveOperationException | RuntimeException e) {
             newEngine = null; // not opened (see Ghash) or a JDK whose internals differ: the ECB path
         }
@@ -66,12 +76,16 @@ final class AesCtr {
         ENCRYPT = encrypt;
         USED = used;
         COUNTER = counter;
+        ENCRYPTED = encrypted;
+        ROUND_KEYS = roundKeys;
         JDK_ENGINE = newEngine != null && selfTest();
     }
 
     private final Cipher ecb;
     private final Object engine;
     private final byte[] engineCounter;
+    private final byte[] engineKeystream;
+    private final int[] engineRoundKeys;
     /** The ECB path's counter blocks and keystream: allocated on first use, never with the JDK's engine. */
     private byte[] counters;
     private byte[] keystream;
@@ -88,13 +102,43 @@ final class AesCtr {
                 engine = NEW_ENGINE.invokeExact();
                 INIT.invokeExact(engine, false, "AES", key.clone(), new byte[16]);
                 engineCounter = (byte[]) COUNTER.get(engine);
+                engineKeystream = (byte[]) ENCRYPTED.get(engine);
+                engineRoundKeys = ROUND_KEYS == null ? null : (int[]) ROUND_KEYS.get(aesOf(engine));
             } else {
                 engine = null;
                 engineCounter = null;
+                engineKeystream = null;
+                engineRoundKeys = null;
             }
         } catch (Throwable e) {
             throw new IllegalStateException("AES unavailable", e);
         }
+    }
+
+    private static Object aesOf(Object engine) throws ReflectiveOperationException {
+        Class<?> feedback = Class.forName("com.sun.crypto.provider.FeedbackCipher");
+        return MethodHandles.privateLookupIn(feedback, MethodHandles.lookup())
+                .findVarHandle(feedback, "embeddedCipher", Class.forName("com.sun.crypto.provider.SymmetricCipher"))
+                .get(engine);
+    }
+
+    /**
+     * Reads one word of each cache line {@link #crypt} will read (the engine, its counter and
+     * keystream blocks, the round keys), so that a caller can bring them in ahead of use; returns
+     * a value made from them, for the caller to keep (else the JIT drops the reads).
+     */
+    int prefetch() {
+        if (engine == null) {
+            return 0;
+        }
+        int x = (int) USED.get(engine) ^ engineCounter[0] ^ engineKeystream[0];
+        int[] k = engineRoundKeys;
+        if (k != null) {
+            for (int i = 0; i < k.length; i += 16) {
+                x ^= k[i];
+            }
+        }
+        return x;
     }
 
     /** The 16-byte encryption of one block, for deriving GCM's hash key (allocates: once per key). */

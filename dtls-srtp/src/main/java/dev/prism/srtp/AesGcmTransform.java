@@ -43,6 +43,11 @@ final class AesGcmTransform extends SrtpTransform {
     }
 
     @Override
+    int prefetchRtp() {
+        return rtp.ctr.prefetch() ^ rtp.ghash.prefetch() ^ tagMask[0] ^ (int) rtp.saltHigh;
+    }
+
+    @Override
     int protectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq) {
         load(buf, start, length, TAG);
         int textLength = length - headerLength;

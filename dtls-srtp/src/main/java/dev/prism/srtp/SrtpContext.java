@@ -88,6 +88,19 @@ public final class SrtpContext {
         return profile;
     }
 
+    /**
+     * Reads the state {@link #protectRtp} of a packet of {@code ssrc} will read: the stream, its
+     * replay window, the keys. A fan-out calls it for the next few subscribers before it protects
+     * for them, so that their states' cache misses overlap instead of stalling one after another;
+     * the result is meaningless, but the caller must keep it (fold it into a field), or the JIT
+     * removes the reads.
+     */
+    public int prefetchRtp(int ssrc) {
+        SrtpStream s = streams.get(ssrc);
+        int x = s == null ? 0 : s.roc ^ (int) s.rtpReplay.highest();
+        return x ^ transform.prefetchRtp();
+    }
+
     /** Encrypts and appends the tag; the RTP packet is buffer[readerIndex, writerIndex). */
     public int protectRtp(ByteBuf packet) {
         int start = packet.readerIndex();

@@ -35,6 +35,11 @@ abstract class SrtpTransform {
         buf.getBytes(start, d, 0, length);
     }
 
+    /** Reads the state protecting an RTP packet will read (see {@link SrtpContext#prefetchRtp}); 0 where not done. */
+    int prefetchRtp() {
+        return 0;
+    }
+
     abstract int protectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq);
 
     abstract int unprotectRtp(ByteBuf buf, int start, int length, int headerLength, int ssrc, int roc, int seq);

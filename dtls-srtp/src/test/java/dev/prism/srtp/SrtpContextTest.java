@@ -57,6 +57,26 @@ class SrtpContextTest {
         return buf;
     }
 
+    /** A fan-out reads a context's state ahead (prefetchRtp): reading it must change nothing that is sent. */
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void prefetchingChangesNothingProtected(SrtpProfile profile) {
+        SrtpContext[] plain = pair(profile);
+        SrtpContext[] prefetched = pair(profile);
+        prefetched[0].prefetchRtp(SSRC); // before the stream exists
+        for (int seq = 65530; seq < 65545; seq++) { // across a rollover
+            byte[] packet = rtp(seq & 0xFFFF, seq * 3000L, 1100);
+            prefetched[0].prefetchRtp(SSRC);
+            prefetched[0].prefetchRtp(SSRC + 1);
+            ByteBuf a = protect(plain[0], packet, false);
+            ByteBuf b = protect(prefetched[0], packet, false);
+            assertArrayEquals(ByteBufUtil.getBytes(a), ByteBufUtil.getBytes(b));
+            assertEquals(SrtpContext.OK, prefetched[1].unprotectRtp(b));
+            a.release();
+            b.release();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
     void rtpRoundTripAcrossRolloverWrap(SrtpProfile profile) {

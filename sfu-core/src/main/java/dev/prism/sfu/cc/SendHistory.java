@@ -35,6 +35,11 @@ final class SendHistory {
         }
     }
 
+    /** Reads the slot the next {@link #add} will write (see {@code DownTrack.prefetch}). */
+    int prefetchNext() {
+        return (int) slots[(int) ((unwrapper.highest() + 1) & MASK) * STRIDE];
+    }
+
     void add(int transportSeq, int sizeBytes, long micros) {
         long ext = unwrapper.unwrap(transportSeq);
         int at = (int) (ext & MASK) * STRIDE;

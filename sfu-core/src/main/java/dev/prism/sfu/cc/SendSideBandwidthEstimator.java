@@ -70,6 +70,11 @@ public final class SendSideBandwidthEstimator {
      * wraps); {@code sizeBytes} = whole UDP payload; includes padding/probe packets. Called on the
      * event loop per packet: does not allocate.
      */
+    /** Reads what the next {@link #onPacketSent} will write, for a fan-out's prefetch (see {@code DownTrack.prefetch}). */
+    public int prefetchSent() {
+        return history.prefetchNext();
+    }
+
     public void onPacketSent(int transportSeq, int sizeBytes, long sendMicros) {
         history.add(transportSeq, sizeBytes, sendMicros);
     }

@@ -191,6 +191,19 @@ final class DownTrack {
     }
 
     /** Copies {@code packet} (a validated, decrypted RTP packet of {@code layer}) to this subscriber when selected. */
+    /**
+     * Reads (one word of each cache line) the state {@link #forward} will read and write for this
+     * subscriber: this track, its rewriter and history, the downlink's pacer and send records,
+     * the transport's SRTP stream and keys, the peer's address. A fan-out on a busy worker finds
+     * little of it in cache (the kernel's sendmmsg between batches evicts it), and each forward
+     * stalls on its misses one after another; {@link PublishedTrack} calls this for the next
+     * {@link PublishedTrack#PREFETCH_GROUP} subscribers first, so that their misses overlap. The
+     * result means nothing, but the caller must keep it, or the JIT removes the reads.
+     */
+    int prefetch() {
+        return currentLayer ^ (int) packets ^ rewriter.prefetch() ^ downlink.prefetch() ^ transport.prefetchSend(ssrc);
+    }
+
     void forward(ByteBuf packet, int layer, boolean keyFrame, long nowMillis) {
         if (!transport.isConnected()) {
             return;

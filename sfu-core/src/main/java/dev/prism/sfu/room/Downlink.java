@@ -85,6 +85,12 @@ final class Downlink {
         return seq;
     }
 
+    /** Reads what sending the next packet reads and writes (see {@link DownTrack#prefetch}). */
+    int prefetch() {
+        int x = transportSeq ^ pacer.prefetch();
+        return estimator == null ? x : x ^ estimator.prefetchSent() ^ repair.prefetch(transportSeq + 1);
+    }
+
     /**
      * Sends an RTP packet through the pacer. Takes ownership. It keeps the arrival of the datagram
      * being handled, so a copy the pacer holds is timed from then when it leaves.

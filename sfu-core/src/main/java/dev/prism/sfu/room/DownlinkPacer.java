@@ -61,6 +61,11 @@ final class DownlinkPacer {
         this.nanoClock = nanoClock;
     }
 
+    /** Reads what {@link #send} reads first (see {@link DownTrack#prefetch}). */
+    int prefetch() {
+        return (int) rateBytesPerSecond ^ (int) tokens;
+    }
+
     /** Paces at {@link #PACING_FACTOR} × {@code estimateBps}; {@code <= 0} turns pacing off. */
     void setEstimate(long estimateBps) {
         rateBytesPerSecond = estimateBps <= 0 ? 0 : (long) (estimateBps * PACING_FACTOR / 8);

@@ -27,6 +27,11 @@ final class EarlyRepair {
     }
 
     /** A packet left with transport-wide number {@code transportSeq}: its SSRC and RTP sequence number. */
+    /** Reads what {@link #onSent} of {@code transportSeq} will write (see {@link DownTrack#prefetch}). */
+    int prefetch(int transportSeq) {
+        return sent.prefetch(transportSeq);
+    }
+
     void onSent(int transportSeq, int ssrc, int rtpSeq) {
         sent.record(transportSeq, ssrc, rtpSeq);
     }

@@ -48,6 +48,15 @@ final class PublishedTrack {
     private final TransportCounters counters;
     private final int codec;
     private boolean muted;
+    /**
+     * A fan-out reads the next this many subscribers' state before it forwards to them
+     * ({@link DownTrack#prefetch}), as many as the worker sends per {@code sendmmsg}.
+     * {@code -Dprism.fanoutPrefetch=false} turns it off, to measure what it is worth.
+     */
+    static final int PREFETCH_GROUP = 16;
+    static final boolean PREFETCH = !"false".equals(System.getProperty("prism.fanoutPrefetch"));
+    /** What the prefetches read, kept so that the JIT cannot drop them. */
+    private int prefetched;
 
     private static final int VP8 = 1, VP9 = 2, H264 = 3, AV1 = 4, OTHER = 0;
 
@@ -179,6 +188,13 @@ final class PublishedTrack {
             return;
         }
         for (int i = 0, n = downTracks.size(); i < n; i++) {
+            if (PREFETCH && i % PREFETCH_GROUP == 0) {
+                int x = 0;
+                for (int j = i, end = Math.min(n, i + PREFETCH_GROUP); j < end; j++) {
+                    x ^= downTracks.get(j).prefetch();
+                }
+                prefetched ^= x;
+            }
             downTracks.get(i).forward(packet, layer, keyFrame, nowMillis);
         }
         counters.packetsForwarded.add(downTracks.size());

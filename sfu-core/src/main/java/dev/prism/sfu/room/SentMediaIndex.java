@@ -23,6 +23,11 @@ final class SentMediaIndex {
         }
     }
 
+    /** Reads the slot {@link #record} of {@code transportSeq} will write (see {@link DownTrack#prefetch}). */
+    int prefetch(int transportSeq) {
+        return slots[(transportSeq & (SIZE - 1)) * 2];
+    }
+
     void record(int transportSeq, int ssrc, int outputSeq) {
         int slot = transportSeq & (SIZE - 1);
         slots[slot * 2] = (transportSeq & 0xFFFF) << 16 | (outputSeq & 0xFFFF);

@@ -31,6 +31,11 @@ final class SentPacketHistory {
         }
     }
 
+    /** Reads what {@link #record} of {@code outSeq} will read and write (see {@link DownTrack#prefetch}). */
+    int prefetch(int outSeq) {
+        return newest ^ slots[(outSeq & MASK) * STRIDE];
+    }
+
     /** Records an output packet sent at {@code nowMillis} ({@code pictureId}, {@code tl0}: -1 when absent). */
     void record(int outSeq, int sourceSeq, int source, long outTimestamp, int pictureId, int tl0, long nowMillis) {
         if (newest < 0 || ((outSeq - newest) & 0xFFFF) < 0x8000) {

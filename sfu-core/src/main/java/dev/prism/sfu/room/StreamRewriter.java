@@ -88,6 +88,14 @@ final class StreamRewriter {
         this.vp8 = vp8;
     }
 
+    /**
+     * Reads the fields {@link #write} reads first and last, and the history slot of the next
+     * output sequence number (see {@link DownTrack#prefetch}).
+     */
+    int prefetch() {
+        return seqOffset ^ (int) timestampOffset ^ writtenTl0 ^ history.prefetch(lastOutputSeq + 1);
+    }
+
     boolean started() {
         return started;
     }

@@ -230,6 +230,20 @@ public final class PeerTransport {
      * Protects and sends an RTP packet (takes ownership). The buffer needs {@link #SRTP_OVERHEAD}
      * bytes of writable room. Returns false when the transport cannot send yet. Loop thread.
      */
+    /**
+     * Reads what sending an RTP packet of {@code ssrc} reads: the state, the SRTP context's stream
+     * and keys ({@link SrtpContext#prefetchRtp}), the peer's address (see DownTrack.prefetch in
+     * the room package). Loop thread.
+     */
+    public int prefetchSend(int ssrc) {
+        SrtpContext out = outbound;
+        InetSocketAddress to = remote;
+        if (out == null || to == null) {
+            return 0;
+        }
+        return state.ordinal() ^ out.prefetchRtp(ssrc) ^ to.getPort() ^ to.getAddress().hashCode();
+    }
+
     public boolean sendRtp(ByteBuf packet) {
         return send(packet, false, host.handlingArrivalNanos());
     }

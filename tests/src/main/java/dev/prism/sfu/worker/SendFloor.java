@@ -85,6 +85,10 @@ public final class SendFloor implements Callable<Integer> {
             + "receiver's own key; the floor plus what that work costs in the fan-out")
     boolean srtp;
 
+    @Option(names = "--prefetch", description = "with --srtp: before each batch, read the next batch's SRTP state "
+            + "(SrtpContext.prefetchRtp), so that its cache misses overlap")
+    boolean prefetch;
+
     @Option(names = "--srtp-contexts", defaultValue = "0", description = "with --srtp: distinct SRTP contexts (keys) the "
             + "receivers take in turn (0: one each, as an SFU's subscribers have)")
     int srtpContexts;
@@ -132,6 +136,7 @@ public final class SendFloor implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Fanout.prefetch = prefetch;
         Result r = run(receivers, fanoutsPerSecond, size, seconds, warmup, senderCpu, receiverCpu,
                 srtp ? (srtpContexts > 0 ? Math.min(srtpContexts, receivers) : receivers) : 0);
         System.out.println(r.text());
@@ -243,6 +248,8 @@ public final class SendFloor implements Callable<Integer> {
         private long refused;
         /** Fan-outs begun; the next one's number. */
         long fanouts;
+        static boolean prefetch;
+        int sink;
         /** With --srtp: the packet every receiver gets a copy of, and each receiver's sending context. */
         private final ByteBuf shared;
         private final SrtpContext[] contexts;
@@ -293,6 +300,13 @@ public final class SendFloor implements Callable<Integer> {
             }
             for (int i = 0; i < targets.size(); i++) {
                 ByteBuf b = buffers[batch.size()];
+                if (prefetch && contexts != null && i % DatagramSender.FLUSH_BATCH == 0) {
+                    int x = 0;
+                    for (int j = i, end = Math.min(targets.size(), i + DatagramSender.FLUSH_BATCH); j < end; j++) {
+                        x ^= contexts[j % contexts.length].prefetchRtp(j + 1);
+                    }
+                    sink ^= x;
+                }
                 if (shared != null) {
                     // The receiver's sequence number and SSRC (RFC 3550 §5.1, octets 2-3 and 8-11).
                     b.clear().writeBytes(shared, 0, shared.readableBytes());
