@@ -136,9 +136,8 @@ public final class SendFloor implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Fanout.prefetch = prefetch;
         Result r = run(receivers, fanoutsPerSecond, size, seconds, warmup, senderCpu, receiverCpu,
-                srtp ? (srtpContexts > 0 ? Math.min(srtpContexts, receivers) : receivers) : 0);
+                srtp ? (srtpContexts > 0 ? Math.min(srtpContexts, receivers) : receivers) : 0, srtp && prefetch);
         System.out.println(r.text());
         if (json) {
             System.out.println(r.json());
@@ -147,7 +146,7 @@ public final class SendFloor implements Callable<Integer> {
     }
 
     static Result run(int receivers, int fanoutsPerSecond, int size, double seconds, double warmup, int senderCpu,
-                      int receiverCpu, int srtpContexts) throws Exception {
+                      int receiverCpu, int srtpContexts, boolean prefetch) throws Exception {
         if (receivers < 1 || receivers > 10_000 || fanoutsPerSecond < 1 || fanoutsPerSecond > 10_000
                 || size < 12 || size > 1472 || !(seconds > 0 && seconds <= 600) || !(warmup >= 0 && warmup <= 600)) {
             throw new IllegalArgumentException("receivers 1..10000, fan-outs 1..10000/s, size 12..1472 B, "
@@ -179,7 +178,7 @@ public final class SendFloor implements Callable<Integer> {
             }
             Channel out = new Bootstrap().group(tx).channel(EpollDatagramChannel.class)
                     .handler(new ChannelInboundHandlerAdapter()).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            Fanout fanout = tx.submit(() -> new Fanout(out, targets, size, srtpContexts)).get();
+            Fanout fanout = tx.submit(() -> new Fanout(out, targets, size, srtpContexts, prefetch)).get();
             long periodNanos = 1_000_000_000L / fanoutsPerSecond;
             ScheduledFuture<?> ticks = tx.scheduleAtFixedRate(fanout::send, 0, periodNanos, TimeUnit.NANOSECONDS);
             Thread.sleep((long) (warmup * 1000));
@@ -248,7 +247,8 @@ public final class SendFloor implements Callable<Integer> {
         private long refused;
         /** Fan-outs begun; the next one's number. */
         long fanouts;
-        static boolean prefetch;
+        /** With --prefetch: each batch's SRTP state is read first ({@link SrtpContext#prefetchRtp}), into {@link #sink}. */
+        private final boolean prefetch;
         int sink;
         /** With --srtp: the packet every receiver gets a copy of, and each receiver's sending context. */
         private final ByteBuf shared;
@@ -256,7 +256,8 @@ public final class SendFloor implements Callable<Integer> {
         private final int[] sequences;
 
         /** {@code srtpContexts} 0: no SRTP; else that many contexts, receiver i protecting with context i mod it. */
-        Fanout(Channel channel, List<InetSocketAddress> targets, int size, int srtpContexts) {
+        Fanout(Channel channel, List<InetSocketAddress> targets, int size, int srtpContexts, boolean prefetch) {
+            this.prefetch = prefetch;
             boolean srtp = srtpContexts > 0;
             this.batch = SendmmsgBatch.open(channel, DatagramSender.FLUSH_BATCH);
             if (batch == null) {

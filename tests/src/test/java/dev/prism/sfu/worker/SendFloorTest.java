@@ -16,7 +16,7 @@ class SendFloorTest {
     @Test
     void sendsEveryFanOutThroughTheWorkersBatchesAndTimesTheSender() throws Exception {
         assumeTrue(Epoll.isAvailable() && SendmmsgBatch.available(), "needs epoll and Java 22+ (FFM sendmmsg)");
-        SendFloor.Result r = SendFloor.run(20, 100, 300, 1.0, 0.3, -1, -1, 0);
+        SendFloor.Result r = SendFloor.run(20, 100, 300, 1.0, 0.3, -1, -1, 0, false);
 
         // 20 receivers x 100 fan-outs a second for about a second; a fixed-rate schedule catches up
         // after a late tick, so the count is whole fan-outs near 2,000.
@@ -42,7 +42,7 @@ class SendFloorTest {
     @Test
     void withSrtpEachDatagramIsProtectedUnderItsReceiversKey() throws Exception {
         assumeTrue(Epoll.isAvailable() && SendmmsgBatch.available(), "needs epoll and Java 22+ (FFM sendmmsg)");
-        SendFloor.Result r = SendFloor.run(20, 100, 300, 1.0, 0.3, -1, -1, 20);
+        SendFloor.Result r = SendFloor.run(20, 100, 300, 1.0, 0.3, -1, -1, 20, true);
         assertTrue(r.sent() >= 1600, "sent " + r.sent());
         assertEquals(r.sent(), r.received());
         // AES-128-GCM's 16-octet tag on every datagram.
@@ -51,9 +51,9 @@ class SendFloorTest {
 
     @Test
     void refusesUnboundedOrMeaninglessRuns() {
-        assertThrows(IllegalArgumentException.class, () -> SendFloor.run(0, 100, 300, 1, 0, -1, -1, 0));
-        assertThrows(IllegalArgumentException.class, () -> SendFloor.run(10, 100, 300, 3600, 0, -1, -1, 0));
-        assertThrows(IllegalArgumentException.class, () -> SendFloor.run(10, 100, 2000, 1, 0, -1, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> SendFloor.run(0, 100, 300, 1, 0, -1, -1, 0, false));
+        assertThrows(IllegalArgumentException.class, () -> SendFloor.run(10, 100, 300, 3600, 0, -1, -1, 0, false));
+        assertThrows(IllegalArgumentException.class, () -> SendFloor.run(10, 100, 2000, 1, 0, -1, -1, 0, false));
     }
 
     @Test
